@@ -1,0 +1,159 @@
+/**
+ * The item model, triggers, planner input/output and actions: the contract between the
+ * GitHub layer (which normalises webhooks and API reads into these shapes and applies
+ * actions) and the pure decision core (which only ever sees these shapes).
+ */
+import type { Config, Priority } from "../config/types.js";
+
+export type ItemKind = "issue" | "discussion";
+
+export interface Actor {
+  readonly login: string;
+  /** `[bot]` login or type Bot. */
+  readonly isBot: boolean;
+}
+
+export interface ItemComment {
+  /** GraphQL node id (used for updates). */
+  readonly id: string;
+  readonly author: Actor | null;
+  /** OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE. */
+  readonly authorAssociation: string;
+  /** ISO-8601. */
+  readonly createdAt: string;
+  readonly body: string;
+  /** Discussions: node id of the top-level comment this one replies to. */
+  readonly replyTo?: string | null;
+}
+
+export interface Item {
+  readonly kind: ItemKind;
+  readonly owner: string;
+  readonly repo: string;
+  readonly number: number;
+  /** GraphQL node id of the issue or discussion. */
+  readonly nodeId: string;
+  readonly title: string;
+  readonly body: string;
+  readonly author: Actor;
+  readonly authorAssociation: string;
+  /** ISO-8601 creation time: the response clock starts here. */
+  readonly createdAt: string;
+  readonly state: "open" | "closed";
+  /** Current label names, as GitHub has them now. */
+  readonly labels: readonly string[];
+  /** Discussions: category slug; issues: null. */
+  readonly categorySlug: string | null;
+  readonly assignees: readonly string[];
+  /** All comments (discussions: comments and replies flattened), oldest first. */
+  readonly comments: readonly ItemComment[];
+  /**
+   * Issues only, when read: who added/removed labels (from the timeline), oldest first.
+   * Discussions have no timeline; the planner then relies on the trigger's sender and
+   * on what it recorded in the marker.
+   */
+  readonly labelEvents?: readonly LabelEvent[];
+}
+
+export interface LabelEvent {
+  readonly label: string;
+  readonly actor: Actor | null;
+  readonly createdAt: string;
+  readonly added: boolean;
+}
+
+/** Field labels and options of the form an item was created from (from the repository's template). */
+export interface FormTemplate {
+  /** Path of the template file, e.g. ".github/ISSUE_TEMPLATE/support.yml". */
+  readonly file: string;
+  /** Every submitted field label, in order (markdown elements excluded). */
+  readonly fieldLabels: readonly string[];
+  /** Labels the template applies at creation (the form's `labels:` key). */
+  readonly labels: readonly string[];
+  /** Options of the dropdown fields by field label. */
+  readonly options: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What happened that made the app look at the item. */
+export type Trigger =
+  | { readonly type: "opened"; readonly sender: Actor }
+  | { readonly type: "edited"; readonly sender: Actor; readonly bodyChanged: boolean }
+  | { readonly type: "labeled"; readonly label: string; readonly sender: Actor }
+  | { readonly type: "unlabeled"; readonly label: string; readonly sender: Actor }
+  | { readonly type: "reopened"; readonly sender: Actor }
+  | { readonly type: "closed"; readonly sender: Actor }
+  | { readonly type: "category_changed"; readonly sender: Actor }
+  | { readonly type: "comment"; readonly comment: ItemComment }
+  | { readonly type: "sweep" };
+
+/** The machine-readable state kept in the target comment's marker (SPEC section 4). */
+export interface MarkerState {
+  readonly priority: Priority;
+  readonly plan: string;
+  /** ISO-8601 with the configured zone's offset. */
+  readonly dueAt: string;
+  /** Where the priority came from. */
+  readonly source: "form" | "label";
+  /** Login that set the priority (the author for form priorities). */
+  readonly setBy: string;
+  readonly respondedAt?: string;
+  /** Login of the first responder. */
+  readonly respondedBy?: string;
+  readonly escalatedAt?: string;
+  /** At-risk warning posted. */
+  readonly warnedAt?: string;
+  /** Login of the responder who confirmed a security incident by labelling `security`. */
+  readonly securityBy?: string;
+  /** Keys of rule notices already posted, so each is posted once. */
+  readonly notices?: readonly string[];
+}
+
+export interface PlanInput {
+  readonly item: Item;
+  readonly config: Config;
+  /** Epoch milliseconds. */
+  readonly now: number;
+  readonly trigger: Trigger;
+  /** The app's bot login, e.g. "support-triage[bot]". */
+  readonly appLogin: string;
+  /** The form template the item came from, when one could be read. */
+  readonly form: FormTemplate | null;
+  /** Members of the configured responder teams (lower-cased logins), when known. */
+  readonly teamMembers?: ReadonlySet<string>;
+}
+
+export interface LabelSpec {
+  readonly name: string;
+  /** 6 hex digits, no '#'. */
+  readonly color: string;
+  readonly description: string;
+}
+
+export type Action =
+  /** Make sure these labels exist in the repository (create the missing ones). */
+  | { readonly type: "ensureLabels"; readonly labels: readonly LabelSpec[] }
+  | { readonly type: "addLabels"; readonly labels: readonly string[] }
+  | { readonly type: "removeLabels"; readonly labels: readonly string[] }
+  | { readonly type: "createTargetComment"; readonly body: string }
+  | { readonly type: "updateTargetComment"; readonly commentId: string; readonly body: string }
+  | {
+      readonly type: "postComment";
+      readonly purpose: "notice" | "escalation" | "warning";
+      readonly body: string;
+    }
+  | { readonly type: "addAssignees"; readonly logins: readonly string[] }
+  | { readonly type: "sendWebhook"; readonly url: string; readonly secretEnv: string | null; readonly payload: unknown };
+
+/** Why the planner did what it did: for logs and the simulator's narration. */
+export interface Decision {
+  /** Short rule id, e.g. "production-rule", "priority-from-form", "escalate". */
+  readonly rule: string;
+  readonly message: string;
+}
+
+export interface Plan {
+  readonly actions: readonly Action[];
+  readonly decisions: readonly Decision[];
+  /** The state the marker will hold after the actions (null when the item is not tracked). */
+  readonly state: MarkerState | null;
+}
