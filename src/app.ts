@@ -1,0 +1,191 @@
+/**
+ * The Probot application: registers webhook handlers, the sweep route and the sweep timer.
+ * No decisions here — events are normalised and handed to the item pipeline.
+ */
+import { timingSafeEqual, createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApplicationFunction, Probot } from "probot";
+import type { GitHubClient, RepoRef } from "./github/client.js";
+import { CONFIG_PATH, resolveConfig } from "./github/config.js";
+import { applyActions } from "./github/apply.js";
+import type { WebhookSender } from "./github/webhook.js";
+import { ITEM_EVENTS, normalise } from "./handlers/events.js";
+import { processItem } from "./handlers/item.js";
+import { createServices, type Logger, type Services } from "./handlers/services.js";
+import { installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
+import { labelSpecs } from "./triage/labels.js";
+import { READ_REPOSITORY } from "./github/queries.js";
+import { labelIds } from "./github/normalize.js";
+
+export interface AppOptions {
+  /** Epoch-ms clock; the simulator injects its own. Default Date.now. */
+  readonly clock?: () => number;
+  /** Run sweeps on a timer inside the server. Default: on unless SUPPORT_TRIAGE_SWEEP_INTERVAL=0. */
+  readonly sweepTimer?: boolean;
+  /** Minutes between timed sweeps. Default SUPPORT_TRIAGE_SWEEP_INTERVAL or 10. */
+  readonly sweepIntervalMinutes?: number;
+  /** Secret for POST /support-triage/sweep. Default SUPPORT_TRIAGE_SWEEP_SECRET; unset = route refuses. */
+  readonly sweepSecret?: string;
+  readonly sendWebhook?: WebhookSender;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export const SWEEP_ROUTE = "/support-triage/sweep";
+
+const asClient = (octokit: unknown): GitHubClient => octokit as GitHubClient;
+
+/** Constant-time comparison of a presented secret with the configured one. */
+export function secretMatches(presented: string, expected: string): boolean {
+  const a = createHash("sha256").update(presented).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b) && presented.length === expected.length;
+}
+
+/** Sweep every repository of every installation. */
+export async function sweepAll(app: Probot, services: Services, log: Logger, maxWrites?: number): Promise<RepoSweepReport[]> {
+  const appClient = asClient(await app.auth());
+  const reports: RepoSweepReport[] = [];
+  const budget = { remaining: maxWrites ?? Number.POSITIVE_INFINITY };
+  for (let page = 1; page <= 100; page++) {
+    const res = await appClient.request("GET /app/installations", { per_page: 100, page });
+    const installations = res.data as Array<{ id: number; suspended_at?: string | null }>;
+    for (const inst of installations) {
+      if (inst.suspended_at) continue;
+      try {
+        const client = asClient(await app.auth(inst.id));
+        const repos = await installationRepositories(client);
+        reports.push(...(await sweepRepositories(client, services, repos, log, {}, budget)));
+      } catch (err) {
+        log.error({ event: "support-triage.sweep-failed", installation: inst.id, err: String(err) }, "installation sweep failed");
+      }
+    }
+    if (installations.length < 100) break;
+  }
+  return reports;
+}
+
+/** Installation set-up: create the labels the policy needs; report a broken configuration. */
+async function prepareRepository(client: GitHubClient, services: Services, repo: RepoRef, log: Logger): Promise<void> {
+  const appLogin = await services.appLogin();
+  const res = await client.graphql<{
+    repository: { id: string; labels: { totalCount: number; nodes: { id: string; name: string }[] }; config: { __typename: string; text?: string } | null } | null;
+  }>(READ_REPOSITORY, { owner: repo.owner, name: repo.repo, configExpr: `HEAD:${CONFIG_PATH}` });
+  if (!res.repository) return;
+  const text = res.repository.config?.__typename === "Blob" ? (res.repository.config.text ?? null) : null;
+  const loaded = await resolveConfig(client, repo, services.contents, services.now(), text);
+  await services.configIssues.sync(client, repo, appLogin, loaded.result.errors);
+  if (!loaded.result.config) return;
+  const labels = { repositoryId: res.repository.id, ids: labelIds(res.repository.labels.nodes), total: res.repository.labels.totalCount };
+  const specs = labelSpecs(loaded.result.config).filter((s) => !labels.ids.has(s.name.toLowerCase()));
+  if (specs.length === 0) return;
+  // Only the label creation runs: the item is a placeholder the write layer does not touch.
+  await applyActions(
+    client,
+    { kind: "issue", owner: repo.owner, repo: repo.repo, number: 0, nodeId: "", title: "", body: "", author: { login: "", isBot: false }, authorAssociation: "NONE", createdAt: new Date(0).toISOString(), state: "open", labels: [], categorySlug: null, assignees: [], comments: [] },
+    labels,
+    [{ type: "ensureLabels", labels: specs }],
+  );
+  log.info({ event: "support-triage.labels-created", repo: `${repo.owner}/${repo.repo}`, labels: specs.map((s) => s.name) }, "labels created");
+}
+
+export function createApp(options: AppOptions = {}): ApplicationFunction {
+  return (app, { addHandler }) => {
+    const env = options.env ?? process.env;
+    const services = createServices({
+      ...(options.clock ? { now: options.clock } : {}),
+      ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
+      appLogin: async () => {
+        if (env.SUPPORT_TRIAGE_APP_SLUG) return `${env.SUPPORT_TRIAGE_APP_SLUG}[bot]`;
+        const gh = asClient(await app.auth());
+        const { data } = await gh.request("GET /app");
+        return `${(data as { slug: string }).slug}[bot]`;
+      },
+    });
+
+    app.on([...ITEM_EVENTS], async (context) => {
+      const n = normalise(context.name, context.payload);
+      if (!n) return;
+      const appLogin = await services.appLogin();
+      // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
+      if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
+      const key = `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`.toLowerCase();
+      const log = context.log.child({ repo: `${n.ref.owner}/${n.ref.repo}`, number: n.ref.number, kind: n.ref.kind });
+      await services.locks.run(key, () => processItem(asClient(context.octokit), services, n.ref, n.trigger, log));
+    });
+
+    app.on(["installation.created", "installation_repositories.added"], async (context) => {
+      const p = context.payload as { repositories?: { full_name: string }[]; repositories_added?: { full_name: string }[] };
+      const repos = (p.repositories_added ?? p.repositories ?? []).slice(0, 500);
+      for (const r of repos) {
+        const [owner = "", repo = ""] = r.full_name.split("/");
+        try {
+          await prepareRepository(asClient(context.octokit), services, { owner, repo }, context.log);
+        } catch (err) {
+          context.log.error({ event: "support-triage.prepare-failed", repo: r.full_name, err: String(err) }, "repository set-up failed");
+        }
+      }
+    });
+
+    app.on("push", async (context) => {
+      const p = context.payload;
+      const branch = `refs/heads/${p.repository.default_branch}`;
+      if (p.ref !== branch) return;
+      const touched = p.commits.some((c) =>
+        [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f) => f === CONFIG_PATH),
+      );
+      if (!touched) return;
+      const repo = { owner: p.repository.owner?.login ?? "", repo: p.repository.name };
+      services.contents.invalidate(repo.owner, repo.repo);
+      await prepareRepository(asClient(context.octokit), services, repo, context.log);
+    });
+
+    const secret = options.sweepSecret ?? env.SUPPORT_TRIAGE_SWEEP_SECRET ?? "";
+    addHandler(async (req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? "").split("?")[0];
+      if (path !== SWEEP_ROUTE) return false;
+      if (req.method !== "POST") {
+        res.writeHead(405, { allow: "POST", "content-type": "application/json" }).end('{"error":"method not allowed"}');
+        return true;
+      }
+      const auth = req.headers.authorization ?? "";
+      const presented = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+      if (!secret || !secretMatches(presented, secret)) {
+        res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
+        return true;
+      }
+      try {
+        const reports = await sweepAll(app, services, app.log);
+        const s = summarise(reports);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...s, repositories: s.repositories.length }));
+      } catch (err) {
+        app.log.error({ event: "support-triage.sweep-failed", err: String(err) }, "sweep failed");
+        res.writeHead(500, { "content-type": "application/json" }).end('{"error":"sweep failed"}');
+      }
+      return true;
+    });
+
+    const intervalMin = options.sweepIntervalMinutes ?? Number(env.SUPPORT_TRIAGE_SWEEP_INTERVAL ?? 10);
+    const timerOn = (options.sweepTimer ?? true) && Number.isFinite(intervalMin) && intervalMin > 0;
+    if (timerOn) {
+      let running = false;
+      const tick = async () => {
+        if (running) return;
+        running = true;
+        try {
+          summarise(await sweepAll(app, services, app.log));
+        } catch (err) {
+          app.log.error({ event: "support-triage.sweep-failed", err: String(err) }, "timed sweep failed");
+        } finally {
+          running = false;
+          schedule();
+        }
+      };
+      const schedule = () => {
+        // Jitter (±10%) spreads replicas and installations so they don't all sweep at once.
+        const ms = intervalMin * 60_000 * (0.9 + Math.random() * 0.2);
+        setTimeout(() => void tick(), ms).unref();
+      };
+      schedule();
+    }
+  };
+}

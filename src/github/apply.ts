@@ -1,0 +1,175 @@
+/**
+ * Applies a plan's actions to GitHub with as few requests as possible: missing labels are
+ * created in one request, and every other write of the plan (labels added and removed,
+ * comments created and edited, assignees) goes into ONE GraphQL document.
+ * No decisions are taken here.
+ */
+import type { Action, Item, LabelSpec } from "../triage/types.js";
+import type { GitHubClient } from "./client.js";
+import {
+  MUTATIONS,
+  batchMutation,
+  createLabelsMutation,
+  labelLookupQuery,
+  userLookupQuery,
+  type MutationPart,
+} from "./queries.js";
+import { sendEscalationWebhook, type WebhookSender } from "./webhook.js";
+
+export interface RepoLabels {
+  readonly repositoryId: string;
+  /** lower-cased label name → node id */
+  readonly ids: Map<string, string>;
+  /** Total labels in the repository; when above what was read, names are looked up. */
+  readonly total: number;
+}
+
+export interface ApplyResult {
+  /** Requests that wrote (each GraphQL document counts once). */
+  readonly writeRequests: number;
+  /** Individual writes (mutations, webhooks). */
+  readonly writes: number;
+  readonly summary: string[];
+}
+
+export interface ApplyOptions {
+  readonly dryRun?: boolean;
+  readonly sendWebhook?: WebhookSender;
+}
+
+export function describeAction(a: Action): string {
+  switch (a.type) {
+    case "ensureLabels":
+      return `ensureLabels ${a.labels.map((l) => l.name).join(", ")}`;
+    case "addLabels":
+    case "removeLabels":
+      return `${a.type} ${a.labels.join(", ")}`;
+    case "createTargetComment":
+      return "createTargetComment";
+    case "updateTargetComment":
+      return "updateTargetComment";
+    case "postComment":
+      return `postComment (${a.purpose})`;
+    case "addAssignees":
+      return `addAssignees ${a.logins.join(", ")}`;
+    case "sendWebhook":
+      return `sendWebhook ${a.url}`;
+  }
+}
+
+async function ensureLabelIds(client: GitHubClient, item: Item, labels: RepoLabels, wanted: readonly LabelSpec[]): Promise<number> {
+  let requests = 0;
+  let missing = wanted.filter((l) => !labels.ids.has(l.name.toLowerCase()));
+  if (missing.length > 0 && labels.total > labels.ids.size) {
+    // The repository has more labels than one page: look the names up before creating.
+    const vars: Record<string, unknown> = { owner: item.owner, name: item.repo };
+    missing.forEach((l, i) => {
+      vars[`n${i}`] = l.name;
+    });
+    requests++;
+    const res = await client.graphql<{ repository: Record<string, { id: string; name: string } | null> }>(
+      labelLookupQuery(missing.length),
+      vars,
+    );
+    for (const v of Object.values(res.repository)) if (v) labels.ids.set(v.name.toLowerCase(), v.id);
+    missing = missing.filter((l) => !labels.ids.has(l.name.toLowerCase()));
+  }
+  if (missing.length === 0) return requests;
+  const vars: Record<string, unknown> = {};
+  missing.forEach((l, i) => {
+    vars[`c${i}`] = { repositoryId: labels.repositoryId, name: l.name, color: l.color, description: l.description };
+  });
+  requests++;
+  const res = await client.graphql<Record<string, { label: { id: string; name: string } | null }>>(
+    createLabelsMutation(missing.length),
+    vars,
+  );
+  for (const v of Object.values(res)) if (v?.label) labels.ids.set(v.label.name.toLowerCase(), v.label.id);
+  return requests;
+}
+
+export async function applyActions(
+  client: GitHubClient,
+  item: Item,
+  labels: RepoLabels,
+  actions: readonly Action[],
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const summary = actions.map(describeAction);
+  if (options.dryRun || actions.length === 0) return { writeRequests: 0, writes: 0, summary };
+
+  let writeRequests = 0;
+  const toEnsure = actions.flatMap((a) => (a.type === "ensureLabels" ? a.labels : []));
+  // Labels added by the plan must exist; the planner names them in ensureLabels, but be safe
+  // for any added label whose id we don't know.
+  for (const a of actions) {
+    if (a.type !== "addLabels") continue;
+    for (const name of a.labels) {
+      if (!labels.ids.has(name.toLowerCase()) && !toEnsure.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
+        toEnsure.push({ name, color: "ededed", description: "" });
+      }
+    }
+  }
+  if (toEnsure.length > 0) writeRequests += await ensureLabelIds(client, item, labels, toEnsure);
+
+  let assigneeIds: string[] = [];
+  const logins = actions.flatMap((a) => (a.type === "addAssignees" ? a.logins : []));
+  if (logins.length > 0 && item.kind === "issue") {
+    const vars: Record<string, unknown> = {};
+    logins.forEach((l, i) => {
+      vars[`u${i}`] = l;
+    });
+    const res = await client.graphql<Record<string, { id: string } | null>>(userLookupQuery(logins.length), vars);
+    assigneeIds = Object.values(res).flatMap((u) => (u ? [u.id] : []));
+  }
+
+  const parts: MutationPart[] = [];
+  let writes = 0;
+  for (const a of actions) {
+    switch (a.type) {
+      case "addLabels": {
+        const ids = a.labels.flatMap((n) => labels.ids.get(n.toLowerCase()) ?? []);
+        if (ids.length) parts.push(MUTATIONS.addLabels(item.nodeId, ids));
+        break;
+      }
+      case "removeLabels": {
+        const ids = a.labels.flatMap((n) => labels.ids.get(n.toLowerCase()) ?? []);
+        if (ids.length) parts.push(MUTATIONS.removeLabels(item.nodeId, ids));
+        break;
+      }
+      case "createTargetComment":
+      case "postComment":
+        parts.push(
+          item.kind === "issue"
+            ? MUTATIONS.addIssueComment(item.nodeId, a.body)
+            : MUTATIONS.addDiscussionComment(item.nodeId, a.body),
+        );
+        break;
+      case "updateTargetComment":
+        parts.push(
+          item.kind === "issue"
+            ? MUTATIONS.updateIssueComment(a.commentId, a.body)
+            : MUTATIONS.updateDiscussionComment(a.commentId, a.body),
+        );
+        break;
+      case "addAssignees":
+        if (assigneeIds.length) parts.push(MUTATIONS.addAssignees(item.nodeId, assigneeIds));
+        break;
+      case "ensureLabels":
+      case "sendWebhook":
+        break;
+    }
+  }
+  if (parts.length > 0) {
+    const { query, variables } = batchMutation(parts);
+    writeRequests++;
+    writes += parts.length;
+    await client.graphql(query, variables);
+  }
+  for (const a of actions) {
+    if (a.type !== "sendWebhook") continue;
+    writes++;
+    await (options.sendWebhook ?? sendEscalationWebhook)(a.url, a.secretEnv, a.payload);
+  }
+  return { writeRequests, writes, summary };
+}

@@ -1,0 +1,86 @@
+/**
+ * Keeps exactly one open "configuration error" issue per repository in step with the
+ * configuration: opened when errors appear, edited when they change, closed when fixed.
+ * Which issue is ours: opened by the app, titled CONFIG_ISSUE_TITLE, body starting with
+ * the marker. What is known is remembered per repository so valid repositories pay one
+ * lookup per process, not one per event.
+ */
+import { CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, renderConfigIssue } from "../config/report.js";
+import type { ConfigProblem } from "../config/types.js";
+import { repoKey, type GitHubClient, type RepoRef } from "./client.js";
+
+interface Known {
+  number: number | null;
+  body: string | null;
+}
+
+export class ConfigIssueTracker {
+  private readonly known = new Map<string, Known>();
+
+  private async find(client: GitHubClient, repo: RepoRef, appLogin: string): Promise<Known> {
+    const key = repoKey(repo);
+    const hit = this.known.get(key);
+    if (hit) return hit;
+    const res = await client.request("GET /repos/{owner}/{repo}/issues", {
+      owner: repo.owner,
+      repo: repo.repo,
+      state: "open",
+      creator: appLogin,
+      per_page: 100,
+    });
+    const list = (res.data as Array<{ number: number; title: string; body?: string | null; pull_request?: unknown }>).filter(
+      (i) => !i.pull_request && i.title === CONFIG_ISSUE_TITLE && (i.body ?? "").startsWith(CONFIG_ISSUE_MARKER),
+    );
+    const first = list.sort((a, b) => a.number - b.number)[0];
+    const known: Known = first ? { number: first.number, body: first.body ?? "" } : { number: null, body: null };
+    this.known.set(key, known);
+    return known;
+  }
+
+  /** Bring the issue in line with `errors`. Returns what it did, for logs. */
+  async sync(
+    client: GitHubClient,
+    repo: RepoRef,
+    appLogin: string,
+    errors: readonly ConfigProblem[],
+  ): Promise<"opened" | "updated" | "closed" | "unchanged"> {
+    const key = repoKey(repo);
+    const known = await this.find(client, repo, appLogin);
+    if (errors.length === 0) {
+      if (known.number === null) return "unchanged";
+      await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: known.number,
+        state: "closed",
+        state_reason: "completed",
+      });
+      this.known.set(key, { number: null, body: null });
+      return "closed";
+    }
+    const body = renderConfigIssue(errors);
+    if (known.number === null) {
+      const res = await client.request("POST /repos/{owner}/{repo}/issues", {
+        owner: repo.owner,
+        repo: repo.repo,
+        title: CONFIG_ISSUE_TITLE,
+        body,
+      });
+      this.known.set(key, { number: (res.data as { number: number }).number, body });
+      return "opened";
+    }
+    if (known.body === body) return "unchanged";
+    await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: repo.owner,
+      repo: repo.repo,
+      issue_number: known.number,
+      body,
+    });
+    this.known.set(key, { number: known.number, body });
+    return "updated";
+  }
+
+  forget(repo: RepoRef): void {
+    this.known.delete(repoKey(repo));
+  }
+}

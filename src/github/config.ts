@@ -1,0 +1,76 @@
+/**
+ * Finds and loads `.github/support-triage.yml` the way Probot's `context.config` does:
+ * the repository's own file, else the owner's `.github` repository, following one level
+ * of `_extends` (`repo`, `owner/repo` or `owner/repo:path`). Parsing and validation are the
+ * pure config loader's job; this file only fetches text.
+ */
+import { DEFAULT_CONFIG } from "../config/defaults.js";
+import { extendsTarget, loadConfig } from "../config/load.js";
+import type { ConfigResult } from "../config/types.js";
+import type { GitHubClient, RepoRef } from "./client.js";
+import type { ContentCache } from "./contents.js";
+
+export const CONFIG_PATH = ".github/support-triage.yml";
+
+export interface LoadedConfig {
+  readonly result: ConfigResult;
+  /** Where the file came from, e.g. "acme/support:.github/support-triage.yml"; null = defaults. */
+  readonly source: string | null;
+}
+
+/**
+ * @param localText the repository's own file when the caller already read it (the item
+ *   read fetches it in the same GraphQL request); `undefined` to fetch it here.
+ */
+export async function resolveConfig(
+  client: GitHubClient,
+  repo: RepoRef,
+  cache: ContentCache,
+  now: number,
+  localText?: string | null,
+): Promise<LoadedConfig> {
+  let text = localText === undefined ? await cache.read(client, repo.owner, repo.repo, CONFIG_PATH, now) : localText;
+  let source: string | null = `${repo.owner}/${repo.repo}:${CONFIG_PATH}`;
+  if (text === null && repo.repo !== ".github") {
+    text = await cache.read(client, repo.owner, ".github", CONFIG_PATH, now);
+    source = `${repo.owner}/.github:${CONFIG_PATH}`;
+  }
+  if (text === null) return { result: loadConfig(null), source: null };
+
+  const file = source === `${repo.owner}/${repo.repo}:${CONFIG_PATH}` ? CONFIG_PATH : source;
+  const ext = extendsTarget(text);
+  if (!ext) return { result: loadConfig(text, file), source };
+
+  const target = parseExtends(ext, repo.owner);
+  if (!target) {
+    return {
+      result: {
+        config: null,
+        errors: [{ file, path: "_extends", line: null, column: null, message: `_extends "${ext}" is not "repo", "owner/repo" or "owner/repo:path".` }],
+        warnings: [],
+      },
+      source,
+    };
+  }
+  const baseText = await cache.read(client, target.owner, target.repo, target.path, now);
+  const baseFile = `${target.owner}/${target.repo}:${target.path}`;
+  if (baseText === null) {
+    return {
+      result: {
+        config: null,
+        errors: [{ file, path: "_extends", line: null, column: null, message: `_extends points at ${baseFile}, which does not exist or cannot be read.` }],
+        warnings: [],
+      },
+      source,
+    };
+  }
+  const base = loadConfig(baseText, baseFile, DEFAULT_CONFIG);
+  if (!base.config) return { result: base, source: baseFile };
+  return { result: loadConfig(text, file, base.config), source };
+}
+
+export function parseExtends(value: string, defaultOwner: string): { owner: string; repo: string; path: string } | null {
+  const m = /^(?:([\w.-]+)\/)?([\w.-]+)(?::(.+))?$/.exec(value.trim());
+  if (!m || !m[2]) return null;
+  return { owner: m[1] ?? defaultOwner, repo: m[2], path: m[3] ?? CONFIG_PATH };
+}

@@ -1,0 +1,145 @@
+/**
+ * Turns GraphQL nodes (from the item read or the sweep's search) into the planner's
+ * item model. No decisions here: only shape conversion.
+ */
+import type { Actor, Item, ItemComment, LabelEvent } from "../triage/types.js";
+
+interface GqlActor {
+  login: string;
+  __typename?: string;
+}
+interface GqlComment {
+  id: string;
+  body: string;
+  createdAt: string;
+  authorAssociation: string;
+  author: GqlActor | null;
+  replies?: { nodes: GqlComment[] };
+}
+interface GqlLabelNode {
+  id: string;
+  name: string;
+}
+interface GqlTimelineNode {
+  __typename: string;
+  createdAt?: string;
+  actor?: GqlActor | null;
+  label?: { name: string } | null;
+}
+
+export interface GqlIssue {
+  __typename: "Issue";
+  id: string;
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: string;
+  state: "OPEN" | "CLOSED";
+  author: GqlActor | null;
+  authorAssociation: string;
+  repository: { nameWithOwner: string };
+  labels: { nodes: GqlLabelNode[] } | null;
+  assignees: { nodes: { login: string }[] };
+  comments: { totalCount: number; nodes: GqlComment[] };
+  timelineItems: { nodes: GqlTimelineNode[] };
+}
+
+export interface GqlDiscussion {
+  __typename: "Discussion";
+  id: string;
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: string;
+  closed: boolean;
+  author: GqlActor | null;
+  authorAssociation: string;
+  repository: { nameWithOwner: string };
+  category: { slug: string } | null;
+  labels: { nodes: GqlLabelNode[] } | null;
+  comments: { totalCount: number; nodes: GqlComment[] };
+}
+
+export type GqlItem = GqlIssue | GqlDiscussion;
+
+/** GraphQL gives bot logins without "[bot]"; webhooks and REST give them with it. */
+export function toActor(a: GqlActor | null | undefined): Actor | null {
+  if (!a) return null;
+  const isBot = a.__typename === "Bot" || a.login.endsWith("[bot]");
+  const login = isBot && !a.login.endsWith("[bot]") ? `${a.login}[bot]` : a.login;
+  return { login, isBot };
+}
+
+const GHOST: Actor = { login: "ghost", isBot: false };
+
+function toComment(c: GqlComment, replyTo: string | null): ItemComment {
+  return {
+    id: c.id,
+    author: toActor(c.author),
+    authorAssociation: c.authorAssociation,
+    createdAt: c.createdAt,
+    body: c.body,
+    replyTo,
+  };
+}
+
+/** Label names → node ids, for the write layer. */
+export function labelIds(nodes: readonly GqlLabelNode[] | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const n of nodes ?? []) m.set(n.name.toLowerCase(), n.id);
+  return m;
+}
+
+export function toItem(node: GqlItem): Item {
+  const [owner = "", repo = ""] = node.repository.nameWithOwner.split("/");
+  const base = {
+    owner,
+    repo,
+    number: node.number,
+    nodeId: node.id,
+    title: node.title,
+    body: node.body ?? "",
+    url: node.url,
+    author: toActor(node.author) ?? GHOST,
+    authorAssociation: node.authorAssociation,
+    createdAt: node.createdAt,
+    labels: (node.labels?.nodes ?? []).map((l) => l.name),
+  };
+  if (node.__typename === "Issue") {
+    const labelEvents: LabelEvent[] = [];
+    for (const t of node.timelineItems.nodes) {
+      if ((t.__typename !== "LabeledEvent" && t.__typename !== "UnlabeledEvent") || !t.label || !t.createdAt) continue;
+      labelEvents.push({
+        label: t.label.name,
+        actor: toActor(t.actor),
+        createdAt: t.createdAt,
+        added: t.__typename === "LabeledEvent",
+      });
+    }
+    return {
+      ...base,
+      kind: "issue",
+      state: node.state === "OPEN" ? "open" : "closed",
+      categorySlug: null,
+      assignees: node.assignees.nodes.map((a) => a.login),
+      comments: node.comments.nodes.map((c) => toComment(c, null)),
+      labelEvents,
+    };
+  }
+  const comments: ItemComment[] = [];
+  for (const c of node.comments.nodes) {
+    comments.push(toComment(c, null));
+    for (const r of c.replies?.nodes ?? []) comments.push(toComment(r, c.id));
+  }
+  comments.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  return {
+    ...base,
+    kind: "discussion",
+    state: node.closed ? "closed" : "open",
+    categorySlug: node.category?.slug ?? null,
+    assignees: [],
+    comments,
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Every GraphQL document the app sends. Kept in one file so a test can validate each one
+ * against GitHub's published schema (@octokit/graphql-schema) and the simulator can be
+ * checked against the same documents.
+ */
+
+/** Fields of an actor; `__typename` tells a Bot from a User (GraphQL bot logins have no "[bot]"). */
+const ACTOR = `login __typename`;
+
+/** Issue fields the planner needs, shared by the item read and the sweep's search. */
+export const ISSUE_FIELDS = `
+  __typename id number title body url createdAt state
+  author { ${ACTOR} }
+  authorAssociation
+  repository { nameWithOwner }
+  labels(first: 100) { nodes { id name } }
+  assignees(first: 20) { nodes { login } }
+  comments(first: 100) { totalCount nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
+  timelineItems(first: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) {
+    nodes {
+      __typename
+      ... on LabeledEvent { createdAt actor { ${ACTOR} } label { name } }
+      ... on UnlabeledEvent { createdAt actor { ${ACTOR} } label { name } }
+    }
+  }`;
+
+/** Discussion fields the planner needs (discussions have no timeline; labels must be read here). */
+export const DISCUSSION_FIELDS = `
+  __typename id number title body url createdAt closed
+  author { ${ACTOR} }
+  authorAssociation
+  repository { nameWithOwner }
+  category { slug }
+  labels(first: 100) { nodes { id name } }
+  comments(first: 100) {
+    totalCount
+    nodes {
+      id body createdAt authorAssociation author { ${ACTOR} }
+      replies(first: 100) { nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
+    }
+  }`;
+
+const REPO_FIELDS = `
+  id
+  labels(first: 100) { totalCount nodes { id name } }
+  config: object(expression: $configExpr) { __typename ... on Blob { text } }`;
+
+/**
+ * One request reads everything an issue event needs: the issue with labels, comments and
+ * label history, the repository's labels, the config file and the issue forms.
+ */
+export const READ_ISSUE = `
+query ReadIssue($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $templatesExpr: String!) {
+  repository(owner: $owner, name: $name) {
+    ${REPO_FIELDS}
+    templates: object(expression: $templatesExpr) {
+      __typename
+      ... on Tree { entries { name object { __typename ... on Blob { text } } } }
+    }
+    issue(number: $number) { ${ISSUE_FIELDS} }
+  }
+}`;
+
+/** The same for a discussion: the category form is one file named after the category slug. */
+export const READ_DISCUSSION = `
+query ReadDiscussion($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $templateExpr: String!) {
+  repository(owner: $owner, name: $name) {
+    ${REPO_FIELDS}
+    template: object(expression: $templateExpr) { __typename ... on Blob { text } }
+    discussion(number: $number) { ${DISCUSSION_FIELDS} }
+  }
+}`;
+
+/** Repository labels and config only (installation set-up, fallbacks). */
+export const READ_REPOSITORY = `
+query ReadRepository($owner: String!, $name: String!, $configExpr: String!) {
+  repository(owner: $owner, name: $name) {
+    ${REPO_FIELDS}
+  }
+}`;
+
+/** Look up labels beyond the first 100 by name. Built per call: `l0: label(name: "P1") { id name }`. */
+export function labelLookupQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$n${i}: String!`).join(", ");
+  const fields = Array.from({ length: count }, (_, i) => `l${i}: label(name: $n${i}) { id name }`).join("\n    ");
+  return `query LookupLabels($owner: String!, $name: String!, ${vars}) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }
+}`;
+}
+
+/** Users by login for assignment. */
+export function userLookupQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$u${i}: String!`).join(", ");
+  const fields = Array.from({ length: count }, (_, i) => `u${i}: user(login: $u${i}) { id login }`).join("\n  ");
+  return `query LookupUsers(${vars}) {
+  ${fields}
+}`;
+}
+
+/** The sweep: one page of up to 100 open items with everything the planner needs. */
+export const SWEEP_SEARCH = `
+query SweepSearch($query: String!, $type: SearchType!, $after: String) {
+  search(type: $type, query: $query, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      ... on Issue { ${ISSUE_FIELDS} }
+      ... on Discussion { ${DISCUSSION_FIELDS} }
+    }
+  }
+}`;
+
+/** Create labels, one aliased mutation per label: `c0: createLabel(...)`. */
+export function createLabelsMutation(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$c${i}: CreateLabelInput!`).join(", ");
+  const fields = Array.from({ length: count }, (_, i) => `c${i}: createLabel(input: $c${i}) { label { id name } }`).join(
+    "\n  ",
+  );
+  return `mutation CreateLabels(${vars}) {
+  ${fields}
+}`;
+}
+
+/** One mutation inside a batched write document. */
+export interface MutationPart {
+  /** GraphQL input type of the `input` argument. */
+  readonly inputType: string;
+  /** Mutation field name. */
+  readonly field: string;
+  /** Selection set. */
+  readonly selection: string;
+  readonly input: Record<string, unknown>;
+}
+
+export const MUTATIONS = {
+  addLabels: (labelableId: string, labelIds: readonly string[]): MutationPart => ({
+    inputType: "AddLabelsToLabelableInput",
+    field: "addLabelsToLabelable",
+    selection: "{ clientMutationId }",
+    input: { labelableId, labelIds },
+  }),
+  removeLabels: (labelableId: string, labelIds: readonly string[]): MutationPart => ({
+    inputType: "RemoveLabelsFromLabelableInput",
+    field: "removeLabelsFromLabelable",
+    selection: "{ clientMutationId }",
+    input: { labelableId, labelIds },
+  }),
+  addIssueComment: (subjectId: string, body: string): MutationPart => ({
+    inputType: "AddCommentInput",
+    field: "addComment",
+    selection: "{ commentEdge { node { id } } }",
+    input: { subjectId, body },
+  }),
+  updateIssueComment: (id: string, body: string): MutationPart => ({
+    inputType: "UpdateIssueCommentInput",
+    field: "updateIssueComment",
+    selection: "{ issueComment { id } }",
+    input: { id, body },
+  }),
+  addDiscussionComment: (discussionId: string, body: string): MutationPart => ({
+    inputType: "AddDiscussionCommentInput",
+    field: "addDiscussionComment",
+    selection: "{ comment { id } }",
+    input: { discussionId, body },
+  }),
+  updateDiscussionComment: (commentId: string, body: string): MutationPart => ({
+    inputType: "UpdateDiscussionCommentInput",
+    field: "updateDiscussionComment",
+    selection: "{ comment { id } }",
+    input: { commentId, body },
+  }),
+  addAssignees: (assignableId: string, assigneeIds: readonly string[]): MutationPart => ({
+    inputType: "AddAssigneesToAssignableInput",
+    field: "addAssigneesToAssignable",
+    selection: "{ clientMutationId }",
+    input: { assignableId, assigneeIds },
+  }),
+} as const;
+
+/** Several mutations in one request document; they run in order. */
+export function batchMutation(parts: readonly MutationPart[]): { query: string; variables: Record<string, unknown> } {
+  const vars = parts.map((p, i) => `$m${i}: ${p.inputType}!`).join(", ");
+  const fields = parts.map((p, i) => `m${i}: ${p.field}(input: $m${i}) ${p.selection}`).join("\n  ");
+  const variables: Record<string, unknown> = {};
+  parts.forEach((p, i) => {
+    variables[`m${i}`] = p.input;
+  });
+  return { query: `mutation Apply(${vars}) {\n  ${fields}\n}`, variables };
+}

@@ -1,0 +1,161 @@
+/**
+ * The pipeline for one item, whatever woke us (webhook or sweep):
+ *   1. read the item, its repository's labels, config and forms (one GraphQL request)
+ *   2. resolve the configuration (fallbacks; a broken one opens the config issue and stops)
+ *   3. plan (pure)
+ *   4. apply (labels and comments in as few requests as possible)
+ * Work on one item is serialised, and the planner reconciles against what GitHub holds
+ * now, so duplicate, late and concurrent deliveries converge on the same state.
+ */
+import type { Config } from "../config/types.js";
+import type { GitHubClient, RepoRef } from "../github/client.js";
+import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
+import { CONFIG_PATH, resolveConfig } from "../github/config.js";
+import { labelIds, toItem, type GqlDiscussion, type GqlIssue } from "../github/normalize.js";
+import { READ_DISCUSSION, READ_ISSUE } from "../github/queries.js";
+import { parseFormTemplate, selectTemplate } from "../triage/form-template.js";
+import { planItem } from "../triage/planner.js";
+import type { FormTemplate, Item, ItemKind, Plan, Trigger } from "../triage/types.js";
+import type { Logger, Services } from "./services.js";
+
+export interface ItemRef extends RepoRef {
+  readonly kind: ItemKind;
+  readonly number: number;
+  /** Discussions: the category slug from the webhook (names the category form). */
+  readonly categorySlug?: string | null;
+}
+
+interface RepoRead {
+  id: string;
+  labels: { totalCount: number; nodes: { id: string; name: string }[] };
+  config: { __typename: string; text?: string } | null;
+}
+
+interface IssueRead {
+  repository: (RepoRead & {
+    templates: { __typename: string; entries?: { name: string; object: { __typename: string; text?: string } | null }[] } | null;
+    issue: GqlIssue | null;
+  }) | null;
+}
+
+interface DiscussionRead {
+  repository: (RepoRead & { template: { __typename: string; text?: string } | null; discussion: GqlDiscussion | null }) | null;
+}
+
+export interface ItemSnapshot {
+  readonly item: Item;
+  readonly labels: RepoLabels;
+  /** The repository's own config text (null: no file). */
+  readonly configText: string | null;
+  /** Form template files that may describe this item (issue forms, or the category form). */
+  readonly templateFiles: readonly { file: string; text: string }[];
+}
+
+const blobText = (o: { __typename: string; text?: string } | null | undefined): string | null =>
+  o && o.__typename === "Blob" && typeof o.text === "string" ? o.text : null;
+
+/** Step 1: one GraphQL request for the item and everything around it. */
+export async function readItem(client: GitHubClient, ref: ItemRef): Promise<ItemSnapshot | null> {
+  const base = { owner: ref.owner, name: ref.repo, number: ref.number, configExpr: `HEAD:${CONFIG_PATH}` };
+  if (ref.kind === "issue") {
+    const res = await client.graphql<IssueRead>(READ_ISSUE, { ...base, templatesExpr: "HEAD:.github/ISSUE_TEMPLATE" });
+    const repo = res.repository;
+    if (!repo?.issue) return null;
+    const files = (repo.templates?.entries ?? []).flatMap((e) => {
+      const text = blobText(e.object);
+      return /\.ya?ml$/i.test(e.name) && text !== null && !/^config\.ya?ml$/i.test(e.name)
+        ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text }]
+        : [];
+    });
+    return {
+      item: toItem(repo.issue),
+      labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },
+      configText: blobText(repo.config),
+      templateFiles: files,
+    };
+  }
+  const slug = ref.categorySlug ?? "";
+  const res = await client.graphql<DiscussionRead>(READ_DISCUSSION, {
+    ...base,
+    templateExpr: `HEAD:.github/DISCUSSION_TEMPLATE/${slug}.yml`,
+  });
+  const repo = res.repository;
+  if (!repo?.discussion) return null;
+  const text = blobText(repo.template);
+  return {
+    item: toItem(repo.discussion),
+    labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },
+    configText: blobText(repo.config),
+    templateFiles: text !== null ? [{ file: `.github/DISCUSSION_TEMPLATE/${slug}.yml`, text }] : [],
+  };
+}
+
+function parseTemplates(files: readonly { file: string; text: string }[], config: Config): FormTemplate[] {
+  return files.flatMap(({ file, text }) => {
+    const t = parseFormTemplate(text, file, config).template;
+    return t ? [t] : [];
+  });
+}
+
+export interface ProcessResult {
+  readonly plan: Plan | null;
+  readonly skipped?: string;
+  readonly writeRequests: number;
+  readonly writes: number;
+}
+
+export interface ProcessOptions {
+  readonly dryRun?: boolean;
+  /** A snapshot the caller already has (the sweep's search page), to save the read. */
+  readonly snapshot?: ItemSnapshot;
+}
+
+/** Steps 2–4 for one item. The caller holds the item's lock. */
+export async function processItem(
+  client: GitHubClient,
+  services: Services,
+  ref: ItemRef,
+  trigger: Trigger,
+  log: Logger,
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
+  const appLogin = await services.appLogin();
+  const snapshot = options.snapshot ?? (await readItem(client, ref));
+  if (!snapshot) return { plan: null, skipped: "item not found", writeRequests: 0, writes: 0 };
+  const now = services.now();
+  const loaded = await resolveConfig(client, ref, services.contents, now, snapshot.configText);
+  if (!options.dryRun) {
+    const outcome = await services.configIssues.sync(client, ref, appLogin, loaded.result.errors);
+    if (outcome !== "unchanged") {
+      log.info({ event: "support-triage.config-issue", repo: `${ref.owner}/${ref.repo}`, outcome }, `configuration issue ${outcome}`);
+    }
+  }
+  const config = loaded.result.config;
+  if (!config) {
+    log.warn(
+      { event: "support-triage.config-invalid", repo: `${ref.owner}/${ref.repo}`, errors: loaded.result.errors.length },
+      "configuration invalid: not acting in this repository",
+    );
+    return { plan: null, skipped: "configuration invalid", writeRequests: 0, writes: 0 };
+  }
+  const form = selectTemplate(parseTemplates(snapshot.templateFiles, config), snapshot.item.body);
+  const plan = planItem({ item: snapshot.item, config, now, trigger, appLogin, form });
+  const result = await applyActions(client, snapshot.item, snapshot.labels, plan.actions, {
+    ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+    ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+  });
+  log.info(
+    {
+      event: "support-triage.plan",
+      repo: `${ref.owner}/${ref.repo}`,
+      kind: ref.kind,
+      number: ref.number,
+      trigger: trigger.type,
+      decisions: plan.decisions,
+      actions: plan.actions.map(describeAction),
+      writeRequests: result.writeRequests,
+    },
+    plan.actions.length ? `planned ${plan.actions.length} action(s)` : "nothing to do",
+  );
+  return { plan, writeRequests: result.writeRequests, writes: result.writes };
+}

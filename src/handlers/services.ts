@@ -1,0 +1,55 @@
+/**
+ * Everything the handlers share inside one process: the clock, caches, locks and the
+ * app's identity. Created once per loaded app.
+ */
+import { ContentCache } from "../github/contents.js";
+import { ConfigIssueTracker } from "../github/config-issue.js";
+import type { WebhookSender } from "../github/webhook.js";
+import { KeyedMutex } from "./lock.js";
+
+export interface Logger {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+  error: (obj: object, msg?: string) => void;
+  debug: (obj: object, msg?: string) => void;
+}
+
+export interface Services {
+  /** Epoch ms; injectable so the simulator and tests drive time. */
+  readonly now: () => number;
+  readonly contents: ContentCache;
+  readonly configIssues: ConfigIssueTracker;
+  readonly locks: KeyedMutex;
+  /** The app's bot login, e.g. "support-triage[bot]". */
+  readonly appLogin: () => Promise<string>;
+  readonly sendWebhook?: WebhookSender;
+}
+
+export function createServices(opts: {
+  now?: () => number;
+  appLogin: () => Promise<string>;
+  sendWebhook?: WebhookSender;
+}): Services {
+  return {
+    now: opts.now ?? Date.now,
+    contents: new ContentCache(),
+    configIssues: new ConfigIssueTracker(),
+    locks: new KeyedMutex(),
+    appLogin: memo(opts.appLogin),
+    ...(opts.sendWebhook ? { sendWebhook: opts.sendWebhook } : {}),
+  };
+}
+
+/** Memoise a successful async result; a failure is retried on the next call. */
+export function memo<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => {
+    if (!p) {
+      p = fn().catch((err: unknown) => {
+        p = null;
+        throw err;
+      });
+    }
+    return p;
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The escalation sweep: finds open tracked items with GraphQL search (100 per page, with
+ * labels and comments in the same page), re-plans each with the `sweep` trigger and applies
+ * what the planner decides (escalations, responses a lost delivery hid). Writes are charged
+ * to a per-run budget; a run that spends it stops cleanly and the next run continues.
+ * One failing repository does not stop the others.
+ */
+import type { Config } from "../config/types.js";
+import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
+import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
+import { CONFIG_PATH, resolveConfig } from "../github/config.js";
+import { labelIds, toItem, type GqlItem } from "../github/normalize.js";
+import { READ_REPOSITORY, SWEEP_SEARCH } from "../github/queries.js";
+import { planItem } from "../triage/planner.js";
+import type { Logger, Services } from "./services.js";
+
+export interface SweepOptions {
+  readonly dryRun?: boolean;
+  /** Most writes in this run across all repositories (default: each repository's sweep.max_writes). */
+  readonly maxWrites?: number;
+  readonly onProgress?: (p: SweepProgress) => void;
+}
+
+export interface SweepProgress {
+  readonly repo: string;
+  readonly repoIndex: number;
+  readonly repoCount: number;
+  readonly items: number;
+}
+
+export interface RepoSweepReport {
+  repo: string;
+  items: number;
+  escalated: number;
+  responded: number;
+  writes: number;
+  reads: number;
+  error: string | null;
+  stoppedByBudget: boolean;
+  skipped: string | null;
+}
+
+export interface SweepReport {
+  readonly repositories: RepoSweepReport[];
+  readonly items: number;
+  readonly escalated: number;
+  readonly responded: number;
+  readonly writes: number;
+  readonly reads: number;
+  readonly stoppedByBudget: boolean;
+  readonly failures: number;
+}
+
+interface SearchPage {
+  search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<GqlItem | Record<string, never>> };
+}
+
+/** `label:P1,P2,P3,P4` (quoted where a name needs it). */
+export function priorityLabelQualifier(config: Config): string {
+  const names = Object.values(config.labels.priorities).map((n) => (/^[\w.-]+$/.test(n) ? n : `"${n.replace(/"/g, "")}"`));
+  return `label:${names.join(",")}`;
+}
+
+async function readRepoLabels(client: GitHubClient, repo: RepoRef): Promise<RepoLabels | null> {
+  const res = await client.graphql<{
+    repository: { id: string; labels: { totalCount: number; nodes: { id: string; name: string }[] } } | null;
+  }>(READ_REPOSITORY, { owner: repo.owner, name: repo.repo, configExpr: `HEAD:${CONFIG_PATH}` });
+  if (!res.repository) return null;
+  return { repositoryId: res.repository.id, ids: labelIds(res.repository.labels.nodes), total: res.repository.labels.totalCount };
+}
+
+export async function sweepRepository(
+  client: GitHubClient,
+  services: Services,
+  repo: RepoRef,
+  log: Logger,
+  budget: { remaining: number },
+  options: SweepOptions = {},
+): Promise<RepoSweepReport> {
+  const name = `${repo.owner}/${repo.repo}`;
+  const report: RepoSweepReport = {
+    repo: name,
+    items: 0,
+    escalated: 0,
+    responded: 0,
+    writes: 0,
+    reads: 0,
+    error: null,
+    stoppedByBudget: false,
+    skipped: null,
+  };
+  try {
+    const appLogin = await services.appLogin();
+    const now = services.now();
+    const loaded = await resolveConfig(client, repo, services.contents, now);
+    const config = loaded.result.config;
+    if (!config) {
+      report.skipped = "configuration invalid";
+      return report;
+    }
+    if (!config.sweep.enabled) {
+      report.skipped = "sweeps disabled in configuration";
+      return report;
+    }
+    const repoBudget = { remaining: Math.min(budget.remaining, config.sweep.max_writes) };
+    let labels: RepoLabels | null = null;
+    const qualifier = `repo:${name} is:open ${priorityLabelQualifier(config)}`;
+    for (const [type, query] of [
+      ["ISSUE", `${qualifier} is:issue`],
+      ["DISCUSSION", qualifier],
+    ] as const) {
+      let after: string | null = null;
+      for (let page = 0; page < 100; page++) {
+        report.reads++;
+        const res: SearchPage = await client.graphql<SearchPage>(SWEEP_SEARCH, { query, type, after });
+        for (const node of res.search.nodes) {
+          if (!("__typename" in node)) continue;
+          const item = toItem(node as GqlItem);
+          if (item.state !== "open") continue;
+          report.items++;
+          const key = `${name}#${item.number}`.toLowerCase();
+          await services.locks.run(key, async () => {
+            const plan = planItem({ item, config, now: services.now(), trigger: { type: "sweep" }, appLogin, form: null });
+            if (plan.actions.length === 0) return;
+            if (repoBudget.remaining <= 0) {
+              report.stoppedByBudget = true;
+              return;
+            }
+            labels ??= await readRepoLabels(client, repo);
+            if (!labels) return;
+            const applied = await applyActions(client, item, labels, plan.actions, {
+              ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+              ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+            });
+            const cost = Math.max(applied.writeRequests, options.dryRun ? 1 : 0);
+            repoBudget.remaining -= cost;
+            budget.remaining -= cost;
+            report.writes += applied.writeRequests;
+            if (plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
+            if (plan.decisions.some((d) => d.rule === "first-response")) report.responded++;
+            log.info(
+              {
+                event: "support-triage.plan",
+                repo: name,
+                kind: item.kind,
+                number: item.number,
+                trigger: "sweep",
+                decisions: plan.decisions,
+                actions: plan.actions.map(describeAction),
+                dryRun: options.dryRun ?? false,
+              },
+              `sweep planned ${plan.actions.length} action(s)`,
+            );
+          });
+          if (report.stoppedByBudget) break;
+        }
+        options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
+        if (report.stoppedByBudget || !res.search.pageInfo.hasNextPage) break;
+        after = res.search.pageInfo.endCursor;
+      }
+      if (report.stoppedByBudget) break;
+    }
+  } catch (err) {
+    report.error = err instanceof Error ? err.message : String(err);
+    log.error({ event: "support-triage.sweep-failed", repo: name, status: errorStatus(err), err: report.error }, `sweep of ${name} failed`);
+  }
+  return report;
+}
+
+export function summarise(reports: RepoSweepReport[]): SweepReport {
+  const sum = (f: (r: RepoSweepReport) => number) => reports.reduce((a, r) => a + f(r), 0);
+  return {
+    repositories: reports,
+    items: sum((r) => r.items),
+    escalated: sum((r) => r.escalated),
+    responded: sum((r) => r.responded),
+    writes: sum((r) => r.writes),
+    reads: sum((r) => r.reads),
+    stoppedByBudget: reports.some((r) => r.stoppedByBudget),
+    failures: reports.filter((r) => r.error !== null).length,
+  };
+}
+
+/** Sweep a list of repositories with one client (one installation, or a token). */
+export async function sweepRepositories(
+  client: GitHubClient,
+  services: Services,
+  repos: readonly RepoRef[],
+  log: Logger,
+  options: SweepOptions = {},
+  budget: { remaining: number } = { remaining: options.maxWrites ?? Number.POSITIVE_INFINITY },
+): Promise<RepoSweepReport[]> {
+  const reports: RepoSweepReport[] = [];
+  for (const [i, repo] of repos.entries()) {
+    if (budget.remaining <= 0) break;
+    const r = await sweepRepository(client, services, repo, log, budget, options);
+    reports.push(r);
+    options.onProgress?.({ repo: r.repo, repoIndex: i + 1, repoCount: repos.length, items: r.items });
+  }
+  return reports;
+}
+
+/** Repositories an installation client can see. */
+export async function installationRepositories(client: GitHubClient): Promise<RepoRef[]> {
+  const out: RepoRef[] = [];
+  for (let page = 1; page <= 100; page++) {
+    const res = await client.request("GET /installation/repositories", { per_page: 100, page });
+    const data = res.data as { total_count: number; repositories: Array<{ name: string; owner: { login: string }; archived?: boolean }> };
+    for (const r of data.repositories) if (!r.archived) out.push({ owner: r.owner.login, repo: r.name });
+    if (data.repositories.length < 100 || out.length >= data.total_count) break;
+  }
+  return out;
+}
