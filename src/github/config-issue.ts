@@ -80,6 +80,11 @@ export class ConfigIssueTracker {
     return "updated";
   }
 
+  /** Whether this process knows of an open configuration issue in the repository. */
+  knowsOpen(repo: RepoRef): boolean {
+    return (this.known.get(repoKey(repo))?.number ?? null) !== null;
+  }
+
   forget(repo: RepoRef): void {
     this.known.delete(repoKey(repo));
   }

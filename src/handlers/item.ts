@@ -124,8 +124,11 @@ export async function processItem(
   if (!snapshot) return { plan: null, skipped: "item not found", writeRequests: 0, writes: 0 };
   const now = services.now();
   const loaded = await resolveConfig(client, ref, services.contents, now, snapshot.configText);
-  if (!options.dryRun) {
-    const outcome = await services.configIssues.sync(client, ref, appLogin, loaded.result.errors);
+  // A valid configuration only needs a look at the issue when we know one is open: the push
+  // handler closes it when the file is fixed, so valid repositories pay nothing per event.
+  const errors = loaded.result.errors;
+  if (!options.dryRun && (errors.length > 0 || services.configIssues.knowsOpen(ref))) {
+    const outcome = await services.configIssues.sync(client, ref, appLogin, errors);
     if (outcome !== "unchanged") {
       log.info({ event: "support-triage.config-issue", repo: `${ref.owner}/${ref.repo}`, outcome }, `configuration issue ${outcome}`);
     }
