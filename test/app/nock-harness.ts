@@ -1,0 +1,59 @@
+/**
+ * Probot + nock test harness for the GitHub layer: a real Probot instance running the app,
+ * webhooks taken from @octokit/webhooks-examples and adapted, GraphQL answered by nock
+ * interceptors that record every request so tests can assert what was written and how
+ * many requests it took.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { createApp, type AppOptions } from "../../src/app.js";
+
+export const API = "https://api.github.com";
+
+let keyPem: string | null = null;
+export function privateKey(): string {
+  keyPem ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return keyPem;
+}
+
+export async function makeProbot(now: () => number, options: Partial<AppOptions> = {}): Promise<Probot> {
+  const probot = new Probot({
+    appId: 1,
+    privateKey: privateKey(),
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: "fatal",
+  });
+  await probot.load(
+    createApp({ clock: now, sweepTimer: false, env: { SUPPORT_TRIAGE_APP_SLUG: "support-triage" }, ...options }),
+  );
+  return probot;
+}
+
+export { example } from "../helpers/examples.js";
+
+export interface Recorded {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/** Interceptors for the installation token and a GraphQL answerer; returns the recorded requests. */
+export function mockGitHub(answer: (req: Recorded) => unknown): { graphql: Recorded[]; rest: string[] } {
+  const graphql: Recorded[] = [];
+  const rest: string[] = [];
+  nock(API)
+    .persist()
+    .post(/\/app\/installations\/\d+\/access_tokens/)
+    .reply(201, () => {
+      return { token: "test-token", expires_at: "2099-01-01T00:00:00Z", permissions: {} };
+    });
+  nock(API)
+    .persist()
+    .post("/graphql")
+    .reply(200, (_uri, body) => {
+      const req = body as Recorded;
+      graphql.push(req);
+      return { data: answer(req) };
+    });
+  return { graphql, rest };
+}
