@@ -53,6 +53,8 @@ export interface Item {
    * on what it recorded in the marker.
    */
   readonly labelEvents?: readonly LabelEvent[];
+  /** Web address of the item (for the escalation webhook); defaults to github.com's shape. */
+  readonly url?: string;
 }
 
 export interface LabelEvent {
@@ -106,6 +108,11 @@ export interface MarkerState {
   readonly securityBy?: string;
   /** Keys of rule notices already posted, so each is posted once. */
   readonly notices?: readonly string[];
+  /**
+   * Set when someone other than the app removed every priority label: the item is no
+   * longer tracked, and the form no longer re-adds a priority (docs/triage-rules.md).
+   */
+  readonly untracked?: true;
 }
 
 export interface PlanInput {

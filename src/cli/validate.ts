@@ -1,0 +1,109 @@
+/**
+ * `support-triage validate`: checks the configuration file and the form templates
+ * offline, with the same code the app runs, so a pull request can be checked before it
+ * is merged (and before the app opens a configuration-error issue about it).
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../config/defaults.js";
+import { DEFAULT_CONFIG_FILE, extendsTarget } from "../config/load.js";
+import { parseFormTemplate } from "../triage/form-template.js";
+import { formatProblem, parseCommandArgs, readConfigFile, stringOption, UsageError } from "./args.js";
+
+export const VALIDATE_HELP = `Usage: support-triage validate [--config <file>] [--templates <dir>]
+
+Checks a configuration file and the issue and discussion form templates offline.
+Each problem is printed as file:line:col: path: message.
+
+Options:
+  --config <file>     configuration file (default: ${DEFAULT_CONFIG_FILE}; when it is
+                      missing the built-in defaults are checked against the templates)
+  --templates <dir>   directory holding ISSUE_TEMPLATE/ and DISCUSSION_TEMPLATE/
+                      (default: .github)
+  -h, --help          show this help
+
+Exit codes: 0 valid (warnings may be printed), 1 errors found, 2 bad arguments.`;
+
+const COMMAND = "validate";
+const DEFAULT_TEMPLATES = ".github";
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  stream.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Form template files under `dir`: every `*.yml`/`*.yaml` of DISCUSSION_TEMPLATE/, and of
+ * ISSUE_TEMPLATE/ except `config.yml`, which configures the template chooser and is not
+ * a form.
+ */
+export async function findTemplates(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const sub of ["ISSUE_TEMPLATE", "DISCUSSION_TEMPLATE"]) {
+    const folder = join(dir, sub);
+    if (!(await isDirectory(folder))) continue;
+    const names = (await readdir(folder)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    for (const name of names) {
+      if (sub === "ISSUE_TEMPLATE" && /^config\.ya?ml$/i.test(name)) continue;
+      found.push(join(folder, name));
+    }
+  }
+  return found;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs(COMMAND, args, { config: { type: "string" }, templates: { type: "string" } });
+  if (parsed.help) {
+    write(process.stdout, VALIDATE_HELP);
+    return 0;
+  }
+  const configArg = stringOption(parsed.values, "config");
+  const templatesArg = stringOption(parsed.values, "templates");
+  if (templatesArg !== undefined && !(await isDirectory(templatesArg))) {
+    throw new UsageError(`--templates ${JSON.stringify(templatesArg)} is not a directory`, COMMAND);
+  }
+  const loaded = await readConfigFile(COMMAND, configArg);
+  let errors = loaded.errors.length;
+  const warnings = loaded.warnings.length;
+  for (const p of loaded.errors) write(process.stdout, formatProblem(p, "error"));
+  for (const p of loaded.warnings) write(process.stdout, formatProblem(p, "warning"));
+  if (loaded.file !== null) {
+    const ext = extendsTarget(await readFile(loaded.file, "utf8"));
+    if (ext !== null) {
+      write(
+        process.stdout,
+        `${loaded.file}: note: _extends ${JSON.stringify(ext)} is resolved by the app on GitHub; only this file was checked`,
+      );
+    }
+  }
+
+  // Templates are checked against the file's configuration when it is valid, else the
+  // defaults, so a broken config file does not hide template problems.
+  const config = loaded.config ?? DEFAULT_CONFIG;
+  const files = await findTemplates(templatesArg ?? DEFAULT_TEMPLATES);
+  for (const file of files) {
+    const text = await readFile(file, "utf8");
+    const result = parseFormTemplate(text, file, config);
+    for (const p of result.errors) write(process.stdout, formatProblem(p, "error"));
+    errors += result.errors.length;
+  }
+
+  const checked = `${loaded.file ?? "the default configuration"} and ${plural(files.length, "form template")}`;
+  if (errors > 0) {
+    write(process.stdout, `${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""} in ${checked}`);
+    return 1;
+  }
+  write(process.stdout, `ok: ${checked} checked${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`);
+  return 0;
+}

@@ -1,0 +1,543 @@
+/**
+ * The simulator's in-memory GitHub: repositories, users, labels, issues, discussions,
+ * comments and label events, plus the queue of webhooks that every change causes.
+ *
+ * Everything here is deterministic on purpose: ids come from counters, every timestamp
+ * comes from the one simulated clock (`world.now`), and nothing is random, so the same
+ * scenario always produces byte-identical results. The HTTP layers (REST, GraphQL,
+ * webhook delivery) only translate to and from this model; the rules of "what GitHub
+ * does when X happens" (which webhooks, which sender, what is a no-op) live here, in one
+ * place, so a user step and an app mutation cause exactly the same events.
+ */
+import {
+  categoryJson as categoryJsonFor,
+  discussionCommentJson,
+  discussionJson,
+  installationJson as installationJsonFor,
+  installationLiteJson,
+  issueCommentJson,
+  issueJson,
+  labelJson,
+  orgJson,
+  repoJson,
+  userJson,
+  type Json,
+} from "./payloads.js";
+
+export type ItemKind = "issue" | "discussion";
+export type UserType = "User" | "Bot" | "Organization";
+
+export interface SimUser {
+  readonly id: number;
+  readonly nodeId: string;
+  /** REST/webhook login; bots end in `[bot]` here (GraphQL drops the suffix). */
+  readonly login: string;
+  readonly type: UserType;
+}
+
+export interface SimLabel {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly repo: SimRepo;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface SimCategory {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly repo: SimRepo;
+  readonly slug: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface SimComment {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly item: SimItem;
+  readonly author: SimUser;
+  readonly association: string;
+  body: string;
+  readonly createdAt: number;
+  updatedAt: number;
+  /** Discussions only: the top-level comment this one answers. */
+  readonly replyTo: SimComment | null;
+}
+
+export interface SimLabelEvent {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly label: SimLabel;
+  readonly actor: SimUser;
+  readonly createdAt: number;
+  readonly added: boolean;
+}
+
+export interface SimItem {
+  readonly kind: ItemKind;
+  readonly id: number;
+  readonly nodeId: string;
+  readonly number: number;
+  readonly repo: SimRepo;
+  title: string;
+  body: string;
+  readonly author: SimUser;
+  readonly association: string;
+  readonly createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  state: "open" | "closed";
+  /** In the order they were added. */
+  labels: SimLabel[];
+  assignees: SimUser[];
+  /** All comments, replies included, oldest first. */
+  comments: SimComment[];
+  events: SimLabelEvent[];
+  category: SimCategory | null;
+}
+
+export interface SimRepo {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly owner: SimUser;
+  readonly name: string;
+  readonly fullName: string;
+  readonly createdAt: number;
+  labels: SimLabel[];
+  /** path → text. */
+  readonly files: Map<string, string>;
+  readonly items: Map<number, SimItem>;
+  readonly categories: SimCategory[];
+  /** Lower-cased logins with write access (author association MEMBER). */
+  readonly members: Set<string>;
+  /** team slug (lower-cased) → member logins. */
+  readonly teams: Map<string, readonly string[]>;
+  /** Numbers up to this one are reserved for the scenario; the app's own issues go above. */
+  nextNumber: number;
+}
+
+/** Anything a GraphQL `node(id:)` can resolve to. */
+export type SimNode =
+  | { readonly type: "user"; readonly value: SimUser }
+  | { readonly type: "repo"; readonly value: SimRepo }
+  | { readonly type: "label"; readonly value: SimLabel }
+  | { readonly type: "item"; readonly value: SimItem }
+  | { readonly type: "comment"; readonly value: SimComment }
+  | { readonly type: "category"; readonly value: SimCategory }
+  | { readonly type: "labelEvent"; readonly value: SimLabelEvent };
+
+/** One webhook GitHub would send, before signing and delivery. */
+export interface OutgoingWebhook {
+  readonly name: string;
+  readonly action: string | null;
+  readonly payload: Json;
+  /** Who caused it: a scenario step (a person) or the app's own write. */
+  readonly cause: "user" | "app";
+}
+
+/** What the app changed, in plain words, for the narration. */
+export interface Effect {
+  readonly kind: "label" | "unlabel" | "comment" | "edit-comment" | "assign" | "create-label" | "issue" | "edit-issue";
+  readonly repo: string;
+  readonly number: number | null;
+  readonly text: string;
+  readonly body?: string;
+}
+
+/** A user step that GitHub would refuse, or that names something that does not exist. */
+export class SimulationError extends Error {
+  override readonly name = "SimulationError";
+}
+
+export const APP_ID = 1;
+export const APP_SLUG = "support-triage";
+export const INSTALLATION_ID = 1;
+export const BOT_ID = 9001;
+export const BOT_LOGIN = `${APP_SLUG}[bot]`;
+
+const b64 = (text: string): string => Buffer.from(text).toString("base64").replace(/=+$/, "");
+
+/**
+ * GitHub's "next" node ids look like `I_kwDO…`: a type prefix and an opaque part. Ours
+ * keep the prefix (it helps when reading logs) and make the opaque part a readable
+ * counter so ids are stable across runs.
+ */
+export const nodeId = (prefix: string, id: number): string => `${prefix}_kwDO${b64(`sim:${id}`)}`;
+
+/** GitHub timestamps have second precision and a `Z`. */
+export const isoTime = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+
+/**
+ * Category slugs a scenario uses become categories on the fly. GitHub's defaults have
+ * fixed names; other slugs are title-cased.
+ */
+export function categoryName(slug: string): string {
+  const known: Record<string, string> = { "q-a": "Q&A", general: "General", ideas: "Ideas", announcements: "Announcements" };
+  return (
+    known[slug] ??
+    slug
+      .split("-")
+      .filter((part) => part.length > 0)
+      .map((part) => part[0]?.toUpperCase() + part.slice(1))
+      .join(" ")
+  );
+}
+
+export class World {
+  /** The one simulated clock (epoch ms). */
+  now: number;
+  readonly bot: SimUser;
+  readonly users = new Map<string, SimUser>();
+  readonly repos = new Map<string, SimRepo>();
+  readonly nodes = new Map<string, SimNode>();
+  readonly outbox: OutgoingWebhook[] = [];
+  readonly effects: Effect[] = [];
+  /** Whoever is listening for the app's effects (the narration), in order. */
+  onEffect: ((effect: Effect) => void) | null = null;
+  private nextId = 10_001;
+
+  constructor(now: number) {
+    this.now = now;
+    this.bot = { id: BOT_ID, nodeId: nodeId("BOT", BOT_ID), login: BOT_LOGIN, type: "Bot" };
+    this.users.set(BOT_LOGIN.toLowerCase(), this.bot);
+    this.nodes.set(this.bot.nodeId, { type: "user", value: this.bot });
+  }
+
+  private id(): number {
+    return this.nextId++;
+  }
+
+  /** Any login used anywhere exists: the simulator creates users on first sight. */
+  user(login: string, type: UserType = "User"): SimUser {
+    const key = login.toLowerCase();
+    const found = this.users.get(key);
+    if (found) return found;
+    const id = this.id();
+    const resolvedType: UserType = login.endsWith("[bot]") ? "Bot" : type;
+    const user: SimUser = { id, nodeId: nodeId(resolvedType === "Organization" ? "O" : resolvedType === "Bot" ? "BOT" : "U", id), login, type: resolvedType };
+    this.users.set(key, user);
+    this.nodes.set(user.nodeId, { type: "user", value: user });
+    return user;
+  }
+
+  findUser(login: string): SimUser | undefined {
+    return this.users.get(login.toLowerCase()) ?? this.users.get(`${login.toLowerCase()}[bot]`);
+  }
+
+  createRepo(fullName: string): SimRepo {
+    const [ownerLogin, name] = fullName.split("/");
+    if (!ownerLogin || !name) throw new SimulationError(`repository "${fullName}" must look like owner/name`);
+    const owner = this.user(ownerLogin, "Organization");
+    const id = this.id();
+    const repo: SimRepo = {
+      id,
+      nodeId: nodeId("R", id),
+      owner,
+      name,
+      fullName: `${owner.login}/${name}`,
+      createdAt: this.now,
+      labels: [],
+      files: new Map(),
+      items: new Map(),
+      categories: [],
+      members: new Set(),
+      teams: new Map(),
+      nextNumber: 1,
+    };
+    this.repos.set(repo.fullName.toLowerCase(), repo);
+    this.nodes.set(repo.nodeId, { type: "repo", value: repo });
+    return repo;
+  }
+
+  repo(owner: string, name: string): SimRepo | undefined {
+    return this.repos.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  /** Like GitHub: OWNER for the owning user, MEMBER for people with write access, else NONE. */
+  association(repo: SimRepo, user: SimUser): string {
+    if (user.type === "Bot") return "NONE";
+    if (repo.owner.type === "User" && repo.owner.login.toLowerCase() === user.login.toLowerCase()) return "OWNER";
+    if (repo.members.has(user.login.toLowerCase())) return "MEMBER";
+    return "NONE";
+  }
+
+  /** Triage/write permission: what labelling, closing others' items and editing them needs. */
+  canTriage(repo: SimRepo, user: SimUser): boolean {
+    return user.login === BOT_LOGIN || this.association(repo, user) !== "NONE";
+  }
+
+  findLabel(repo: SimRepo, name: string): SimLabel | undefined {
+    const key = name.toLowerCase();
+    return repo.labels.find((label) => label.name.toLowerCase() === key);
+  }
+
+  createLabel(repo: SimRepo, name: string, color = "ededed", description: string | null = null, by: SimUser | null = null): SimLabel {
+    if (this.findLabel(repo, name)) throw new SimulationError(`label "${name}" already exists in ${repo.fullName}`);
+    const id = this.id();
+    const label: SimLabel = { id, nodeId: nodeId("LA", id), repo, name, color: color.replace(/^#/, "").toLowerCase(), description };
+    repo.labels.push(label);
+    this.nodes.set(label.nodeId, { type: "label", value: label });
+    if (by?.login === BOT_LOGIN) this.effect({ kind: "create-label", repo: repo.fullName, number: null, text: `created label "${name}"` });
+    return label;
+  }
+
+  /** Labels named by a person that do not exist yet are created, as GitHub's API does. */
+  labelNamed(repo: SimRepo, name: string): SimLabel {
+    return this.findLabel(repo, name) ?? this.createLabel(repo, name);
+  }
+
+  category(repo: SimRepo, slug: string): SimCategory {
+    const found = repo.categories.find((category) => category.slug === slug);
+    if (found) return found;
+    const id = this.id();
+    const category: SimCategory = { id, nodeId: nodeId("DIC", id), repo, slug, name: categoryName(slug), createdAt: repo.createdAt };
+    repo.categories.push(category);
+    this.nodes.set(category.nodeId, { type: "category", value: category });
+    return category;
+  }
+
+  item(repo: SimRepo, number: number): SimItem | undefined {
+    return repo.items.get(number);
+  }
+
+  // ---------------------------------------------------------------- webhooks
+
+  private common(repo: SimRepo, sender: SimUser): Record<string, Json> {
+    const base: Record<string, Json> = {
+      repository: repoJson(repo),
+      sender: userJson(sender),
+      installation: installationLiteJson(),
+    };
+    if (repo.owner.type === "Organization") base["organization"] = orgJson(repo.owner);
+    return base;
+  }
+
+  private send(name: string, action: string | null, payload: Record<string, Json>, sender: SimUser): void {
+    const cause = sender.login === BOT_LOGIN ? "app" : "user";
+    this.outbox.push({ name, action, payload: action ? { action, ...payload } : payload, cause });
+  }
+
+  private itemEvent(item: SimItem, action: string, sender: SimUser, extra: Record<string, Json> = {}): void {
+    const key = item.kind === "issue" ? "issue" : "discussion";
+    const name = item.kind === "issue" ? "issues" : "discussion";
+    const body = item.kind === "issue" ? issueJson(item) : discussionJson(item);
+    this.send(name, action, { [key]: body, ...extra, ...this.common(item.repo, sender) }, sender);
+  }
+
+  private effect(effect: Effect): void {
+    this.effects.push(effect);
+    this.onEffect?.(effect);
+  }
+
+  /** The one `installation.created` GitHub sends when the app is installed. */
+  installationCreated(sender: SimUser): void {
+    const repos = [...this.repos.values()].map((repo) => ({ id: repo.id, node_id: repo.nodeId, name: repo.name, full_name: repo.fullName, private: false }));
+    const first = [...this.repos.values()][0];
+    if (!first) return;
+    this.send("installation", "created", { installation: installationJsonFor(first), repositories: repos, sender: userJson(sender) }, sender);
+  }
+
+  // ---------------------------------------------------------------- items
+
+  /** Opens an issue or discussion; form labels follow as `labeled` events by the author. */
+  openItem(
+    repo: SimRepo,
+    spec: { kind: ItemKind; number: number; author: SimUser; title: string; body: string; labels: readonly string[]; category: string | null },
+  ): SimItem {
+    if (repo.items.has(spec.number)) throw new SimulationError(`#${spec.number} already exists in ${repo.fullName}`);
+    const id = this.id();
+    const item: SimItem = {
+      kind: spec.kind,
+      id,
+      nodeId: nodeId(spec.kind === "issue" ? "I" : "D", id),
+      number: spec.number,
+      repo,
+      title: spec.title,
+      body: spec.body,
+      author: spec.author,
+      association: this.association(repo, spec.author),
+      createdAt: this.now,
+      updatedAt: this.now,
+      closedAt: null,
+      state: "open",
+      labels: [],
+      assignees: [],
+      comments: [],
+      events: [],
+      category: spec.kind === "discussion" ? this.category(repo, spec.category ?? "general") : null,
+    };
+    repo.items.set(item.number, item);
+    repo.nextNumber = Math.max(repo.nextNumber, item.number + 1);
+    this.nodes.set(item.nodeId, { type: "item", value: item });
+    // GitHub applies a form's labels at creation: the opened payload already lists them
+    // for issues, and one `labeled` event per label follows, sent as the author.
+    const labels = spec.labels.map((name) => this.labelNamed(repo, name));
+    for (const label of labels) {
+      item.labels.push(label);
+      this.recordLabelEvent(item, label, spec.author, true);
+    }
+    this.itemEvent(item, spec.kind === "issue" ? "opened" : "created", spec.author);
+    for (const label of labels) this.itemEvent(item, "labeled", spec.author, { label: labelJson(label) });
+    if (spec.author.login === BOT_LOGIN) {
+      this.effect({ kind: "issue", repo: repo.fullName, number: item.number, text: `opened issue #${item.number} "${item.title}"`, body: item.body });
+    }
+    return item;
+  }
+
+  private recordLabelEvent(item: SimItem, label: SimLabel, actor: SimUser, added: boolean): void {
+    const id = this.id();
+    const event: SimLabelEvent = { id, nodeId: nodeId(added ? "LE" : "UNLE", id), label, actor, createdAt: this.now, added };
+    item.events.push(event);
+    this.nodes.set(event.nodeId, { type: "labelEvent", value: event });
+  }
+
+  /** Adds labels; labels already present are no-ops and send nothing, like GitHub. */
+  addLabels(item: SimItem, labels: readonly SimLabel[], actor: SimUser): SimLabel[] {
+    const added: SimLabel[] = [];
+    for (const label of labels) {
+      if (item.labels.some((present) => present.id === label.id)) continue;
+      item.labels.push(label);
+      item.updatedAt = this.now;
+      this.recordLabelEvent(item, label, actor, true);
+      this.itemEvent(item, "labeled", actor, { label: labelJson(label) });
+      added.push(label);
+    }
+    if (actor.login === BOT_LOGIN && added.length > 0) {
+      this.effect({ kind: "label", repo: item.repo.fullName, number: item.number, text: `added ${added.map((l) => l.name).join(", ")}` });
+    }
+    return added;
+  }
+
+  removeLabels(item: SimItem, labels: readonly SimLabel[], actor: SimUser): SimLabel[] {
+    const removed: SimLabel[] = [];
+    for (const label of labels) {
+      if (!item.labels.some((present) => present.id === label.id)) continue;
+      item.labels = item.labels.filter((present) => present.id !== label.id);
+      item.updatedAt = this.now;
+      this.recordLabelEvent(item, label, actor, false);
+      this.itemEvent(item, "unlabeled", actor, { label: labelJson(label) });
+      removed.push(label);
+    }
+    if (actor.login === BOT_LOGIN && removed.length > 0) {
+      this.effect({ kind: "unlabel", repo: item.repo.fullName, number: item.number, text: `removed ${removed.map((l) => l.name).join(", ")}` });
+    }
+    return removed;
+  }
+
+  addComment(item: SimItem, author: SimUser, body: string, replyTo: SimComment | null = null): SimComment {
+    if (replyTo && item.kind !== "discussion") throw new SimulationError("only discussion comments can be replies");
+    if (replyTo?.replyTo) throw new SimulationError("replies can only answer top-level comments");
+    const id = this.id();
+    const comment: SimComment = {
+      id,
+      nodeId: nodeId(item.kind === "issue" ? "IC" : "DC", id),
+      item,
+      author,
+      association: this.association(item.repo, author),
+      body,
+      createdAt: this.now,
+      updatedAt: this.now,
+      replyTo,
+    };
+    item.comments.push(comment);
+    item.updatedAt = this.now;
+    this.nodes.set(comment.nodeId, { type: "comment", value: comment });
+    if (item.kind === "issue") {
+      this.send("issue_comment", "created", { issue: issueJson(item), comment: issueCommentJson(comment), ...this.common(item.repo, author) }, author);
+    } else {
+      this.send(
+        "discussion_comment",
+        "created",
+        { comment: discussionCommentJson(comment), discussion: discussionJson(item), ...this.common(item.repo, author) },
+        author,
+      );
+    }
+    if (author.login === BOT_LOGIN) {
+      this.effect({ kind: "comment", repo: item.repo.fullName, number: item.number, text: `commented on #${item.number}`, body });
+    }
+    return comment;
+  }
+
+  editComment(comment: SimComment, editor: SimUser, body: string): void {
+    if (comment.body === body) return;
+    const from = comment.body;
+    comment.body = body;
+    comment.updatedAt = this.now;
+    const item = comment.item;
+    const changes: Json = { body: { from } };
+    if (item.kind === "issue") {
+      this.send("issue_comment", "edited", { changes, issue: issueJson(item), comment: issueCommentJson(comment), ...this.common(item.repo, editor) }, editor);
+    } else {
+      this.send(
+        "discussion_comment",
+        "edited",
+        { changes, comment: discussionCommentJson(comment), discussion: discussionJson(item), ...this.common(item.repo, editor) },
+        editor,
+      );
+    }
+    if (editor.login === BOT_LOGIN) {
+      this.effect({ kind: "edit-comment", repo: item.repo.fullName, number: item.number, text: `updated its comment on #${item.number}`, body });
+    }
+  }
+
+  /** Title/body edits send one `edited`; a category move sends `category_changed`. */
+  editItem(item: SimItem, editor: SimUser, change: { title?: string | undefined; body?: string | undefined; category?: string | undefined }): void {
+    const changes: Record<string, Json> = {};
+    if (change.title !== undefined && change.title !== item.title) {
+      changes["title"] = { from: item.title };
+      item.title = change.title;
+    }
+    if (change.body !== undefined && change.body !== item.body) {
+      changes["body"] = { from: item.body };
+      item.body = change.body;
+    }
+    if (Object.keys(changes).length > 0) {
+      item.updatedAt = this.now;
+      this.itemEvent(item, "edited", editor, { changes });
+      if (editor.login === BOT_LOGIN) this.effect({ kind: "edit-issue", repo: item.repo.fullName, number: item.number, text: `edited #${item.number}`, body: item.body });
+    }
+    if (change.category !== undefined && item.kind === "discussion" && item.category?.slug !== change.category) {
+      const from = item.category;
+      item.category = this.category(item.repo, change.category);
+      item.updatedAt = this.now;
+      this.itemEvent(item, "category_changed", editor, from ? { changes: { category: { from: categoryJsonFor(from) } } } : {});
+    }
+  }
+
+  setState(item: SimItem, actor: SimUser, state: "open" | "closed"): void {
+    if (item.state === state) return;
+    item.state = state;
+    item.closedAt = state === "closed" ? this.now : null;
+    item.updatedAt = this.now;
+    this.itemEvent(item, state === "closed" ? "closed" : "reopened", actor);
+    if (actor.login === BOT_LOGIN) {
+      this.effect({ kind: "edit-issue", repo: item.repo.fullName, number: item.number, text: `${state === "closed" ? "closed" : "reopened"} #${item.number}` });
+    }
+  }
+
+  addAssignees(item: SimItem, users: readonly SimUser[], actor: SimUser): void {
+    if (item.kind !== "issue") throw new SimulationError("discussions cannot have assignees");
+    const added: SimUser[] = [];
+    for (const user of users) {
+      if (item.assignees.some((present) => present.id === user.id)) continue;
+      item.assignees.push(user);
+      item.updatedAt = this.now;
+      this.itemEvent(item, "assigned", actor, { assignee: userJson(user) });
+      added.push(user);
+    }
+    if (actor.login === BOT_LOGIN && added.length > 0) {
+      this.effect({ kind: "assign", repo: item.repo.fullName, number: item.number, text: `assigned ${added.map((u) => u.login).join(", ")}` });
+    }
+  }
+
+  removeAssignees(item: SimItem, users: readonly SimUser[], actor: SimUser): void {
+    for (const user of users) {
+      if (!item.assignees.some((present) => present.id === user.id)) continue;
+      item.assignees = item.assignees.filter((present) => present.id !== user.id);
+      item.updatedAt = this.now;
+      this.itemEvent(item, "unassigned", actor, { assignee: userJson(user) });
+    }
+  }
+}

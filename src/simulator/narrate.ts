@@ -1,0 +1,222 @@
+/**
+ * The human-readable timeline of a simulation: the clock, each step in plain words, what
+ * the app decided and why (from its `support-triage.plan` log lines), what it changed on
+ * "GitHub", and the API requests it spent. Meant to be read top to bottom like a story,
+ * so it leads with people's actions and keeps machinery (deliveries of the app's own
+ * events, request counts) to one dim line each.
+ */
+import { DateTime } from "luxon";
+import type { ScenarioResult, SimulationItem, TimelineEntry } from "./harness.js";
+import type { Step } from "./scenario.js";
+
+export interface NarrateOptions {
+  /** ANSI colours (only when writing to a terminal). */
+  readonly color: boolean;
+}
+
+type Paint = (text: string) => string;
+
+interface Palette {
+  readonly bold: Paint;
+  readonly dim: Paint;
+  readonly step: Paint;
+  readonly good: Paint;
+  readonly warn: Paint;
+  readonly bad: Paint;
+  readonly clock: Paint;
+}
+
+const ansi =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
+
+function palette(color: boolean): Palette {
+  const plain: Paint = (text) => text;
+  if (!color) return { bold: plain, dim: plain, step: plain, good: plain, warn: plain, bad: plain, clock: plain };
+  return { bold: ansi(1, 22), dim: ansi(2, 22), step: ansi(36, 39), good: ansi(32, 39), warn: ansi(33, 39), bad: ansi(31, 39), clock: ansi(35, 39) };
+}
+
+/**
+ * Text from users and the app goes to a terminal: control characters (escape sequences
+ * included) are removed so a scenario cannot repaint or hijack the reader's terminal.
+ */
+export function safe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
+const clip = (text: string, max: number): string => {
+  const flat = safe(text).replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
+
+const MARKER = /<!--\s*support-triage:target\s+(\{[\s\S]*?\})\s*-->/;
+
+interface Marker {
+  readonly priority?: string;
+  readonly plan?: string;
+  readonly dueAt?: string;
+  readonly respondedAt?: string;
+  readonly escalatedAt?: string;
+}
+
+/** The target comment's machine-readable state (SPEC section 4), when a body carries one. */
+export function readMarker(body: string): Marker | null {
+  const match = MARKER.exec(body);
+  if (!match?.[1]) return null;
+  try {
+    const value: unknown = JSON.parse(match[1]);
+    return typeof value === "object" && value !== null ? (value as Marker) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The lines a person would read in a comment: markdown emphasis and HTML comments dropped. */
+function readable(body: string, maxLines: number): string[] {
+  const lines = safe(body.replace(/<!--[\s\S]*?-->/g, ""))
+    .split("\n")
+    .map((line) => line.replace(/\*\*|__/g, "").replace(/^#+\s*/, "").trim())
+    .filter((line) => line.length > 0);
+  const shown = lines.slice(0, maxLines).map((line) => clip(line, 110));
+  if (lines.length > maxLines) shown.push("…");
+  return shown;
+}
+
+function describeStep(step: Step): string {
+  switch (step.type) {
+    case "open": {
+      const what = step.kind === "issue" ? `issue #${step.number}` : `discussion #${step.number} in ${step.category ?? "general"}`;
+      const labels = step.labels.length > 0 ? ` with ${step.labels.length === 1 ? "label" : "labels"} ${step.labels.join(", ")} from the form` : "";
+      return `${step.author} opens ${what} "${clip(step.title, 70)}"${labels}`;
+    }
+    case "label":
+      return `${step.by} adds label ${step.label} to #${step.number}`;
+    case "unlabel":
+      return `${step.by} removes label ${step.label} from #${step.number}`;
+    case "comment": {
+      const reply = step.replyTo === null ? "" : ` (replying to ${typeof step.replyTo === "number" ? `comment ${step.replyTo}` : step.replyTo})`;
+      return `${step.author} comments on #${step.number}${reply}: "${clip(step.body, 80)}"`;
+    }
+    case "edit": {
+      const parts = [step.title !== undefined ? "title" : null, step.body !== undefined ? "body" : null, step.category !== undefined ? `category → ${step.category}` : null].filter(
+        (part): part is string => part !== null,
+      );
+      return `${step.by} edits #${step.number} (${parts.join(", ")})`;
+    }
+    case "close":
+      return `${step.by} closes #${step.number}`;
+    case "reopen":
+      return `${step.by} reopens #${step.number}`;
+    case "advance":
+      return `time passes: ${step.text}`;
+    case "sweep":
+      return "an escalation sweep runs";
+    case "redeliver":
+      return "GitHub redelivers the last event (same delivery id)";
+  }
+}
+
+function itemLine(item: SimulationItem, zone: string): string {
+  const labels = item.labels.length > 0 ? item.labels.join(", ") : "no labels";
+  const assignees = item.assignees.length > 0 ? ` · assigned ${item.assignees.join(", ")}` : "";
+  const target = [...item.comments].reverse().map((comment) => readMarker(comment.body)).find((marker) => marker !== null);
+  const parts: string[] = [];
+  if (target?.priority) parts.push(`${target.priority}${target.plan ? `/${target.plan}` : ""}`);
+  if (target?.dueAt) parts.push(`due ${formatTime(Date.parse(target.dueAt), zone)}`);
+  if (target?.respondedAt) parts.push(`answered ${formatTime(Date.parse(target.respondedAt), zone)}`);
+  if (target?.escalatedAt) parts.push(`escalated ${formatTime(Date.parse(target.escalatedAt), zone)}`);
+  const tracked = parts.length > 0 ? `\n      ${parts.join(" · ")}` : "";
+  return `  #${item.number} ${item.kind} (${item.state}) "${clip(item.title, 60)}" by ${item.author} — ${labels}${assignees} · ${plural(item.comments.length, "comment")}${tracked}`;
+}
+
+export function formatTime(ms: number, zone: string): string {
+  if (!Number.isFinite(ms)) return "?";
+  return DateTime.fromMillis(ms, { zone }).toFormat("ccc d LLL yyyy, HH:mm ZZZZ");
+}
+
+/** Renders the whole run. */
+export function narrate(result: ScenarioResult, options: NarrateOptions): string {
+  const paint = palette(options.color);
+  const { scenario, state } = result;
+  const zone = scenario.timezone;
+  const out: string[] = [];
+  out.push(paint.bold(`support-triage simulation · ${scenario.repo} · ${scenario.file}`));
+  if (scenario.description) for (const line of scenario.description.trim().split("\n")) out.push(paint.dim(safe(line)));
+  if (scenario.members.length > 0) out.push(paint.dim(`Members (responders): ${scenario.members.join(", ")}`));
+  out.push("");
+
+  let clock: number | null = null;
+  let appEvents = 0;
+  const flushAppEvents = (): void => {
+    if (appEvents > 0) out.push(paint.dim(`      ↺ ${plural(appEvents, "event")} from the app's own writes delivered back to it`));
+    appEvents = 0;
+  };
+  const entries: readonly TimelineEntry[] = result.timeline;
+  for (const entry of entries) {
+    switch (entry.type) {
+      case "step":
+        flushAppEvents();
+        if (clock !== entry.at && entry.step.type !== "advance") {
+          out.push(paint.clock(`⏱  ${formatTime(entry.at, zone)}`));
+          clock = entry.at;
+        }
+        if (entry.step.type === "advance") out.push(paint.dim(`   … ${describeStep(entry.step)}`));
+        else out.push(`   ${paint.step("▸")} ${paint.bold(describeStep(entry.step))}`);
+        break;
+      case "delivery":
+        if (entry.cause === "app" && !entry.redelivery) appEvents += 1;
+        break;
+      case "plan": {
+        flushAppEvents();
+        const plan = entry.plan;
+        const what = `${plan.kind} #${plan.number}`;
+        out.push(`     ${paint.good("app")} ${what}, on ${plan.trigger}:`);
+        for (const decision of plan.decisions) out.push(`       • ${paint.bold(decision.rule)}: ${clip(decision.message, 140)}`);
+        if (plan.actions.length > 0) out.push(`       → ${plan.actions.map((action) => clip(action, 60)).join(" · ")}`);
+        else if (plan.decisions.length === 0) out.push(paint.dim("       nothing to do"));
+        break;
+      }
+      case "effect": {
+        const effect = entry.effect;
+        out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
+        if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue")) {
+          for (const line of readable(effect.body, 6)) out.push(paint.dim(`         │ ${line}`));
+        }
+        break;
+      }
+      case "note":
+        out.push(paint.dim(`     ${safe(entry.text)}`));
+        break;
+      case "outgoing-webhook":
+        out.push(`       ${paint.good("✔")} escalation webhook POSTed to ${safe(entry.url)} (recorded, not sent)`);
+        break;
+      case "log":
+        out.push(paint.warn(`     ⚠ ${clip(entry.message, 160)}`));
+        break;
+      case "error":
+        out.push(paint.bad(`     ✖ ${clip(entry.message, 200)}`));
+        break;
+      case "requests": {
+        flushAppEvents();
+        const extra = entry.rest304 > 0 ? `, ${entry.rest304} answered 304 (free)` : "";
+        out.push(paint.dim(`      ⇄ ${plural(entry.rest, "REST request")}, ${plural(entry.graphql, "GraphQL request")}${extra}`));
+        break;
+      }
+    }
+  }
+  flushAppEvents();
+  out.push("");
+  out.push(paint.bold(`Final state at ${formatTime(Date.parse(state.now), zone)}`));
+  for (const item of state.items) out.push(itemLine(item, zone));
+  out.push("");
+  out.push(`API requests made by the app: ${state.requests.rest} REST, ${state.requests.graphql} GraphQL`);
+  if (state.errors.length === 0) out.push(paint.good("Errors: none"));
+  else {
+    out.push(paint.bad(`Errors (${state.errors.length}):`));
+    for (const error of state.errors) out.push(paint.bad(`  ✖ ${clip(error, 300)}`));
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,404 @@
+/**
+ * Scenario files (SPEC section 8): parsing with source positions, and every check that
+ * can be made before anything runs, so a broken scenario fails with one clear message
+ * naming its file and line instead of a confusing simulation.
+ *
+ * Besides the shape, the checks follow GitHub's permissions: only people with triage or
+ * write access (the scenario's `members`) label, unlabel, or edit/close others' items;
+ * an author labels only at creation (a form's `labels:`). A step GitHub would refuse is a
+ * scenario error, because a simulation of something impossible proves nothing.
+ */
+import { DateTime, Duration } from "luxon";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from "yaml";
+import { DEFAULT_CONFIG } from "../config/defaults.js";
+
+export type ItemKind = "issue" | "discussion";
+
+interface StepBase {
+  /** 1-based line of the step in the scenario file. */
+  readonly line: number;
+}
+
+export type Step =
+  | (StepBase & {
+      readonly type: "open";
+      readonly kind: ItemKind;
+      readonly number: number;
+      readonly author: string;
+      readonly title: string;
+      readonly body: string;
+      readonly labels: readonly string[];
+      readonly category: string | null;
+    })
+  | (StepBase & { readonly type: "label" | "unlabel"; readonly number: number; readonly label: string; readonly by: string })
+  | (StepBase & { readonly type: "comment"; readonly number: number; readonly author: string; readonly body: string; readonly replyTo: number | string | null })
+  | (StepBase & {
+      readonly type: "edit";
+      readonly number: number;
+      readonly by: string;
+      readonly title?: string;
+      readonly body?: string;
+      readonly category?: string;
+    })
+  | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
+  | (StepBase & { readonly type: "advance"; readonly text: string; readonly amount: number; readonly unit: "m" | "h" | "d" })
+  | (StepBase & { readonly type: "sweep" | "redeliver" });
+
+export interface Scenario {
+  readonly file: string;
+  /** `owner/name`. */
+  readonly repo: string;
+  /** Simulated clock at the start, epoch ms. */
+  readonly now: number;
+  /** Zone for calendar-day `advance` steps and the narration: the config's `timezone`, else the default. */
+  readonly timezone: string;
+  readonly description: string | null;
+  readonly members: readonly string[];
+  /** Extension: `org/team-slug` → member logins, for team responders. */
+  readonly teams: Readonly<Record<string, readonly string[]>>;
+  /** Text of `.github/support-triage.yml`, when given. */
+  readonly config: string | null;
+  readonly files: readonly (readonly [string, string])[];
+  readonly steps: readonly Step[];
+}
+
+/** A scenario that cannot run, with where the problem is. */
+export class ScenarioError extends Error {
+  override readonly name = "ScenarioError";
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly problem: string,
+  ) {
+    super(`${file}${line !== null ? `:${line}` : ""}: ${problem}`);
+  }
+}
+
+const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
+  open: ["kind", "number", "author", "title", "body", "labels", "category"],
+  label: ["number", "label", "by"],
+  unlabel: ["number", "label", "by"],
+  comment: ["number", "author", "body", "reply_to"],
+  edit: ["number", "by", "title", "body", "category"],
+  close: ["number", "by"],
+  reopen: ["number", "by"],
+  advance: [],
+  sweep: [],
+  redeliver: [],
+};
+const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description"];
+
+/** Levenshtein distance, for "did you mean" hints on misspelt keys. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function suggestion(word: string, options: readonly string[]): string {
+  const best = [...options].sort((a, b) => distance(word, a) - distance(word, b))[0];
+  return best !== undefined && distance(word, best) <= 2 ? ` (did you mean "${best}"?)` : "";
+}
+
+const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+/** Parses `30m`, `2h`, `3d` (`d` = calendar days). */
+export function parseAdvance(text: string): { amount: number; unit: "m" | "h" | "d" } | null {
+  const match = /^(\d{1,6})\s*([mhd])$/.exec(text.trim());
+  if (!match) return null;
+  return { amount: Number(match[1]), unit: match[2] as "m" | "h" | "d" };
+}
+
+/** Moves a clock by an `advance` step: minutes and hours are absolute, days are calendar days in `zone`. */
+export function advanceClock(now: number, step: { amount: number; unit: "m" | "h" | "d" }, zone: string): number {
+  if (step.unit === "d") return DateTime.fromMillis(now, { zone }).plus({ days: step.amount }).toMillis();
+  return now + Duration.fromObject(step.unit === "m" ? { minutes: step.amount } : { hours: step.amount }).toMillis();
+}
+
+interface ItemShadow {
+  readonly kind: ItemKind;
+  readonly author: string;
+  state: "open" | "closed";
+  closedBy: string | null;
+}
+
+class Parser {
+  private readonly lines = new LineCounter();
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {}
+
+  private lineOf(node: YamlNode | Pair | null | undefined): number | null {
+    const range = node && "range" in node ? node.range : node && "key" in node && isScalar(node.key) ? node.key.range : null;
+    return range ? this.lines.linePos(range[0]).line : null;
+  }
+
+  fail(node: YamlNode | Pair | null | undefined, problem: string): never {
+    throw new ScenarioError(this.file, this.lineOf(node), problem);
+  }
+
+  private string(node: unknown, what: string, parent: YamlNode): string {
+    if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) return String(node.value);
+    this.fail((node as YamlNode | null) ?? parent, `${what} must be a string, found ${quote(isScalar(node) ? node.value : typeof node)}`);
+  }
+
+  private login(node: unknown, what: string, parent: YamlNode): string {
+    const login = this.string(node, what, parent);
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(login)) this.fail((node as YamlNode | null) ?? parent, `${what} ${quote(login)} is not a GitHub login`);
+    return login;
+  }
+
+  private integer(node: unknown, what: string, parent: YamlNode): number {
+    if (isScalar(node) && typeof node.value === "number" && Number.isInteger(node.value) && node.value > 0) return node.value;
+    this.fail((node as YamlNode | null) ?? parent, `${what} must be a positive whole number, found ${quote(isScalar(node) ? node.value : typeof node)}`);
+  }
+
+  private stringList(node: unknown, what: string, parent: YamlNode): string[] {
+    if (isScalar(node) && typeof node.value === "string") return [node.value];
+    if (!isSeq(node)) this.fail((node as YamlNode | null) ?? parent, `${what} must be a list of strings`);
+    return node.items.map((item) => this.string(item, `each of ${what}`, node));
+  }
+
+  private mapEntries(map: YAMLMap, allowed: readonly string[], where: string): Map<string, { pair: Pair; value: unknown }> {
+    const entries = new Map<string, { pair: Pair; value: unknown }>();
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : null;
+      if (key === null) this.fail(map, `${where}: keys must be plain words`);
+      if (!allowed.includes(key)) {
+        this.fail(pair.key as YamlNode, `${where}: unknown key ${quote(key)}${suggestion(key, allowed)}; allowed: ${allowed.join(", ")}`);
+      }
+      entries.set(key, { pair, value: pair.value });
+    }
+    return entries;
+  }
+
+  parse(): Scenario {
+    const doc = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const line = firstError.linePos?.[0]?.line ?? null;
+      throw new ScenarioError(this.file, line, `invalid YAML: ${firstError.message.split("\n")[0] ?? firstError.message}`);
+    }
+    const root = doc.contents;
+    if (!isMap(root)) throw new ScenarioError(this.file, 1, "a scenario must be a YAML mapping with at least `now` and `steps`");
+    const top = this.mapEntries(root, TOP_KEYS, "scenario");
+
+    const configNode = top.get("config")?.value;
+    const config = configNode === undefined || (isScalar(configNode) && configNode.value === null) ? null : this.string(configNode, "config", root);
+    const timezone = zoneFromConfig(config) ?? DEFAULT_CONFIG.timezone;
+
+    const repoNode = top.get("repo")?.value;
+    const repo = repoNode === undefined ? "acme/support" : this.string(repoNode, "repo", root);
+    if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) this.fail(repoNode as YamlNode, `repo ${quote(repo)} must look like owner/name`);
+
+    const nowEntry = top.get("now");
+    if (!nowEntry) this.fail(root, "`now` is required: the simulated clock at the start, e.g. now: \"2026-12-01T09:00:00-08:00\"");
+    const nowText = this.string(nowEntry.value, "now", root);
+    const parsedNow = DateTime.fromISO(nowText, { setZone: true, zone: timezone });
+    if (!parsedNow.isValid) this.fail(nowEntry.value as YamlNode, `now ${quote(nowText)} is not an ISO-8601 time such as "2026-12-01T09:00:00-08:00"`);
+
+    const descriptionNode = top.get("description")?.value;
+    const description = descriptionNode === undefined ? null : this.string(descriptionNode, "description", root);
+
+    const membersNode = top.get("members")?.value;
+    const members = membersNode === undefined ? [] : this.stringList(membersNode, "members", root);
+    for (const member of members) if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(member)) this.fail(membersNode as YamlNode, `member ${quote(member)} is not a GitHub login`);
+    const memberSet = new Set(members.map((m) => m.toLowerCase()));
+
+    const teams: Record<string, string[]> = {};
+    const teamsNode = top.get("teams")?.value;
+    if (teamsNode !== undefined) {
+      if (!isMap(teamsNode)) this.fail(teamsNode as YamlNode, "teams must map team names (org/slug) to lists of logins");
+      for (const pair of teamsNode.items) {
+        const name = this.string(pair.key, "team name", teamsNode);
+        teams[name] = this.stringList(pair.value, `members of team ${name}`, teamsNode);
+      }
+    }
+
+    const files: [string, string][] = [];
+    if (config !== null) files.push([".github/support-triage.yml", config]);
+    const filesNode = top.get("files")?.value;
+    if (filesNode !== undefined) {
+      if (!isMap(filesNode)) this.fail(filesNode as YamlNode, "files must map repository paths to file contents");
+      for (const pair of filesNode.items) {
+        const path = this.string(pair.key, "file path", filesNode);
+        if (path.startsWith("/") || path.includes("..") || path === "") this.fail(pair.key as YamlNode, `file path ${quote(path)} must be relative to the repository root`);
+        files.push([path, this.string(pair.value, `contents of ${path}`, filesNode)]);
+      }
+    }
+
+    const stepsEntry = top.get("steps");
+    if (!stepsEntry) this.fail(root, "`steps` is required: a list of steps such as `- open: {...}`");
+    const stepsNode = stepsEntry.value;
+    if (!isSeq(stepsNode)) this.fail(stepsEntry.pair.key as YamlNode, "steps must be a list");
+
+    const items = new Map<number, ItemShadow>();
+    const steps: Step[] = [];
+    for (const node of stepsNode.items) {
+      steps.push(this.step(node as YamlNode, items, memberSet));
+    }
+    return {
+      file: this.file,
+      repo,
+      now: parsedNow.toMillis(),
+      timezone,
+      description,
+      members,
+      teams,
+      config,
+      files,
+      steps,
+    };
+  }
+
+  private step(node: YamlNode, items: Map<number, ItemShadow>, members: ReadonlySet<string>): Step {
+    const kinds = Object.keys(STEP_KEYS);
+    if (!isMap(node) || node.items.length !== 1) {
+      this.fail(node, `each step is a mapping with exactly one of: ${kinds.join(", ")}`);
+    }
+    const pair = node.items[0] as Pair;
+    const type = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (!(type in STEP_KEYS)) this.fail(pair.key as YamlNode, `unknown step ${quote(type)}${suggestion(type, kinds)}; steps are: ${kinds.join(", ")}`);
+    const line = this.lineOf(pair.key as YamlNode) ?? 0;
+    const value = pair.value as YamlNode | null;
+
+    if (type === "advance") {
+      const text = isScalar(value) ? String(value.value) : "";
+      const parsed = parseAdvance(text);
+      if (!parsed) this.fail(value ?? node, `advance ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d`);
+      return { type, line, text: text.trim(), ...parsed };
+    }
+    if (type === "sweep" || type === "redeliver") {
+      const empty = value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
+      if (!empty) this.fail(value ?? node, `${type} takes no options: write \`- ${type}: {}\``);
+      return { type, line };
+    }
+    if (!isMap(value)) this.fail(value ?? node, `${type} needs a mapping, e.g. \`- ${type}: {number: 1, ...}\``);
+    const entries = this.mapEntries(value, STEP_KEYS[type] ?? [], type);
+    const get = (key: string): unknown => entries.get(key)?.value;
+    const required = (key: string): unknown => {
+      const found = entries.get(key);
+      if (!found) this.fail(value, `${type} needs \`${key}\``);
+      return found.value;
+    };
+    const optionalString = (key: string): string | undefined => (get(key) === undefined ? undefined : this.string(get(key), `${type}.${key}`, value));
+
+    if (type === "open") {
+      const kindText = optionalString("kind") ?? "issue";
+      if (kindText !== "issue" && kindText !== "discussion") this.fail(get("kind") as YamlNode, `open.kind must be issue or discussion, found ${quote(kindText)}`);
+      const highest = Math.max(0, ...items.keys());
+      const number = get("number") === undefined ? highest + 1 : this.integer(get("number"), "open.number", value);
+      if (items.has(number)) this.fail((get("number") as YamlNode) ?? value, `#${number} is already opened by an earlier step`);
+      const author = this.login(required("author"), "open.author", value);
+      const category = optionalString("category");
+      if (category !== undefined && kindText !== "discussion") this.fail(get("category") as YamlNode, "open.category is only for discussions");
+      if (category !== undefined && !/^[a-z0-9-]+$/.test(category)) this.fail(get("category") as YamlNode, `open.category ${quote(category)} must be a category slug such as support or q-a`);
+      const labels = get("labels") === undefined ? [] : this.stringList(get("labels"), "open.labels", value);
+      items.set(number, { kind: kindText, author, state: "open", closedBy: null });
+      return {
+        type,
+        line,
+        kind: kindText,
+        number,
+        author,
+        title: optionalString("title") ?? `${kindText === "issue" ? "Issue" : "Discussion"} #${number}`,
+        body: optionalString("body") ?? "",
+        labels,
+        category: kindText === "discussion" ? (category ?? "general") : null,
+      };
+    }
+
+    const number = this.integer(required("number"), `${type}.number`, value);
+    const item = items.get(number);
+    if (!item) this.fail(get("number") as YamlNode, `#${number} is not an item opened by an earlier step`);
+    const isMember = (login: string): boolean => members.has(login.toLowerCase());
+    const mayModify = (login: string, what: string, at: unknown): void => {
+      if (login.toLowerCase() !== item.author.toLowerCase() && !isMember(login)) {
+        this.fail((at as YamlNode) ?? value, `${login} cannot ${what} #${number}: only its author and members (triage/write access) can`);
+      }
+    };
+
+    switch (type) {
+      case "label":
+      case "unlabel": {
+        const label = this.string(required("label"), `${type}.label`, value);
+        const by = this.login(required("by"), `${type}.by`, value);
+        if (!isMember(by)) {
+          this.fail(get("by") as YamlNode, `${by} cannot ${type} #${number}: labels need triage or write access (list them under members); authors label only at creation, through a form's labels`);
+        }
+        return { type, line, number, label, by };
+      }
+      case "comment": {
+        const author = this.login(required("author"), "comment.author", value);
+        const body = this.string(required("body"), "comment.body", value);
+        const replyNode = get("reply_to");
+        let replyTo: number | string | null = null;
+        if (replyNode !== undefined) {
+          if (item.kind !== "discussion") this.fail(replyNode as YamlNode, "comment.reply_to is only for discussions (issues have no threads)");
+          replyTo = isScalar(replyNode) && typeof replyNode.value === "number" ? this.integer(replyNode, "comment.reply_to", value) : this.string(replyNode, "comment.reply_to", value);
+        }
+        return { type, line, number, author, body, replyTo };
+      }
+      case "edit": {
+        const by = get("by") === undefined ? item.author : this.login(get("by"), "edit.by", value);
+        mayModify(by, "edit", get("by"));
+        const title = optionalString("title");
+        const body = optionalString("body");
+        const category = optionalString("category");
+        if (category !== undefined && item.kind !== "discussion") this.fail(get("category") as YamlNode, "edit.category is only for discussions");
+        if (title === undefined && body === undefined && category === undefined) this.fail(value, "edit needs at least one of title, body or category");
+        return {
+          type,
+          line,
+          number,
+          by,
+          ...(title !== undefined ? { title } : {}),
+          ...(body !== undefined ? { body } : {}),
+          ...(category !== undefined ? { category } : {}),
+        };
+      }
+      case "close":
+      case "reopen": {
+        const by = get("by") === undefined ? item.author : this.login(get("by"), `${type}.by`, value);
+        mayModify(by, type, get("by"));
+        if (type === "close" && item.state === "closed") this.fail(value, `#${number} is already closed`);
+        if (type === "reopen" && item.state === "open") this.fail(value, `#${number} is open: there is nothing to reopen`);
+        if (type === "reopen" && !isMember(by) && item.closedBy !== null && item.closedBy.toLowerCase() !== by.toLowerCase()) {
+          this.fail((get("by") as YamlNode) ?? value, `${by} cannot reopen #${number}: it was closed by ${item.closedBy}, and an author can only reopen what they closed`);
+        }
+        item.state = type === "close" ? "closed" : "open";
+        item.closedBy = type === "close" ? by : null;
+        return { type, line, number, by };
+      }
+      default:
+        this.fail(pair.key as YamlNode, `unknown step ${quote(type)}`);
+    }
+  }
+}
+
+/** The config's `timezone`, when the scenario's config names a valid one. */
+function zoneFromConfig(config: string | null): string | null {
+  if (config === null) return null;
+  try {
+    const doc = parseDocument(config);
+    const zone = isMap(doc.contents) ? doc.contents.get("timezone") : undefined;
+    return typeof zone === "string" && DateTime.local().setZone(zone).isValid ? zone : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses and checks a scenario; throws {@link ScenarioError} naming the file and line. */
+export function parseScenario(text: string, file: string): Scenario {
+  return new Parser(file, text).parse();
+}

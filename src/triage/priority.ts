@@ -1,0 +1,196 @@
+/**
+ * Who decides an item's priority (SPEC §3 rules 1, 2 and 4), read from the item as it is
+ * now plus the trigger that woke the app.
+ *
+ * The planner is a reconciler, so this is written as "what should the priority be",
+ * never "what changed": a redelivered or late event must resolve to the same answer.
+ * Attribution matters because a responder's label outranks the author's form, so every
+ * label is traced to whoever added it: the trigger's sender first, then the issue
+ * timeline (`labelEvents`), then what the marker recorded. The app's own label changes
+ * never count as anyone's decision. docs/triage-rules.md walks through the cases.
+ */
+import type { Config, Priority } from "../config/types.js";
+import type { FormAnswers } from "./form.js";
+import { presentPriorities, priorityOfLabel } from "./labels.js";
+import type { Actor, Item, LabelEvent, MarkerState, Trigger } from "./types.js";
+import { sameLogin } from "./text.js";
+
+export interface PriorityContext {
+  readonly config: Config;
+  readonly item: Item;
+  readonly trigger: Trigger;
+  readonly appLogin: string;
+  readonly prev: MarkerState | null;
+  readonly form: FormAnswers;
+}
+
+/** The priority before the production rule, and where it came from. */
+export interface ResolvedPriority {
+  readonly priority: Priority;
+  readonly source: "form" | "label";
+  readonly setBy: string;
+  readonly rule: string;
+  readonly message: string;
+  /** The label decision that was not yet recorded (a fresh label), with whoever made it. */
+  readonly freshLabelBy: Actor | null;
+}
+
+export type Resolution =
+  | { readonly kind: "tracked"; readonly resolved: ResolvedPriority }
+  /** Someone removed every priority label: the item leaves tracking. */
+  | { readonly kind: "untracked"; readonly message: string }
+  /** Nothing makes this item a support item. */
+  | { readonly kind: "none" };
+
+export function isAppActor(ctx: Pick<PriorityContext, "appLogin">, actor: Actor): boolean {
+  return sameLogin(actor.login, ctx.appLogin);
+}
+
+export function isAuthor(ctx: Pick<PriorityContext, "item">, actor: Actor): boolean {
+  return sameLogin(actor.login, ctx.item.author.login);
+}
+
+/** The most recent timeline event for a label (case-insensitive), added or removed as asked. */
+export function lastLabelEvent(events: readonly LabelEvent[] | undefined, label: string, added: boolean): LabelEvent | null {
+  if (events === undefined) return null;
+  const key = label.toLowerCase();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e !== undefined && e.added === added && e.label.toLowerCase() === key) return e;
+  }
+  return null;
+}
+
+/** The priority label the trigger added, when it is still on the item. */
+function triggerAdded(ctx: PriorityContext, present: readonly Priority[]): Priority | null {
+  if (ctx.trigger.type !== "labeled") return null;
+  const p = priorityOfLabel(ctx.config, ctx.trigger.label);
+  return p !== null && present.includes(p) ? p : null;
+}
+
+/**
+ * Rule 2's survivor when several priority labels are present: the one this trigger
+ * added; else the most recently added per the timeline; else the recorded priority;
+ * else the highest.
+ */
+export function chooseLabelPriority(ctx: PriorityContext, present: readonly Priority[]): Priority | null {
+  const first = present[0];
+  if (first === undefined) return null;
+  if (present.length === 1) return first;
+  const byTrigger = triggerAdded(ctx, present);
+  if (byTrigger !== null) return byTrigger;
+  const events = ctx.item.labelEvents ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e === undefined || !e.added) continue;
+    const p = priorityOfLabel(ctx.config, e.label);
+    if (p !== null && present.includes(p)) return p;
+  }
+  if (ctx.prev !== null && present.includes(ctx.prev.priority)) return ctx.prev.priority;
+  return first;
+}
+
+/** Who put priority label `p` on the item: the trigger's sender, else the timeline, else unknown. */
+function whoAdded(ctx: PriorityContext, p: Priority): Actor | null {
+  const t = ctx.trigger;
+  if (t.type === "labeled" && priorityOfLabel(ctx.config, t.label) === p) return t.sender;
+  return lastLabelEvent(ctx.item.labelEvents, ctx.config.labels.priorities[p], true)?.actor ?? null;
+}
+
+/**
+ * Whether the last priority label went away through someone other than the app: the
+ * trigger says so, or the timeline's latest priority-label event is such a removal.
+ * (The app's own removals are rule 2 and rule 3 at work, not a wish to stop tracking.)
+ */
+function removedByOther(ctx: PriorityContext): { by: Actor | null } | null {
+  const t = ctx.trigger;
+  if (t.type === "unlabeled" && priorityOfLabel(ctx.config, t.label) !== null && !isAppActor(ctx, t.sender)) {
+    return { by: t.sender };
+  }
+  const events = ctx.item.labelEvents ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e === undefined || priorityOfLabel(ctx.config, e.label) === null) continue;
+    if (e.added) return null;
+    return e.actor !== null && isAppActor(ctx, e.actor) ? null : { by: e.actor };
+  }
+  return null;
+}
+
+export function resolvePriority(ctx: PriorityContext): Resolution {
+  const { prev, form, item } = ctx;
+  const present = presentPriorities(ctx.config, item.labels);
+  const untrackedBefore = prev?.untracked === true;
+
+  if (present.length === 0) {
+    if (untrackedBefore) return { kind: "untracked", message: "No priority label: the item stays untracked." };
+    const removal = removedByOther(ctx);
+    if (removal !== null) {
+      const who = removal.by === null ? "someone" : removal.by.login;
+      return {
+        kind: "untracked",
+        message: `${who} removed the last priority label: the item is no longer tracked and the form will not re-add a priority.`,
+      };
+    }
+  }
+
+  const label = chooseLabelPriority(ctx, present);
+  const adder = label === null ? null : whoAdded(ctx, label);
+  // A label is a new decision only if the marker does not already hold that priority:
+  // otherwise the trigger is a redelivery, or stale (the label has since been re-added
+  // by the app), and re-attributing it would flip the state back and forth.
+  const fresh =
+    label !== null &&
+    adder !== null &&
+    !isAppActor(ctx, adder) &&
+    (prev === null || untrackedBefore || prev.priority !== label);
+  const freshBy = fresh ? adder : null;
+
+  // 1. A responder's (any non-author's) new label decides, and then stands.
+  if (label !== null && freshBy !== null && !isAuthor(ctx, freshBy)) {
+    return tracked(label, "label", freshBy.login, "priority-from-label", `${freshBy.login} labelled the item ${label}.`, freshBy);
+  }
+  // 2. A recorded label decision stands against the form; the labels themselves are its truth.
+  if (prev !== null && !untrackedBefore && prev.source === "label") {
+    if (label === null) {
+      return tracked(prev.priority, "label", prev.setBy, "priority-restored", `The priority label was missing; ${prev.priority} (set by ${prev.setBy}) is put back.`, null);
+    }
+    const setBy = freshBy?.login ?? prev.setBy;
+    const message =
+      label === prev.priority ? `${label}, set by ${setBy}, stands.` : `The priority label is now ${label} (set by ${setBy}).`;
+    return tracked(label, "label", setBy, "priority-from-label", message, freshBy);
+  }
+  // 3. The form decides while nobody has overruled it (or on first sight).
+  if (form.hasPriorityField && form.priority !== null && !untrackedBefore && (prev === null || prev.source === "form")) {
+    const note = form.priorityUnreadable
+      ? ` (the answer has no P1–P4 token, so the default ${form.priority} applies)`
+      : form.priorityRaw === null
+        ? ` (no answer, so the default ${form.priority} applies)`
+        : "";
+    return tracked(form.priority, "form", item.author.login, "priority-from-form", `The support form gives ${form.priority}${note}.`, null);
+  }
+  // 4. A label nobody has overruled (template labels, an author's own label, a label after untracking).
+  if (label !== null) {
+    if (prev !== null && !untrackedBefore && freshBy === null) {
+      return tracked(label, prev.source, prev.setBy, "priority-from-label", `The item keeps ${label}.`, null);
+    }
+    const setBy = adder !== null && !isAppActor(ctx, adder) ? adder.login : item.author.login;
+    return tracked(label, "label", setBy, "priority-from-label", `The item carries ${label} (added by ${setBy}).`, freshBy);
+  }
+  // 5. Tracked before, label lost without anyone asking (e.g. a half-applied plan): restore.
+  if (prev !== null && !untrackedBefore) {
+    return tracked(prev.priority, prev.source, prev.setBy, "priority-restored", `The priority label was missing; ${prev.priority} is put back.`, null);
+  }
+  return untrackedBefore ? { kind: "untracked", message: "No priority label: the item stays untracked." } : { kind: "none" };
+}
+
+function tracked(
+  priority: Priority,
+  source: "form" | "label",
+  setBy: string,
+  rule: string,
+  message: string,
+  freshLabelBy: Actor | null,
+): Resolution {
+  return { kind: "tracked", resolved: { priority, source, setBy, rule, message, freshLabelBy } };
+}
