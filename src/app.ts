@@ -140,7 +140,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     });
 
     const secret = options.sweepSecret ?? env.SUPPORT_TRIAGE_SWEEP_SECRET ?? "";
-    addHandler(async (req: IncomingMessage, res: ServerResponse) => {
+    const sweepRoute = async (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "").split("?")[0];
       if (path !== SWEEP_ROUTE) return false;
       if (req.method !== "POST") {
@@ -162,7 +162,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         res.writeHead(500, { "content-type": "application/json" }).end('{"error":"sweep failed"}');
       }
       return true;
-    });
+    };
+    try {
+      addHandler(sweepRoute);
+    } catch {
+      // No HTTP server (e.g. a serverless adapter or `probot.load` in tests): sweeps then run
+      // from the CLI or the timer.
+      app.log.debug("no server: the sweep route is not registered");
+    }
 
     const intervalMin = options.sweepIntervalMinutes ?? Number(env.SUPPORT_TRIAGE_SWEEP_INTERVAL ?? 10);
     const timerOn = (options.sweepTimer ?? true) && Number.isFinite(intervalMin) && intervalMin > 0;

@@ -50,7 +50,9 @@ export interface PlanLog {
 
 /** What happened, in order: the narration is rendered from this. */
 export type TimelineEntry =
+  | { readonly type: "install"; readonly at: number; readonly repo: string; readonly by: string }
   | { readonly type: "step"; readonly at: number; readonly step: Step }
+  | { readonly type: "sweep-summary"; readonly text: string }
   | { readonly type: "note"; readonly text: string }
   | {
       readonly type: "delivery";
@@ -302,7 +304,9 @@ export async function runScenario(text: string, file: string, options: RunOption
     };
 
     // Installing the app: GitHub sends installation.created with the repository.
-    world.installationCreated(world.user(scenario.members[0] ?? `${repo.owner.login}-admin`));
+    const installer = world.user(scenario.members[0] ?? `${repo.owner.login}-admin`);
+    timeline.push({ type: "install", at: world.now, repo: repo.fullName, by: installer.login });
+    world.installationCreated(installer);
     await drain(0);
 
     for (const step of scenario.steps) {
@@ -386,7 +390,7 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         if (!response.ok) {
           context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
         } else {
-          timeline.push({ type: "note", text: `sweep finished: ${text}` });
+          timeline.push({ type: "sweep-summary", text });
         }
         return;
       }

@@ -6,7 +6,8 @@
  * events, request counts) to one dim line each.
  */
 import { DateTime } from "luxon";
-import type { ScenarioResult, SimulationItem, TimelineEntry } from "./harness.js";
+import type { ScenarioResult, SimulationItem } from "./harness.js";
+import type { Effect } from "./model.js";
 import type { Step } from "./scenario.js";
 
 export interface NarrateOptions {
@@ -119,6 +120,24 @@ function describeStep(step: Step): string {
   }
 }
 
+/** The sweep route's JSON answer in words, when it has the usual counters. */
+function sweepSummary(text: string): string {
+  try {
+    const value: unknown = JSON.parse(text);
+    const record = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+    const count = (key: string): number => (typeof record[key] === "number" ? (record[key] as number) : 0);
+    if (typeof record["items"] === "number") {
+      const parts = [`${plural(count("items"), "open tracked item")} checked`, `${count("escalated")} escalated`];
+      if (count("responded") > 0) parts.push(`${count("responded")} late response(s) recorded`);
+      if (count("failures") > 0) parts.push(`${plural(count("failures"), "repository", "repositories")} failed`);
+      return `sweep: ${parts.join(", ")}`;
+    }
+  } catch {
+    // Not JSON: show it as it is.
+  }
+  return `sweep answered: ${clip(text, 160)}`;
+}
+
 function itemLine(item: SimulationItem, zone: string): string {
   const labels = item.labels.length > 0 ? item.labels.join(", ") : "no labels";
   const assignees = item.assignees.length > 0 ? ` · assigned ${item.assignees.join(", ")}` : "";
@@ -150,48 +169,80 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
 
   let clock: number | null = null;
   let appEvents = 0;
+  // The app logs its plan after applying it; the story reads better as "why, then what",
+  // so effects wait here until the plan that caused them (or anything else) is printed.
+  let pendingEffects: Effect[] = [];
   const flushAppEvents = (): void => {
     if (appEvents > 0) out.push(paint.dim(`      ↺ ${plural(appEvents, "event")} from the app's own writes delivered back to it`));
     appEvents = 0;
   };
-  const entries: readonly TimelineEntry[] = result.timeline;
-  for (const entry of entries) {
+  const flushEffects = (): void => {
+    const effects = pendingEffects;
+    pendingEffects = [];
+    for (let i = 0; i < effects.length; i++) {
+      const effect = effects[i] as Effect;
+      if (effect.kind === "create-label") {
+        const names: string[] = [];
+        while (effects[i]?.kind === "create-label") {
+          names.push(/"(.*)"/.exec((effects[i] as Effect).text)?.[1] ?? "?");
+          i++;
+        }
+        i--;
+        out.push(`       ${paint.good("✔")} created ${names.length === 1 ? "label" : "labels"} ${safe(names.join(", "))}`);
+        continue;
+      }
+      out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
+      if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue")) {
+        for (const line of readable(effect.body, 7)) out.push(paint.dim(`         │ ${line}`));
+      }
+    }
+  };
+  const showClock = (at: number): void => {
+    if (clock === at) return;
+    out.push(paint.clock(`⏱  ${formatTime(at, zone)}`));
+    clock = at;
+  };
+  for (const entry of result.timeline) {
+    if (entry.type === "effect") {
+      pendingEffects.push(entry.effect);
+      continue;
+    }
+    if (entry.type === "delivery") {
+      if (entry.cause === "app" && !entry.redelivery) appEvents += 1;
+      continue;
+    }
+    if (entry.type !== "plan") flushEffects();
     switch (entry.type) {
+      case "install":
+        showClock(entry.at);
+        out.push(`   ${paint.step("▸")} ${paint.bold(`${entry.by} installs support-triage on ${entry.repo}`)}`);
+        break;
       case "step":
         flushAppEvents();
-        if (clock !== entry.at && entry.step.type !== "advance") {
-          out.push(paint.clock(`⏱  ${formatTime(entry.at, zone)}`));
-          clock = entry.at;
-        }
         if (entry.step.type === "advance") out.push(paint.dim(`   … ${describeStep(entry.step)}`));
-        else out.push(`   ${paint.step("▸")} ${paint.bold(describeStep(entry.step))}`);
-        break;
-      case "delivery":
-        if (entry.cause === "app" && !entry.redelivery) appEvents += 1;
+        else {
+          showClock(entry.at);
+          out.push(`   ${paint.step("▸")} ${paint.bold(describeStep(entry.step))}`);
+        }
         break;
       case "plan": {
         flushAppEvents();
         const plan = entry.plan;
-        const what = `${plan.kind} #${plan.number}`;
-        out.push(`     ${paint.good("app")} ${what}, on ${plan.trigger}:`);
-        for (const decision of plan.decisions) out.push(`       • ${paint.bold(decision.rule)}: ${clip(decision.message, 140)}`);
+        out.push(`     ${paint.good("app")} · ${plan.kind} #${plan.number} · on ${plan.trigger}:`);
+        for (const decision of plan.decisions) out.push(`       • ${paint.bold(decision.rule)}: ${clip(decision.message, 220)}`);
         if (plan.actions.length > 0) out.push(`       → ${plan.actions.map((action) => clip(action, 60)).join(" · ")}`);
         else if (plan.decisions.length === 0) out.push(paint.dim("       nothing to do"));
-        break;
-      }
-      case "effect": {
-        const effect = entry.effect;
-        out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
-        if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue")) {
-          for (const line of readable(effect.body, 6)) out.push(paint.dim(`         │ ${line}`));
-        }
+        flushEffects();
         break;
       }
       case "note":
         out.push(paint.dim(`     ${safe(entry.text)}`));
         break;
+      case "sweep-summary":
+        out.push(paint.dim(`     ${sweepSummary(entry.text)}`));
+        break;
       case "outgoing-webhook":
-        out.push(`       ${paint.good("✔")} escalation webhook POSTed to ${safe(entry.url)} (recorded, not sent)`);
+        out.push(`       ${paint.good("✔")} escalation webhook to ${safe(entry.url)} (recorded by the simulator, not sent)`);
         break;
       case "log":
         out.push(paint.warn(`     ⚠ ${clip(entry.message, 160)}`));
@@ -207,6 +258,7 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
       }
     }
   }
+  flushEffects();
   flushAppEvents();
   out.push("");
   out.push(paint.bold(`Final state at ${formatTime(Date.parse(state.now), zone)}`));

@@ -16,6 +16,7 @@
 import type { Config, Priority } from "../config/types.js";
 import { elapsedShare, escalationPayload, lateBy, shouldEscalate, shouldWarn } from "./escalation.js";
 import { readFormAnswers } from "./form.js";
+import type { FormAnswers } from "./form.js";
 import { hasLabel, presentPriorities, specFor } from "./labels.js";
 import { findTargetComment } from "./marker.js";
 import { isAppActor, isAuthor, resolvePriority } from "./priority.js";
@@ -80,6 +81,10 @@ export function planItem(input: PlanInput): Plan {
     const key = noticeKey(priority, cause);
     if (!notices.includes(key)) {
       notices.push(key);
+      // The form's own restricted answer is part of the same problem: once the label is
+      // gone the form would be rejected next, and must not be explained a second time.
+      const formKey = formNoticeKey(form);
+      if (formKey !== null && !notices.includes(formKey)) notices.push(formKey);
       notice = renderProductionNotice({
         config,
         item,
@@ -219,25 +224,41 @@ function shouldAddProduction(input: PlanInput, ctx: PriorityContext, resolved: R
   return authorEdit && resolved.source === "form";
 }
 
+/**
+ * Why the rule was broken, for the notice. The form comes first when it decided the
+ * priority, so that the same situation always yields the same notice key (see
+ * {@link noticeKey}); a removed `production` label is then mentioned in its wording.
+ */
 function productionCause(input: PlanInput, ctx: PriorityContext, resolved: ResolvedPriority): ProductionCause {
   const t = input.trigger;
-  if (
+  const removedBy =
     t.type === "unlabeled" &&
     t.label.toLowerCase() === input.config.labels.production.toLowerCase() &&
     !isAppActor(ctx, t.sender)
-  ) {
-    return { kind: "production-removed", by: t.sender.login };
+      ? t.sender.login
+      : null;
+  if (resolved.rule === "priority-from-form") {
+    return ctx.form.production
+      ? { kind: "production-removed", by: removedBy }
+      : { kind: "form", environment: ctx.form.environment };
   }
-  if (resolved.source === "form" && resolved.rule === "priority-from-form") {
-    return { kind: "form", environment: ctx.form.environment };
-  }
+  if (removedBy !== null) return { kind: "production-removed", by: removedBy };
   if (resolved.freshLabelBy !== null) return { kind: "label", by: resolved.freshLabelBy.login };
   return { kind: "other" };
 }
 
-/** One notice per rejected priority and cause (and per person, for labels). */
+/**
+ * Notices are deduplicated by key: one per rejected priority and cause (and per person
+ * for labels), so the same violation is explained once however often it is re-seen.
+ */
 function noticeKey(rejected: Priority, cause: ProductionCause): string {
   return cause.kind === "label" ? `production:${rejected}:label:${loginKey(cause.by)}` : `production:${rejected}:${cause.kind}`;
+}
+
+/** The key the form's own answer would be rejected under, when that answer is P1/P2. */
+function formNoticeKey(form: FormAnswers): string | null {
+  if (!form.hasPriorityField || form.priority === null || !isRestricted(form.priority)) return null;
+  return noticeKey(form.priority, form.production ? { kind: "production-removed", by: null } : { kind: "form", environment: null });
 }
 
 /**

@@ -21,7 +21,13 @@ export async function makeProbot(now: () => number, options: Partial<AppOptions>
   const probot = new Probot({
     appId: 1,
     privateKey: privateKey(),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // Function-form defaults: Probot passes its own throttle options to the constructor, which
+    // would override object-form defaults; this turns throttling and retries off for real.
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })) as typeof ProbotOctokit,
     logLevel: "fatal",
   });
   await probot.load(
