@@ -218,7 +218,7 @@ class Walker {
   entries(path: string, node: Node, allowed: readonly string[] | null, what: string): Entry[] | null {
     const n = this.deref(node);
     if (!isMap(n)) {
-      this.error(path, node, `${what} must be a mapping of keys to values, not ${this.describe(node)}`);
+      this.error(path, node, `expected ${what} to be a mapping of keys to values, not ${this.describe(node)}`);
       return null;
     }
     const out: Entry[] = [];
@@ -249,12 +249,9 @@ class Walker {
 
   string(e: Entry, expected: string, opts: { allowEmpty?: boolean } = {}): string | undefined {
     const v = this.scalar(e.value);
-    if (typeof v !== "string" && typeof v !== "number") {
-      this.error(e.path, e.value, `expected ${expected}, not ${this.describe(e.value)}`);
-      return undefined;
-    }
-    if (typeof v === "number") {
-      // A number where text is wanted is almost always a mistake (`start: 6`).
+    // Numbers are not coerced: a number where text is wanted is almost always a mistake
+    // (`start: 6`, `plan: 3`).
+    if (typeof v !== "string") {
       this.error(e.path, e.value, `expected ${expected}, not ${this.describe(e.value)}`);
       return undefined;
     }
@@ -709,7 +706,7 @@ function readBusinessHours(w: Walker, e: Entry | undefined, base: BusinessHoursC
         }
       }
       if (!bad && out.length === 0) {
-        w.error(d.path, d.value, "business_hours.days needs at least one working day; use 24x7 targets for around-the-clock coverage");
+        w.error(d.path, d.value, "at least one working day is needed; for around-the-clock coverage use 24x7 targets");
       } else if (!bad) {
         days = out.sort((a, b) => a - b);
       }

@@ -101,8 +101,8 @@ export function userLookupQuery(count: number): string {
 
 /** The sweep: one page of up to 100 open items with everything the planner needs. */
 export const SWEEP_SEARCH = `
-query SweepSearch($query: String!, $type: SearchType!, $after: String) {
-  search(type: $type, query: $query, first: 100, after: $after) {
+query SweepSearch($searchQuery: String!, $type: SearchType!, $after: String) {
+  search(type: $type, query: $searchQuery, first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes {
       ... on Issue { ${ISSUE_FIELDS} }

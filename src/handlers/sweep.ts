@@ -112,7 +112,7 @@ export async function sweepRepository(
       let after: string | null = null;
       for (let page = 0; page < 100; page++) {
         report.reads++;
-        const res: SearchPage = await client.graphql<SearchPage>(SWEEP_SEARCH, { query, type, after });
+        const res: SearchPage = await client.graphql<SearchPage>(SWEEP_SEARCH, { searchQuery: query, type, after });
         for (const node of res.search.nodes) {
           if (!("__typename" in node)) continue;
           const item = toItem(node as GqlItem);

@@ -60,25 +60,24 @@ export function planItem(input: PlanInput): Plan {
   b.decide(resolved.rule, resolved.message);
 
   // Rule 1 (environment): production from the form on first sight and on the author's edits.
-  const addProduction = shouldAddProduction(input, ctx, resolved);
+  const addProduction = shouldAddProduction(input, ctx);
   const hasProduction = addProduction || hasLabel(item.labels, config.labels.production);
   if (addProduction) b.decide("production-from-form", `The form's environment is production: adding ${config.labels.production}.`);
 
   // Rule 3: the production rule.
   const securityBy = securityConfirmedBy(ctx);
-  let priority = resolved.priority;
-  let source = resolved.source;
-  let setBy = resolved.setBy;
+  const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
+  let decided: Decided = { priority: resolved.priority, source: resolved.source, setBy: resolved.setBy, previous: false };
   const notices = [...(prev?.notices ?? [])];
   let notice: string | null = null;
-  if (isRestricted(priority) && !hasProduction && securityBy === null) {
-    const fb = fallbackPriority(ctx);
+  if (!allowed(resolved.priority)) {
     const cause = productionCause(input, ctx, resolved);
+    decided = afterRejection(ctx, resolved, allowed);
     b.decide(
       "production-rule",
-      `${priority} needs the ${config.labels.production} label or a confirmed security incident; applying ${fb.priority} instead.`,
+      `${resolved.priority} needs the ${config.labels.production} label or a confirmed security incident; applying ${decided.priority} instead.`,
     );
-    const key = noticeKey(priority, cause);
+    const key = noticeKey(resolved.priority, cause);
     if (!notices.includes(key)) {
       notices.push(key);
       // The form's own restricted answer is part of the same problem: once the label is
@@ -88,21 +87,17 @@ export function planItem(input: PlanInput): Plan {
       notice = renderProductionNotice({
         config,
         item,
-        rejected: priority,
-        applied: fb.priority,
-        appliedIsPrevious: fb.previous,
+        rejected: resolved.priority,
+        applied: decided.priority,
+        appliedIsPrevious: decided.previous,
         cause,
         unconfirmedSecurity: hasLabel(item.labels, config.labels.security),
       });
     }
-    if (prev !== null && prev.untracked !== true) {
-      source = prev.source;
-      setBy = prev.setBy;
-    }
-    priority = fb.priority;
-  } else if (isRestricted(priority) && !hasProduction && securityBy !== null) {
-    b.decide("security-confirmed", `${priority} is allowed: ${securityBy} confirmed a security incident.`);
+  } else if (isRestricted(resolved.priority) && !hasProduction) {
+    b.decide("security-confirmed", `${resolved.priority} is allowed: ${securityBy ?? "a responder"} confirmed a security incident.`);
   }
+  const { priority, source, setBy } = decided;
 
   // Rule 5 and the target.
   const plan = resolvePlan(config, item);
@@ -216,12 +211,44 @@ function targetFor(input: PlanInput, plan: string, priority: Priority, b: PlanBu
  * of the item, or when its author edits the body while the form decides the priority.
  * Re-adding it on every event would undo a maintainer who removed it on purpose.
  */
-function shouldAddProduction(input: PlanInput, ctx: PriorityContext, resolved: ResolvedPriority): boolean {
+function shouldAddProduction(input: PlanInput, ctx: PriorityContext): boolean {
   if (!ctx.form.production || hasLabel(input.item.labels, input.config.labels.production)) return false;
-  if (ctx.prev === null) return true;
+  const prev = ctx.prev;
+  if (prev === null) return true;
   const t = input.trigger;
   const authorEdit = t.type === "edited" && t.bodyChanged && isAuthor(ctx, t.sender);
-  return authorEdit && resolved.source === "form";
+  return authorEdit && prev.source === "form" && prev.untracked !== true;
+}
+
+interface Decided {
+  readonly priority: Priority;
+  readonly source: "form" | "label";
+  readonly setBy: string;
+  /** The applied priority is the item's previous one (not the configured default). */
+  readonly previous: boolean;
+}
+
+/**
+ * What applies once `rejected` broke the production rule. A rejected new label is
+ * treated as if it had not been added, and the rules are asked again (the form, an
+ * earlier label decision…), because that is exactly what the next event would see once
+ * the label is gone: deciding it now keeps the plan a fixpoint. Whatever is still
+ * restricted falls back to the previous allowed priority or the default.
+ */
+function afterRejection(ctx: PriorityContext, rejected: ResolvedPriority, allowed: (p: Priority) => boolean): Decided {
+  const fb = fallbackPriority(ctx);
+  if (rejected.freshLabelBy !== null) {
+    const name = ctx.config.labels.priorities[rejected.priority].toLowerCase();
+    const without = { ...ctx, item: { ...ctx.item, labels: ctx.item.labels.filter((l) => l.toLowerCase() !== name) } };
+    const again = resolvePriority(without, { keepTracking: true });
+    if (again.kind === "tracked") {
+      const r = again.resolved;
+      return allowed(r.priority)
+        ? { priority: r.priority, source: r.source, setBy: r.setBy, previous: true }
+        : { priority: fb.priority, source: r.source, setBy: r.setBy, previous: fb.previous };
+    }
+  }
+  return { priority: fb.priority, source: rejected.source, setBy: rejected.setBy, previous: fb.previous };
 }
 
 /**

@@ -117,12 +117,20 @@ function removedByOther(ctx: PriorityContext): { by: Actor | null } | null {
   return null;
 }
 
-export function resolvePriority(ctx: PriorityContext): Resolution {
+export interface ResolveOptions {
+  /**
+   * Skip the "someone removed the last priority label" check: used when asking what
+   * applies once a rejected label is taken away (that removal is the app's, not a wish).
+   */
+  readonly keepTracking?: boolean;
+}
+
+export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = {}): Resolution {
   const { prev, form, item } = ctx;
   const present = presentPriorities(ctx.config, item.labels);
   const untrackedBefore = prev?.untracked === true;
 
-  if (present.length === 0) {
+  if (present.length === 0 && options.keepTracking !== true) {
     if (untrackedBefore) return { kind: "untracked", message: "No priority label: the item stays untracked." };
     const removal = removedByOther(ctx);
     if (removal !== null) {
