@@ -70,7 +70,7 @@ describe("loadConfig: fixtures with exact problems", () => {
     },
     {
       fixture: "not-a-mapping.yml",
-      errors: [{ path: "", line: 1, column: 1, message: "The configuration must be a mapping of keys to values, not a list." }],
+      errors: [{ path: "", line: 1, column: 1, message: "Expected the configuration to be a mapping of keys to values, not a list." }],
     },
     {
       fixture: "bad-window.yml",
@@ -130,7 +130,7 @@ describe("loadConfig: fixtures with exact problems", () => {
       fixture: "wrong-types.yml",
       errors: [
         { path: "plan", line: 1, column: 7, message: "Expected a plan name (standard, business or enterprise), not the number `3`." },
-        { path: "customers", line: 2, column: 12, message: "Customers must be a mapping of keys to values, not a list." },
+        { path: "customers", line: 2, column: 12, message: "Expected customers to be a mapping of keys to values, not a list." },
         { path: "business_hours.start", line: 4, column: 10, message: 'Expected a time of day "HH:MM" (24-hour), e.g. 06:00, not the number `6`.' },
         { path: "sweep.enabled", line: 6, column: 12, message: "Expected true or false, not the text `yes`." },
         { path: "sweep.max_writes", line: 7, column: 15, message: "Expected a whole number from 1 to 10000, not the number `-1`." },
@@ -312,7 +312,7 @@ describe("loadConfig: single rules", () => {
         path: "business_hours.days",
         line: 1,
         column: 25,
-        message: "Business_hours.days needs at least one working day; use 24x7 targets for around-the-clock coverage.",
+        message: "At least one working day is needed; for around-the-clock coverage use 24x7 targets.",
       },
     ]);
   });
