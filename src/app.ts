@@ -27,6 +27,8 @@ export interface AppOptions {
   /** Secret for POST /support-triage/sweep. Default SUPPORT_TRIAGE_SWEEP_SECRET; unset = route refuses. */
   readonly sweepSecret?: string;
   readonly sendWebhook?: WebhookSender;
+  /** Waits between retries (default: real time); the simulator's does not wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -94,6 +96,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const services = createServices({
       ...(options.clock ? { now: options.clock } : {}),
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
       appLogin: async () => {
         if (env.SUPPORT_TRIAGE_APP_SLUG) return `${env.SUPPORT_TRIAGE_APP_SLUG}[bot]`;
         const gh = asClient(await app.auth());

@@ -8,7 +8,8 @@
  * now, so duplicate, late and concurrent deliveries converge on the same state.
  */
 import type { Config } from "../config/types.js";
-import type { GitHubClient, RepoRef } from "../github/client.js";
+import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
+import { retryAdvice, retryDelay } from "../github/retry.js";
 import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
 import { labelIds, toItem, type GqlDiscussion, type GqlIssue } from "../github/normalize.js";
@@ -107,11 +108,40 @@ export interface ProcessResult {
 export interface ProcessOptions {
   readonly dryRun?: boolean;
   /** A snapshot the caller already has (the sweep's search page), to save the read. */
-  readonly snapshot?: ItemSnapshot;
+  readonly snapshot?: ItemSnapshot | undefined;
 }
 
-/** Steps 2–4 for one item. The caller holds the item's lock. */
+/**
+ * The pipeline with retries: a failure worth retrying (5xx, secondary rate limit, network)
+ * starts again from a fresh read, so a write that did happen before the error is seen and
+ * not repeated. The caller holds the item's lock.
+ */
 export async function processItem(
+  client: GitHubClient,
+  services: Services,
+  ref: ItemRef,
+  trigger: Trigger,
+  log: Logger,
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await processOnce(client, services, ref, trigger, log, attempt === 1 ? options : { ...options, snapshot: undefined });
+    } catch (err) {
+      const advice = retryAdvice(err, services.now());
+      const delay = advice.retry && attempt < services.retry.attempts ? retryDelay(services.retry, attempt, advice) : null;
+      if (delay === null) throw err;
+      log.warn(
+        { event: "support-triage.retry", repo: `${ref.owner}/${ref.repo}`, number: ref.number, attempt, delayMs: delay, status: errorStatus(err) },
+        `GitHub request failed; reading again and re-planning in ${delay} ms`,
+      );
+      await services.sleep(delay);
+    }
+  }
+}
+
+/** Steps 1–4 once. */
+async function processOnce(
   client: GitHubClient,
   services: Services,
   ref: ItemRef,

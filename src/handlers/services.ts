@@ -4,6 +4,7 @@
  */
 import { ContentCache } from "../github/contents.js";
 import { ConfigIssueTracker } from "../github/config-issue.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
 import { KeyedMutex } from "./lock.js";
 
@@ -23,15 +24,22 @@ export interface Services {
   /** The app's bot login, e.g. "support-triage[bot]". */
   readonly appLogin: () => Promise<string>;
   readonly sendWebhook?: WebhookSender;
+  /** Waits between retries; the simulator passes one that does not wait in real time. */
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly retry: RetryPolicy;
 }
 
 export function createServices(opts: {
   now?: () => number;
   appLogin: () => Promise<string>;
   sendWebhook?: WebhookSender;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: RetryPolicy;
 }): Services {
   return {
     now: opts.now ?? Date.now,
+    sleep: opts.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(),
     configIssues: new ConfigIssueTracker(),
     locks: new KeyedMutex(),

@@ -11,6 +11,7 @@ import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.j
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
 import { labelIds, toItem, type GqlItem } from "../github/normalize.js";
 import { READ_REPOSITORY, SWEEP_SEARCH } from "../github/queries.js";
+import { retryAdvice } from "../github/retry.js";
 import { planItem } from "../triage/planner.js";
 import type { Logger, Services } from "./services.js";
 
@@ -37,6 +38,9 @@ export interface RepoSweepReport {
   reads: number;
   error: string | null;
   stoppedByBudget: boolean;
+  /** Stopped early because GitHub failed or rate-limited writes; the next run continues. */
+  interrupted: boolean;
+  failedItems: number;
   skipped: string | null;
 }
 
@@ -87,6 +91,8 @@ export async function sweepRepository(
     reads: 0,
     error: null,
     stoppedByBudget: false,
+    interrupted: false,
+    failedItems: 0,
     skipped: null,
   };
   try {
@@ -119,19 +125,31 @@ export async function sweepRepository(
           if (item.state !== "open") continue;
           report.items++;
           const key = `${name}#${item.number}`.toLowerCase();
-          await services.locks.run(key, async () => {
+          const outcome = await services.locks.run(key, async (): Promise<"ok" | "stop"> => {
             const plan = planItem({ item, config, now: services.now(), trigger: { type: "sweep" }, appLogin, form: null });
-            if (plan.actions.length === 0) return;
+            if (plan.actions.length === 0) return "ok";
             if (repoBudget.remaining <= 0) {
               report.stoppedByBudget = true;
-              return;
+              return "stop";
             }
-            labels ??= await readRepoLabels(client, repo);
-            if (!labels) return;
-            const applied = await applyActions(client, item, labels, plan.actions, {
-              ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
-              ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
-            });
+            let applied;
+            try {
+              labels ??= await readRepoLabels(client, repo);
+              if (!labels) return "ok";
+              applied = await applyActions(client, item, labels, plan.actions, {
+                ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+                ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+              });
+            } catch (err) {
+              // The item stays as it is; the next sweep plans it again from what GitHub holds.
+              report.failedItems++;
+              const advice = retryAdvice(err, services.now());
+              log.warn(
+                { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
+                advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
+              );
+              return advice.retry ? "stop" : "ok";
+            }
             const cost = Math.max(applied.writeRequests, options.dryRun ? 1 : 0);
             repoBudget.remaining -= cost;
             budget.remaining -= cost;
@@ -151,14 +169,19 @@ export async function sweepRepository(
               },
               `sweep planned ${plan.actions.length} action(s)`,
             );
+            return "ok";
           });
+          if (outcome === "stop" && !report.stoppedByBudget) {
+            report.interrupted = true;
+            break;
+          }
           if (report.stoppedByBudget) break;
         }
         options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
-        if (report.stoppedByBudget || !res.search.pageInfo.hasNextPage) break;
+        if (report.stoppedByBudget || report.interrupted || !res.search.pageInfo.hasNextPage) break;
         after = res.search.pageInfo.endCursor;
       }
-      if (report.stoppedByBudget) break;
+      if (report.stoppedByBudget || report.interrupted) break;
     }
   } catch (err) {
     report.error = err instanceof Error ? err.message : String(err);

@@ -16,7 +16,7 @@ import { Probot, ProbotOctokit, Server, type ApplicationFunction } from "probot"
 import type { AppOptions } from "../app.js";
 import { BOT_LOGIN, isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
-import { GitHubSimulator, type RequestCounts } from "./server.js";
+import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
 import { WebhookDispatcher, type Delivery } from "./webhooks.js";
 
 /** The JSON of `simulate --json`, exactly SPEC section 8's shape. */
@@ -67,6 +67,8 @@ export type TimelineEntry =
   | { readonly type: "log"; readonly level: "warn" | "error"; readonly message: string }
   | { readonly type: "outgoing-webhook"; readonly url: string }
   | { readonly type: "requests"; readonly rest: number; readonly graphql: number; readonly rest304: number }
+  /** One API request by the app (not narrated; lets tests see what each event cost). */
+  | { readonly type: "api"; readonly request: RequestRecord }
   | { readonly type: "error"; readonly message: string };
 
 export interface ScenarioResult {
@@ -82,6 +84,8 @@ export interface ScenarioResult {
 export interface RunOptions {
   /** The app to run; default the production `createApp`. Tests may pass a small stand-in. */
   readonly createApp?: (options: AppOptions) => ApplicationFunction;
+  /** Bound on deliveries per step (default 1,000). */
+  readonly maxDeliveriesPerStep?: number;
 }
 
 const WEBHOOK_SECRET = "support-triage-simulator-webhook-secret";
@@ -201,6 +205,7 @@ function replyTarget(item: SimItem, replyTo: number | string, scenario: Scenario
 /** Runs one scenario file's text end to end. Throws {@link ScenarioError} for a broken scenario. */
 export async function runScenario(text: string, file: string, options: RunOptions = {}): Promise<ScenarioResult> {
   const scenario = parseScenario(text, file);
+  const maxDeliveries = options.maxDeliveriesPerStep ?? MAX_DELIVERIES_PER_STEP;
   const createApp = options.createApp ?? (await import("../app.js")).createApp;
 
   const world = new World(scenario.now);
@@ -232,6 +237,7 @@ export async function runScenario(text: string, file: string, options: RunOption
     timeline.push({ type: "error", message: cleaned });
   };
   sim.onError = addError;
+  sim.onRequest = (request) => timeline.push({ type: "api", request });
   world.onEffect = (effect) => timeline.push({ type: "effect", effect });
 
   const logger = pino(
@@ -297,27 +303,32 @@ export async function runScenario(text: string, file: string, options: RunOption
       }
     };
     const drain = async (line: number): Promise<void> => {
-      const result = await dispatcher.drain(MAX_DELIVERIES_PER_STEP);
+      const result = await dispatcher.drain(maxDeliveries);
       if (result.truncated) {
-        addError(`simulator: more than ${MAX_DELIVERIES_PER_STEP} webhook deliveries after the step at line ${line}; the rest were dropped (does the app react to its own events?)`);
+        addError(`simulator: more than ${maxDeliveries} webhook deliveries after the step at line ${line}; the rest were dropped (does the app react to its own events?)`);
       }
     };
 
     // Installing the app: GitHub sends installation.created with the repository.
+    const spent = (before: RequestCounts): void => {
+      const rest = sim.requests.rest - before.rest;
+      const graphql = sim.requests.graphql - before.graphql;
+      const rest304 = sim.requests.rest304 - before.rest304;
+      if (rest + graphql + rest304 > 0) timeline.push({ type: "requests", rest, graphql, rest304 });
+    };
+
     const installer = world.user(scenario.members[0] ?? `${repo.owner.login}-admin`);
     timeline.push({ type: "install", at: world.now, repo: repo.fullName, by: installer.login });
     world.installationCreated(installer);
     await drain(0);
+    spent({ rest: 0, graphql: 0, rest304: 0 });
 
     for (const step of scenario.steps) {
       const before = { ...sim.requests };
       timeline.push({ type: "step", at: world.now, step });
       await playStep(step, { world, repo, scenario, timeline, dispatcher, appUrl, addError });
       if (step.type !== "advance") await drain(step.line);
-      const rest = sim.requests.rest - before.rest;
-      const graphql = sim.requests.graphql - before.graphql;
-      const rest304 = sim.requests.rest304 - before.rest304;
-      if (rest + graphql + rest304 > 0) timeline.push({ type: "requests", rest, graphql, rest304 });
+      spent(before);
     }
     const state = stateOf(world, repo, sim.requests, errors);
     return { scenario, state, json: JSON.stringify(state), timeline, deliveries: [...dispatcher.delivered] };

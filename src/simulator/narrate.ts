@@ -207,6 +207,7 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
       pendingEffects.push(entry.effect);
       continue;
     }
+    if (entry.type === "api") continue;
     if (entry.type === "delivery") {
       if (entry.cause === "app" && !entry.redelivery) appEvents += 1;
       continue;

@@ -41,7 +41,7 @@ export type Step =
       readonly category?: string;
     })
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
-  | (StepBase & { readonly type: "advance"; readonly text: string; readonly amount: number; readonly unit: "m" | "h" | "d" })
+  | (StepBase & { readonly type: "advance"; readonly text: string; readonly days: number; readonly minutes: number })
   | (StepBase & { readonly type: "sweep" | "redeliver" });
 
 export interface Scenario {
@@ -110,17 +110,27 @@ function suggestion(word: string, options: readonly string[]): string {
 
 const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
-/** Parses `30m`, `2h`, `3d` (`d` = calendar days). */
-export function parseAdvance(text: string): { amount: number; unit: "m" | "h" | "d" } | null {
-  const match = /^(\d{1,6})\s*([mhd])$/.exec(text.trim());
-  if (!match) return null;
-  return { amount: Number(match[1]), unit: match[2] as "m" | "h" | "d" };
+/**
+ * Parses `30m`, `2h`, `3d` (`d` = calendar days), or a combination such as `1d2h30m`.
+ * Days stay separate from minutes because a calendar day is not always 24 hours.
+ */
+export function parseAdvance(text: string): { days: number; minutes: number } | null {
+  const trimmed = text.trim();
+  if (!/^(?:\d{1,6}[dhm])+$/.test(trimmed)) return null;
+  let days = 0;
+  let minutes = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([dhm])/g)) {
+    const value = Number(amount);
+    if (unit === "d") days += value;
+    else minutes += unit === "h" ? value * 60 : value;
+  }
+  return { days, minutes };
 }
 
-/** Moves a clock by an `advance` step: minutes and hours are absolute, days are calendar days in `zone`. */
-export function advanceClock(now: number, step: { amount: number; unit: "m" | "h" | "d" }, zone: string): number {
-  if (step.unit === "d") return DateTime.fromMillis(now, { zone }).plus({ days: step.amount }).toMillis();
-  return now + Duration.fromObject(step.unit === "m" ? { minutes: step.amount } : { hours: step.amount }).toMillis();
+/** Moves a clock by an `advance` step: days are calendar days in `zone`, then minutes are absolute. */
+export function advanceClock(now: number, step: { days: number; minutes: number }, zone: string): number {
+  const afterDays = step.days === 0 ? now : DateTime.fromMillis(now, { zone }).plus({ days: step.days }).toMillis();
+  return afterDays + Duration.fromObject({ minutes: step.minutes }).toMillis();
 }
 
 interface ItemShadow {
@@ -186,8 +196,9 @@ class Parser {
     const doc = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     const firstError = doc.errors[0];
     if (firstError) {
-      const line = firstError.linePos?.[0]?.line ?? null;
-      throw new ScenarioError(this.file, line, `invalid YAML: ${firstError.message.split("\n")[0] ?? firstError.message}`);
+      const line = this.lines.linePos(firstError.pos[0]).line;
+      const message = (firstError.message.split("\n")[0] ?? firstError.message).replace(/ at line \d+, column \d+:?$/, "");
+      throw new ScenarioError(this.file, line, `invalid YAML: ${message}`);
     }
     const root = doc.contents;
     if (!isMap(root)) throw new ScenarioError(this.file, 1, "a scenario must be a YAML mapping with at least `now` and `steps`");
@@ -275,7 +286,7 @@ class Parser {
     if (type === "advance") {
       const text = isScalar(value) ? String(value.value) : "";
       const parsed = parseAdvance(text);
-      if (!parsed) this.fail(value ?? node, `advance ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d`);
+      if (!parsed) this.fail(value ?? node, `advance ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d or 1d2h30m`);
       return { type, line, text: text.trim(), ...parsed };
     }
     if (type === "sweep" || type === "redeliver") {

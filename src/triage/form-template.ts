@@ -33,7 +33,7 @@ export function parseFormTemplate(text: string, file: string, config: Config): F
 
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
+      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
       errors.push({
         file,
         path: "",

@@ -4,6 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import nock from "nock";
+import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, secretMatches } from "../../src/app.js";
@@ -36,10 +37,10 @@ beforeAll(async () => {
       appId: 1,
       privateKey: privateKey(),
       secret: "webhook-secret",
-      logLevel: "fatal",
+      log: pino({ level: "silent" }),
       Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false }, retry: { enabled: false } })) as typeof ProbotOctokit,
     }),
-    logLevel: "fatal",
+    log: pino({ level: "silent" }),
   } as ConstructorParameters<typeof Server>[0]);
   await server.load(createApp({ sweepTimer: false, sweepSecret: "sweep-secret", env: { SUPPORT_TRIAGE_APP_SLUG: "support-triage" } }));
   await server.start();

@@ -1,0 +1,119 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { findTargetComment, parseMarker, renderMarker } from "../../src/triage/marker.js";
+import type { MarkerState } from "../../src/triage/types.js";
+import { aComment, anIssue, app, carol } from "./helpers.js";
+
+const BASE: MarkerState = {
+  priority: "P2",
+  plan: "business",
+  dueAt: "2026-12-01T13:00:00.000-08:00",
+  source: "form",
+  setBy: "alice",
+};
+
+describe("renderMarker", () => {
+  it("writes the keys in contract order", () => {
+    const m = renderMarker({
+      notices: ["production:P1:form"],
+      securityBy: "carol",
+      escalatedAt: "2026-12-01T14:00:00.000-08:00",
+      respondedBy: "dave",
+      respondedAt: "2026-12-01T15:00:00.000-08:00",
+      ...BASE,
+    });
+    expect(m).toBe(
+      '<!-- support-triage:target {"priority":"P2","plan":"business","dueAt":"2026-12-01T13:00:00.000-08:00","source":"form","setBy":"alice",' +
+        '"respondedAt":"2026-12-01T15:00:00.000-08:00","respondedBy":"dave","escalatedAt":"2026-12-01T14:00:00.000-08:00",' +
+        '"securityBy":"carol","notices":["production:P1:form"]} -->',
+    );
+  });
+
+  it("cannot be closed early by its content", () => {
+    const m = renderMarker({ ...BASE, plan: "x --> <script>&", setBy: "<!-- -->" });
+    expect(m.indexOf("-->")).toBe(m.length - 3);
+    expect(m.lastIndexOf("<")).toBe(0);
+    expect(m.indexOf(">")).toBe(m.length - 1);
+    expect(parseMarker(m)).toEqual({ ...BASE, plan: "x --> <script>&", setBy: "<!-- -->" });
+  });
+
+  it("round-trips arbitrary states", () => {
+    const state = fc.record(
+      {
+        priority: fc.constantFrom("P1", "P2", "P3", "P4" as const),
+        plan: fc.string({ minLength: 1 }),
+        dueAt: fc.constant("2026-12-01T13:00:00.000-08:00"),
+        source: fc.constantFrom("form", "label" as const),
+        setBy: fc.string(),
+        respondedBy: fc.string({ minLength: 1 }),
+        notices: fc.array(fc.string(), { minLength: 1 }),
+        untracked: fc.constant(true as const),
+      },
+      { requiredKeys: ["priority", "plan", "dueAt", "source", "setBy"] },
+    );
+    fc.assert(
+      fc.property(state, (s) => {
+        const m = renderMarker(s as MarkerState);
+        expect(m.indexOf("-->")).toBe(m.length - 3);
+        expect(parseMarker(`text\n${m}`)).toEqual(s);
+      }),
+    );
+  });
+});
+
+describe("parseMarker", () => {
+  it.each([
+    ["no marker", "hello"],
+    ["broken JSON", "<!-- support-triage:target {nope -->"],
+    ["unterminated", '<!-- support-triage:target {"priority":"P1"'],
+    ["bad priority", '<!-- support-triage:target {"priority":"P9","plan":"x","dueAt":"2026-12-01T13:00:00.000-08:00","source":"form","setBy":"a"} -->'],
+    ["missing dueAt", '<!-- support-triage:target {"priority":"P1","plan":"x","source":"form","setBy":"a"} -->'],
+    ["an array", "<!-- support-triage:target [1] -->"],
+  ])("%s → null", (_n, body) => {
+    expect(parseMarker(body)).toBeNull();
+  });
+
+  it("ignores unknown keys and drops malformed optional ones", () => {
+    const body =
+      '<!-- support-triage:target {"priority":"P3","plan":"standard","dueAt":"2026-12-03T09:00:00.000-08:00","source":"label","setBy":"carol",' +
+      '"future":{"x":1},"respondedAt":"yesterday","notices":["a",3],"untracked":"yes"} -->';
+    expect(parseMarker(body)).toEqual({
+      priority: "P3",
+      plan: "standard",
+      dueAt: "2026-12-03T09:00:00.000-08:00",
+      source: "label",
+      setBy: "carol",
+      notices: ["a"],
+    });
+  });
+
+  it("never throws", () => {
+    fc.assert(fc.property(fc.string(), (s) => {
+      parseMarker(s);
+      parseMarker(`<!-- support-triage:target ${s} -->`);
+    }));
+  });
+});
+
+describe("findTargetComment", () => {
+  const marker = renderMarker(BASE);
+
+  it("finds the earliest app comment with a marker, accepting both login spellings", () => {
+    const item = anIssue({
+      comments: [
+        aComment({ id: "human", author: carol, body: marker, createdAt: "2026-12-01T09:00:00Z" }),
+        aComment({ id: "later", author: app, body: marker, createdAt: "2026-12-01T11:00:00Z" }),
+        aComment({ id: "first", author: { login: "support-triage", isBot: true }, body: marker, createdAt: "2026-12-01T10:00:00Z" }),
+        aComment({ id: "no-marker", author: app, body: "a notice", createdAt: "2026-12-01T08:00:00Z" }),
+      ],
+    });
+    expect(findTargetComment(item, "support-triage[bot]")?.comment.id).toBe("first");
+    expect(findTargetComment(item, "support-triage")?.comment.id).toBe("first");
+    expect(findTargetComment(item, "other-app[bot]")).toBeNull();
+  });
+
+  it("returns the comment with a null state when its marker is unreadable", () => {
+    const item = anIssue({ comments: [aComment({ author: app, body: "x\n<!-- support-triage:target {oops} -->" })] });
+    expect(findTargetComment(item, "support-triage[bot]")).toMatchObject({ state: null });
+  });
+});
