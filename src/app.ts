@@ -43,8 +43,31 @@ export function secretMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b) && presented.length === expected.length;
 }
 
-/** Sweep every repository of every installation. */
-export async function sweepAll(app: Probot, services: Services, log: Logger, maxWrites?: number): Promise<RepoSweepReport[]> {
+/**
+ * `SUPPORT_TRIAGE_SWEEP_SHARD=i/n` (0 ≤ i < n): this replica sweeps only the installations
+ * whose id ≡ i (mod n), so replicas running timed sweeps never sweep the same item at once.
+ */
+export function parseShard(value: string | undefined): { index: number; count: number } | null {
+  if (!value) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m) throw new Error(`SUPPORT_TRIAGE_SWEEP_SHARD must look like "0/3", got "${value}"`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!(count >= 1 && index < count)) throw new Error(`SUPPORT_TRIAGE_SWEEP_SHARD "${value}": need 0 ≤ index < count`);
+  return { index, count };
+}
+
+export const inShard = (installationId: number, shard: { index: number; count: number } | null): boolean =>
+  shard === null || installationId % shard.count === shard.index;
+
+/** Sweep every repository of every installation (of this replica's shard). */
+export async function sweepAll(
+  app: Probot,
+  services: Services,
+  log: Logger,
+  maxWrites?: number,
+  shard: { index: number; count: number } | null = null,
+): Promise<RepoSweepReport[]> {
   const appClient = asClient(await app.auth());
   const reports: RepoSweepReport[] = [];
   const budget = { remaining: maxWrites ?? Number.POSITIVE_INFINITY };
@@ -52,7 +75,7 @@ export async function sweepAll(app: Probot, services: Services, log: Logger, max
     const res = await appClient.request("GET /app/installations", { per_page: 100, page });
     const installations = res.data as Array<{ id: number; suspended_at?: string | null }>;
     for (const inst of installations) {
-      if (inst.suspended_at) continue;
+      if (inst.suspended_at || !inShard(inst.id, shard)) continue;
       try {
         const client = asClient(await app.auth(inst.id));
         const repos = await installationRepositories(client);
@@ -142,6 +165,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       await prepareRepository(asClient(context.octokit), services, repo, context.log);
     });
 
+    const shard = parseShard(env.SUPPORT_TRIAGE_SWEEP_SHARD);
     const secret = options.sweepSecret ?? env.SUPPORT_TRIAGE_SWEEP_SECRET ?? "";
     const sweepRoute = async (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "").split("?")[0];
@@ -157,7 +181,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         return true;
       }
       try {
-        const reports = await sweepAll(app, services, app.log);
+        const reports = await sweepAll(app, services, app.log, undefined, shard);
         const s = summarise(reports);
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...s, repositories: s.repositories.length }));
       } catch (err) {
@@ -182,7 +206,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         if (running) return;
         running = true;
         try {
-          summarise(await sweepAll(app, services, app.log));
+          const s = summarise(await sweepAll(app, services, app.log, undefined, shard));
+          app.log.info({ event: "support-triage.sweep", ...s, repositories: s.repositories.length }, "timed sweep done");
         } catch (err) {
           app.log.error({ event: "support-triage.sweep-failed", err: String(err) }, "timed sweep failed");
         } finally {

@@ -90,3 +90,15 @@ describe("HTTP server", () => {
     expect(secretMatches("", "sweep-secret")).toBe(false);
   });
 });
+
+describe("sweep shards", () => {
+  it("splits installations between replicas without overlap or gaps", async () => {
+    const { parseShard, inShard } = await import("../../src/app.js");
+    const shards = [parseShard("0/3"), parseShard("1/3"), parseShard("2/3")];
+    for (let id = 1; id <= 30; id++) expect(shards.filter((s) => inShard(id, s))).toHaveLength(1);
+    expect(parseShard(undefined)).toBeNull();
+    expect(inShard(7, null)).toBe(true);
+    expect(() => parseShard("3/3")).toThrow(/index < count/);
+    expect(() => parseShard("a/b")).toThrow(/must look like/);
+  });
+});

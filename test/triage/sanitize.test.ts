@@ -39,7 +39,7 @@ describe("userText", () => {
 describe("codeSpan", () => {
   it.each([
     ["plain", "`plain`"],
-    ["has `tick`", "``has `tick```"],
+    ["has `tick`", "`` has `tick` ``"], ["a `b` c", "``a `b` c``"],
     ["`edge`", "`` `edge` ``"],
     ["@alice\nnext", "`@alice next`"],
   ])("%j → %j", (input, expected) => {
