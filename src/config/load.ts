@@ -26,7 +26,7 @@ import Holidays from "date-holidays";
 import { DateTime } from "luxon";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { businessLabel, DAY_NAMES, parseClock, parseDay } from "./hours.js";
-import { codeSpan, listOr, suggestion } from "./text.js";
+import { codeSpan, escapeControls, listOr, suggestion } from "./text.js";
 import {
   PRIORITIES,
   type BusinessHoursConfig,
@@ -52,6 +52,14 @@ export const DEFAULT_CONFIG_FILE = ".github/support-triage.yml";
 const MAX_BYTES = 256 * 1024;
 /** Aliases may be used for sharing a target table; thousands of expansions are an attack. */
 const MAX_ALIAS_COUNT = 100;
+/**
+ * A configuration needs four levels of nesting (`targets.plan.P1.duration`). Far deeper
+ * trees are mistakes or attacks, and the YAML library composes and converts them
+ * recursively, so they are refused before anything else walks them.
+ */
+const MAX_DEPTH = 32;
+/** Key paths are for reading; a 100 KB key would make every message about it useless. */
+const MAX_PATH_KEY = 60;
 
 const TOP_KEYS = [
   "_extends",
@@ -229,7 +237,7 @@ class Walker {
         continue;
       }
       const key = String(keyValue);
-      const childPath = path === "" ? key : `${path}.${key}`;
+      const childPath = path === "" ? pathKey(key) : `${path}.${pathKey(key)}`;
       if (allowed && !allowed.includes(key)) {
         this.error(
           childPath,
@@ -519,7 +527,8 @@ function parseTargetNode(w: Walker, path: string, node: Node, label: string): Ta
 export function extendsTarget(text: string | null): string | null {
   if (text === null || text.length > MAX_BYTES) return null;
   try {
-    const doc = parseDocument(text, { prettyErrors: false });
+    // Duplicate keys are loadConfig's to report; the library's own check is quadratic.
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
     if (doc.errors.length > 0 || !isMap(doc.contents)) return null;
     const value: unknown = doc.contents.get("_extends");
     return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
@@ -528,11 +537,71 @@ export function extendsTarget(text: string | null): string | null {
   }
 }
 
+/** A key as it appears in a problem's path: control characters escaped, long keys cut. */
+function pathKey(key: string): string {
+  const text = escapeControls(key);
+  return text.length > MAX_PATH_KEY ? `${text.slice(0, MAX_PATH_KEY - 1)}…` : text;
+}
+
+/**
+ * The last line of defence for messages: whatever built them (this module or the YAML
+ * library quoting the source), no raw control or bidi character leaves the loader.
+ */
+function inertProblem(p: ConfigProblem): ConfigProblem {
+  return { ...p, path: escapeControls(p.path), message: escapeControls(p.message) };
+}
+
+/** The first list or mapping nested deeper than {@link MAX_DEPTH}, found without recursion. */
+function tooDeep(root: unknown): { node: unknown; depth: number } | null {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { node, depth } = top;
+    const children: unknown[] = [];
+    if (isMap(node)) for (const pair of node.items) children.push(pair.key, pair.value);
+    else if (isSeq(node)) children.push(...node.items);
+    else continue;
+    if (depth > MAX_DEPTH) return top;
+    for (const child of children) stack.push({ node: child, depth: depth + 1 });
+  }
+  return null;
+}
+
+/**
+ * Keys that repeat an earlier scalar key of the same mapping (collection keys are never
+ * equal, as in the YAML library's own check), in one pass with a set per mapping. Call
+ * only on a tree that {@link tooDeep} accepted.
+ */
+function duplicateKeys(root: unknown): unknown[] {
+  const out: unknown[] = [];
+  const stack: unknown[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (seen.has(pair.key.value)) out.push(pair.key);
+          else seen.add(pair.key.value);
+        }
+        stack.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    }
+  }
+  return out;
+}
+
+const TOO_DEEP = `the file nests lists or mappings more than ${MAX_DEPTH} levels deep; a configuration needs at most 4 (e.g. targets.business.P1.duration)`;
+
+function isStackOverflow(message: string): boolean {
+  return /maximum call stack size exceeded|too much recursion/i.test(message);
+}
+
 function resultOf(w: Walker, config: Config | null): ConfigResult {
   const order = (a: ConfigProblem, b: ConfigProblem): number =>
     (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
-  const errors = [...w.errors].sort(order);
-  const warnings = [...w.warnings].sort(order);
+  const errors = w.errors.map(inertProblem).sort(order);
+  const warnings = w.warnings.map(inertProblem).sort(order);
   return { config: errors.length === 0 ? config : null, errors, warnings };
 }
 
@@ -566,50 +635,72 @@ export function loadConfig(
   }
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    // uniqueKeys off: the library compares every key with every other key of a map,
+    // which a 256 KB file of distinct keys turns into seconds; duplicateKeys() below
+    // reports the same problem in one pass.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   } catch (err) {
     // The parser is robust, but a pathological input must not take the app down.
+    const reason = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
     return {
       config: null,
       errors: [
-        {
+        inertProblem({
           file,
           path: "",
           line: 1,
           column: 1,
-          message: sentence(
-            `the file could not be parsed as YAML (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`,
-          ),
-        },
+          message: sentence(isStackOverflow(reason) ? TOO_DEEP : `the file could not be parsed as YAML (${reason})`),
+        }),
       ],
       warnings: [],
     };
   }
   const w = new Walker(file, doc, lines);
+  const deep = doc.errors.length === 0 ? tooDeep(doc.contents) : null;
+  if (deep !== null) {
+    w.error("", deep.node, TOO_DEEP);
+    return resultOf(w, null);
+  }
+  const duplicates = doc.errors.length === 0 ? duplicateKeys(doc.contents) : [];
+  for (const key of duplicates) w.error("", key, "invalid YAML: Map keys must be unique");
+  if (duplicates.length > 0) return resultOf(w, null);
   if (doc.errors.length > 0) {
+    let deep = false;
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
       const message = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
+      // The library reports a stack overflow as a syntax error at the point it gave up;
+      // say what is actually wrong, once.
+      if (isStackOverflow(message)) {
+        if (deep) continue;
+        deep = true;
+      }
       w.errors.push({
         file,
         path: "",
         line: pos?.line ?? null,
         column: pos?.col ?? null,
-        message: sentence(`invalid YAML: ${message}`),
+        message: sentence(isStackOverflow(message) ? TOO_DEEP : `invalid YAML: ${message}`),
       });
     }
     return resultOf(w, null);
   }
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // mapAsMap: with plain objects, the library stringifies every collection used as a
+    // key, and nested collection keys (`? ? ? x`) make that exponential.
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true });
   } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
     w.errors.push({
       file,
       path: "",
       line: 1,
       column: 1,
       message: sentence(
-        `the file expands YAML aliases too often (${err instanceof Error ? err.message : String(err)}); use fewer aliases`,
+        /alias/i.test(reason)
+          ? `the file expands YAML aliases too often (${reason}); use fewer aliases`
+          : `the file could not be read as YAML (${reason.split("\n")[0] ?? ""})`,
       ),
     });
     return resultOf(w, null);

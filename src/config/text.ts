@@ -11,11 +11,32 @@
 const MAX_QUOTED = 80;
 
 /**
+ * Characters that must never reach a message raw: C0 and C1 controls and DEL (terminal
+ * escapes, NULs that truncate logs), line and paragraph separators (which break a
+ * one-line message in some viewers), the byte-order mark, and bidirectional controls,
+ * which can make a message read differently from what it says ("Trojan Source").
+ */
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * The text with every unsafe character written as a JSON-style escape (`\n`, `\u0007`),
+ * so the value stays recognisable without acting on whatever displays it.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    UNSAFE_CHARS,
+    (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
  * Render a user-supplied value as an inline code span.
  *
- * Strings are shown raw (with control characters escaped as JSON would, so a newline
- * cannot end the span); other values as JSON. Long values are cut, because the message
- * has to stay one readable line.
+ * Strings are shown raw (with control and bidi characters escaped, so a newline cannot
+ * end the span and nothing can reorder the message); other values as JSON. Long values
+ * are cut, because the message has to stay one readable line.
  */
 export function codeSpan(value: unknown): string {
   let text: string;
@@ -34,6 +55,8 @@ export function codeSpan(value: unknown): string {
       text = String(value);
     }
   }
+  // JSON escapes C0 controls only; DEL, C1 and bidi controls would still pass raw.
+  text = escapeControls(text);
   if (text.length > MAX_QUOTED) text = `${text.slice(0, MAX_QUOTED - 1)}…`;
   if (text === "") return "`\u200b`";
   let longest = 0;
@@ -94,10 +117,15 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   let best: string | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
-    const distance = editDistance(norm, normaliseKey(candidate));
     // Very short names (country codes, P1..P4) are all one edit apart: only a case or
     // separator difference is a credible typo there.
     const limit = candidate.length < 3 ? 0 : Math.min(3, Math.max(1, Math.floor(candidate.length / 3)));
+    const normCandidate = normaliseKey(candidate);
+    // The distance is at least the difference in length. Checking that first keeps a
+    // hostile 200 KB value from costing a full quadratic comparison per candidate
+    // (hundreds of time zones), which took tens of seconds.
+    if (Math.abs(norm.length - normCandidate.length) > limit) continue;
+    const distance = editDistance(norm, normCandidate);
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

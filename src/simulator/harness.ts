@@ -14,7 +14,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Probot, ProbotOctokit, Server, type ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
-import { BOT_LOGIN, isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
+import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
 import { WebhookDispatcher, type Delivery } from "./webhooks.js";
@@ -92,6 +92,16 @@ const WEBHOOK_SECRET = "support-triage-simulator-webhook-secret";
 const SWEEP_SECRET = "support-triage-simulator-sweep-secret";
 const SWEEP_ROUTE = "/support-triage/sweep";
 const WEBHOOK_PATH = "/api/github/webhooks";
+/**
+ * Environment the app reads while loading, set for the run and restored after: the sweep
+ * route's secret, and no overrides from the caller's shell (an app slug or a sweep shard
+ * there would make the simulated app miss its own events or skip the repository).
+ */
+const APP_ENV: Readonly<Record<string, string | undefined>> = {
+  SUPPORT_TRIAGE_SWEEP_SECRET: SWEEP_SECRET,
+  SUPPORT_TRIAGE_APP_SLUG: undefined,
+  SUPPORT_TRIAGE_SWEEP_SHARD: undefined,
+};
 /** Per step: an app that keeps reacting to its own events is stopped here. */
 const MAX_DELIVERIES_PER_STEP = 1000;
 
@@ -261,13 +271,16 @@ export async function runScenario(text: string, file: string, options: RunOption
     },
   );
 
-  const savedSecret = process.env["SUPPORT_TRIAGE_SWEEP_SECRET"];
+  const savedEnv = Object.keys(APP_ENV).map((name) => [name, process.env[name]] as const);
   let server: Server | null = null;
   try {
     simUrl = await sim.listen();
     const port = await freePort();
     appUrl = `http://127.0.0.1:${port}`;
-    process.env["SUPPORT_TRIAGE_SWEEP_SECRET"] = SWEEP_SECRET;
+    for (const [name, value] of Object.entries(APP_ENV)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     server = new Server({
       host: "127.0.0.1",
       port,
@@ -335,8 +348,10 @@ export async function runScenario(text: string, file: string, options: RunOption
   } finally {
     if (server) await server.stop();
     await sim.close();
-    if (savedSecret === undefined) delete process.env["SUPPORT_TRIAGE_SWEEP_SECRET"];
-    else process.env["SUPPORT_TRIAGE_SWEEP_SECRET"] = savedSecret;
+    for (const [name, value] of savedEnv) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 
@@ -406,9 +421,10 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         return;
       }
       case "redeliver": {
-        const again = await context.dispatcher.redeliver();
-        if (!again) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");
-        timeline.push({ type: "note", text: `redelivered ${again.name}${again.action ? `.${again.action}` : ""} (delivery ${again.id})` });
+        const last = context.dispatcher.lastUserDelivery;
+        if (!last) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");
+        timeline.push({ type: "note", text: `redelivering ${last.name}${last.action ? `.${last.action}` : ""} (delivery ${last.id})` });
+        await context.dispatcher.redeliver();
         return;
       }
     }
@@ -418,4 +434,4 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
   }
 }
 
-export { BOT_LOGIN, ScenarioError };
+export { ScenarioError };

@@ -139,7 +139,8 @@ function contents(request: RestRequest, params: readonly string[], context: Rest
   if (text !== undefined) {
     const sha = blobSha(text);
     if (/\.raw/.test(accept)) {
-      return conditional(request, `"${sha}"`, { status: 200, body: { raw: text }, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } });
+      // Each representation has its own ETag, as on GitHub (the ETag hashes the body).
+      return conditional(request, `"${blobSha(`raw:${text}`)}"`, { status: 200, body: { raw: text }, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } });
     }
     return conditional(request, `"${sha}"`, json({ ...fileEntry(repo, path, "file"), encoding: "base64", content: base64Lines(text) }));
   }

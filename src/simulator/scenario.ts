@@ -244,6 +244,9 @@ class Parser {
       for (const pair of filesNode.items) {
         const path = this.string(pair.key, "file path", filesNode);
         if (path.startsWith("/") || path.includes("..") || path === "") this.fail(pair.key as YamlNode, `file path ${quote(path)} must be relative to the repository root`);
+        if (files.some(([existing]) => existing === path)) {
+          this.fail(pair.key as YamlNode, `${path} is given twice${path === ".github/support-triage.yml" ? " (once as config:)" : ""}`);
+        }
         files.push([path, this.string(pair.value, `contents of ${path}`, filesNode)]);
       }
     }

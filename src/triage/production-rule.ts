@@ -2,13 +2,20 @@
  * SPEC §3 rule 3: P1 and P2 are for production, or for a security incident a responder
  * confirmed. A `security` label alone proves nothing, because a form template or the
  * author can put it there; what counts is who applied it.
+ *
+ * Like the rest of the planner this must reach a fixpoint: whatever it decides, the
+ * same rules applied to the item *after* its actions must decide the same, and the
+ * notice explaining a rejection must be recognisable as already posted.
  */
 import type { Config, Priority } from "../config/types.js";
 import { hasLabel } from "./labels.js";
-import { isAppActor, isAuthor, lastLabelEvent } from "./priority.js";
-import type { PriorityContext } from "./priority.js";
+import { isAppActor, isAuthor, lastLabelEvent, resolvePriority } from "./priority.js";
+import type { PriorityContext, ResolvedPriority } from "./priority.js";
+import { renderProductionNotice } from "./render.js";
+import type { ProductionCause } from "./render.js";
 import { isBotActor } from "./responders.js";
-import type { Actor } from "./types.js";
+import { loginKey } from "./text.js";
+import type { Actor, Decision } from "./types.js";
 
 /**
  * Labels GitHub applies from a form arrive as the author at creation time; anything a
@@ -44,9 +51,23 @@ export function securityConfirmedBy(ctx: PriorityContext): string | null {
 }
 
 /**
- * The priority to apply when `rejected` breaks the rule: the item's previous priority
- * if it was allowed (P3/P4), else the form's answer if that is allowed, else the
- * configured default (P3 should the default itself be restricted).
+ * The production label is added from the form only when the form speaks: on first sight
+ * of the item, or when its author edits the body while the form decides the priority.
+ * Re-adding it on every event would undo a maintainer who removed it on purpose.
+ */
+export function shouldAddProduction(ctx: PriorityContext): boolean {
+  if (!ctx.form.production || hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
+  const prev = ctx.prev;
+  if (prev === null) return true;
+  const t = ctx.trigger;
+  const authorEdit = t.type === "edited" && t.bodyChanged && isAuthor(ctx, t.sender);
+  return authorEdit && prev.source === "form" && prev.untracked !== true;
+}
+
+/**
+ * The priority to apply when the rule is broken: the item's previous priority if it was
+ * allowed (P3/P4), else the form's answer if that is allowed, else the configured
+ * default (P3 should the default itself be restricted).
  */
 export function fallbackPriority(ctx: PriorityContext): { priority: Priority; previous: boolean } {
   const prev = ctx.prev?.priority;
@@ -59,4 +80,128 @@ export function fallbackPriority(ctx: PriorityContext): { priority: Priority; pr
 function safeDefault(config: Config): Priority {
   const d = config.form.default_priority;
   return isRestricted(d) ? "P3" : d;
+}
+
+export interface Decided {
+  readonly priority: Priority;
+  readonly source: "form" | "label";
+  readonly setBy: string;
+}
+
+export interface ProductionOutcome {
+  readonly decided: Decided;
+  /** Add the `production` label (the form says production). */
+  readonly addProduction: boolean;
+  readonly securityBy: string | null;
+  /** Notice keys after this plan (previous ones plus any new). */
+  readonly notices: readonly string[];
+  /** Body of the notice to post, when this violation was not explained before. */
+  readonly notice: string | null;
+  readonly decisions: readonly Decision[];
+}
+
+export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPriority): ProductionOutcome {
+  const { config } = ctx;
+  const decisions: Decision[] = [];
+  const addProduction = shouldAddProduction(ctx);
+  if (addProduction) {
+    decisions.push({ rule: "production-from-form", message: `The form's environment is production: adding ${config.labels.production}.` });
+  }
+  const hasProduction = addProduction || hasLabel(ctx.item.labels, config.labels.production);
+  const securityBy = securityConfirmedBy(ctx);
+  const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
+  const notices = [...(ctx.prev?.notices ?? [])];
+  const keep: Decided = { priority: resolved.priority, source: resolved.source, setBy: resolved.setBy };
+
+  if (allowed(resolved.priority)) {
+    if (isRestricted(resolved.priority) && !hasProduction) {
+      decisions.push({ rule: "security-confirmed", message: `${resolved.priority} is allowed: ${securityBy ?? "a responder"} confirmed a security incident.` });
+    }
+    return { decided: keep, addProduction, securityBy, notices, notice: null, decisions };
+  }
+
+  const { decided, previous } = afterRejection(ctx, resolved, allowed);
+  decisions.push({
+    rule: "production-rule",
+    message: `${resolved.priority} needs the ${config.labels.production} label or a confirmed security incident; applying ${decided.priority} instead.`,
+  });
+  const cause = productionCause(ctx, resolved);
+  const key = noticeKey(resolved.priority, cause);
+  if (notices.includes(key)) return { decided, addProduction, securityBy, notices, notice: null, decisions };
+  notices.push(key);
+  // The form's own restricted answer is part of the same problem: once the label is
+  // gone the form would be rejected next, and must not be explained a second time.
+  const formKey = formNoticeKey(ctx);
+  if (formKey !== null && !notices.includes(formKey)) notices.push(formKey);
+  const notice = renderProductionNotice({
+    config,
+    item: ctx.item,
+    rejected: resolved.priority,
+    applied: decided.priority,
+    appliedIsPrevious: previous,
+    cause,
+    unconfirmedSecurity: hasLabel(ctx.item.labels, config.labels.security),
+  });
+  return { decided, addProduction, securityBy, notices, notice, decisions };
+}
+
+/**
+ * What applies once `rejected` broke the rule. A rejected new label is treated as if it
+ * had not been added and the rules are asked again (the form, an earlier label
+ * decision…), because that is exactly what the next event will see once the label is
+ * gone: deciding it now keeps the plan a fixpoint. Whatever is still restricted falls
+ * back to the previous allowed priority or the default.
+ */
+function afterRejection(
+  ctx: PriorityContext,
+  rejected: ResolvedPriority,
+  allowed: (p: Priority) => boolean,
+): { decided: Decided; previous: boolean } {
+  const fb = fallbackPriority(ctx);
+  if (rejected.freshLabelBy !== null) {
+    const name = ctx.config.labels.priorities[rejected.priority].toLowerCase();
+    const without = { ...ctx, item: { ...ctx.item, labels: ctx.item.labels.filter((l) => l.toLowerCase() !== name) } };
+    const again = resolvePriority(without, { keepTracking: true });
+    if (again.kind === "tracked") {
+      const r = again.resolved;
+      return allowed(r.priority)
+        ? { decided: { priority: r.priority, source: r.source, setBy: r.setBy }, previous: true }
+        : { decided: { priority: fb.priority, source: r.source, setBy: r.setBy }, previous: fb.previous };
+    }
+  }
+  return { decided: { priority: fb.priority, source: rejected.source, setBy: rejected.setBy }, previous: fb.previous };
+}
+
+/**
+ * Why the rule was broken, for the notice. The form comes first when it decided the
+ * priority, so the same situation always yields the same notice key; a form that says
+ * production while the label is gone means someone removed the label.
+ */
+function productionCause(ctx: PriorityContext, resolved: ResolvedPriority): ProductionCause {
+  const t = ctx.trigger;
+  const removedBy =
+    t.type === "unlabeled" && t.label.toLowerCase() === ctx.config.labels.production.toLowerCase() && !isAppActor(ctx, t.sender)
+      ? t.sender.login
+      : null;
+  if (resolved.rule === "priority-from-form") {
+    return ctx.form.production ? { kind: "production-removed", by: removedBy } : { kind: "form", environment: ctx.form.environment };
+  }
+  if (removedBy !== null) return { kind: "production-removed", by: removedBy };
+  if (resolved.freshLabelBy !== null) return { kind: "label", by: resolved.freshLabelBy.login };
+  return { kind: "other" };
+}
+
+/**
+ * Notices are deduplicated by key: one per rejected priority and cause (and per person
+ * for labels), so the same violation is explained once however often it is re-seen.
+ */
+export function noticeKey(rejected: Priority, cause: ProductionCause): string {
+  return cause.kind === "label" ? `production:${rejected}:label:${loginKey(cause.by)}` : `production:${rejected}:${cause.kind}`;
+}
+
+/** The key the form's own answer would be rejected under, when that answer is P1/P2. */
+function formNoticeKey(ctx: PriorityContext): string | null {
+  const { form } = ctx;
+  if (!form.hasPriorityField || form.priority === null || !isRestricted(form.priority)) return null;
+  return noticeKey(form.priority, form.production ? { kind: "production-removed", by: null } : { kind: "form", environment: null });
 }

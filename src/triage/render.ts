@@ -57,6 +57,7 @@ export function renderTargetComment(input: TargetCommentInput): string {
       "",
       `This ${kindWord(item)} has no priority label any more, so it has no response target and will not be escalated. ` +
         `To track it again, add one of the priority labels (${prioritiesList(config)}).`,
+      "",
     );
   } else {
     const setter = quietLogin(state.setBy);
@@ -90,7 +91,8 @@ export function renderTargetComment(input: TargetCommentInput): string {
   if (state.escalatedAt !== undefined) {
     lines.push(`- **Escalated:** ${dueText(config, state.escalatedAt)}`);
   }
-  lines.push("", renderMarker(state));
+  if (lines.at(-1) !== "") lines.push("");
+  lines.push(renderMarker(state));
   return lines.join("\n");
 }
 

@@ -69,9 +69,12 @@ describe("runScenario", () => {
     ]);
   });
 
-  it("POSTs the sweep route with the secret from SUPPORT_TRIAGE_SWEEP_SECRET and restores the variable", async () => {
+  it("POSTs the sweep route with the secret from SUPPORT_TRIAGE_SWEEP_SECRET and restores the environment", async () => {
     const before = process.env["SUPPORT_TRIAGE_SWEEP_SECRET"];
+    process.env["SUPPORT_TRIAGE_APP_SLUG"] = "someone-else";
+    let slugSeenByApp: string | undefined = "unset";
     const app = standIn((_probot, _options, addHandler) => {
+      slugSeenByApp = process.env["SUPPORT_TRIAGE_APP_SLUG"];
       const secret = process.env["SUPPORT_TRIAGE_SWEEP_SECRET"];
       addHandler((request, response) => {
         if (request.url !== "/support-triage/sweep") return false;
@@ -84,6 +87,10 @@ describe("runScenario", () => {
     expect(result.state.errors).toEqual([]);
     expect(result.timeline).toContainEqual({ type: "sweep-summary", text: '{"items":2,"escalated":1}' });
     expect(process.env["SUPPORT_TRIAGE_SWEEP_SECRET"]).toBe(before);
+    // A slug from the caller's shell would make the app miss its own events: hidden during the run.
+    expect(slugSeenByApp).toBeUndefined();
+    expect(process.env["SUPPORT_TRIAGE_APP_SLUG"]).toBe("someone-else");
+    delete process.env["SUPPORT_TRIAGE_APP_SLUG"];
     expect(narrate(result, { color: false })).toContain("sweep: 2 open tracked items checked, 1 escalated");
   });
 

@@ -69,6 +69,8 @@ describe("contents", () => {
     expect(raw.status).toBe(200);
     expect(raw.text).toBe("plan: business\n");
     expect(raw.headers.get("content-type")).toBe("application/vnd.github.raw; charset=utf-8");
+    const json = await call("GET", "/repos/acme/support/contents/.github/support-triage.yml");
+    expect(raw.headers.get("etag")).not.toBe(json.headers.get("etag"));
   });
 
   it("lists a directory and answers 404 for a missing file without reporting it", async () => {

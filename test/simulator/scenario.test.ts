@@ -78,6 +78,7 @@ describe("parseScenario", () => {
     ["a category on an issue", `${HEAD}  - open: {number: 1, author: alice, category: support}\n`, 4, /open.category is only for discussions/],
     ["options on sweep", `${HEAD}  - sweep: {now: true}\n`, 4, /sweep takes no options/],
     ["a missing author", `${HEAD}  - open: {number: 1}\n`, 4, /open needs `author`/],
+    ["the config file given twice", `now: "2026-12-01T09:00:00Z"\nconfig: "plan: business"\nfiles:\n  .github/support-triage.yml: "plan: standard"\nsteps: []\n`, 4, /given twice \(once as config:\)/],
   ])("rejects %s with the file and line", (_what, text, line, message) => {
     const error = problem(text);
     expect(error.file).toBe("s.yml");

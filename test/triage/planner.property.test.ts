@@ -54,6 +54,9 @@ const trigger: fc.Arbitrary<Trigger> = fc.oneof(
   fc.tuple(label, actor).map(([l, sender]): Trigger => ({ type: "labeled", label: l, sender })),
   fc.tuple(label, actor).map(([l, sender]): Trigger => ({ type: "unlabeled", label: l, sender })),
   actor.map((sender): Trigger => ({ type: "reopened", sender })),
+  fc.tuple(actor, fc.constantFrom("MEMBER", "NONE")).map(
+    ([author, association]): Trigger => ({ type: "comment", comment: aComment({ author, association, createdAt: "2026-12-01T18:00:00.000Z" }) }),
+  ),
   fc.constant<Trigger>({ type: "sweep" }),
 );
 const comments = fc.array(
