@@ -2,6 +2,8 @@
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { renderMarker } from "../../src/triage/marker.js";
+import { example } from "../helpers/examples.js";
 import { DISCUSSION_FORM, discussionNode, discussionPayload, formBody, labelId, repoAnswer, type NodeOptions } from "./builders.js";
 import { makeProbot, mockGitHub, type Recorded } from "./nock-harness.js";
 
@@ -55,5 +57,37 @@ describe("discussions", () => {
     });
     expect(inputs("addLabelsToLabelable").flatMap((i) => i.labelIds as string[])).toEqual([labelId("P1")]);
     expect(String(inputs("addDiscussionComment")[0]?.body)).toContain('"securityBy":"carol"');
+  });
+});
+
+describe("discussion responses", () => {
+  const target = `target\n${renderMarker({ priority: "P3", plan: "enterprise", dueAt: "2026-12-01T13:00:00.000-08:00", source: "form", setBy: "octo-customer" })}`;
+  function replyPayload(login: string, association: string, bot = false) {
+    const p = discussionPayload("created");
+    const c = example("discussion_comment", "created");
+    return {
+      ...p,
+      action: "created",
+      comment: { ...(c.comment as object), node_id: "DC_9", user: { login, type: bot ? "Bot" : "User" }, author_association: association, body: "hi", created_at: "2026-12-01T17:30:00Z", parent_id: 77 },
+      sender: { ...(p.sender as object), login, type: bot ? "Bot" : "User" },
+    };
+  }
+  it.each([
+    ["a maintainer's threaded reply", "carol", "MEMBER", false, true],
+    ["the author's reply", "octo-customer", "NONE", false, false],
+    ["a bot's reply", "helper[bot]", "NONE", true, false],
+    ["a non-member's reply", "stranger", "NONE", false, false],
+  ])("%s → first response: %s", async (_what, login, association, bot, counts) => {
+    node = {
+      number: 2,
+      labels: ["P3"],
+      comments: [
+        { id: "DC_1", body: target, author: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+        { id: "DC_9", body: "hi", author: login, bot, association, createdAt: "2026-12-01T17:30:00Z" },
+      ],
+    };
+    await probot.receive({ id: `dc-${login}`, name: "discussion_comment", payload: replyPayload(login, association, bot) as never });
+    const responded = inputs("updateDiscussionComment").some((u) => String(u.body).includes(`"respondedBy":"${login}"`));
+    expect(responded).toBe(counts);
   });
 });

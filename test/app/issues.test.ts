@@ -103,6 +103,45 @@ describe("issues", () => {
     expect(String(update?.body)).toContain('"respondedAt"');
   });
 
+  it.each([
+    ["the author", "octo-customer", "NONE", false],
+    ["a bot", "ci-helper[bot]", "NONE", true],
+    ["a non-member", "stranger", "CONTRIBUTOR", false],
+    ["a first-time contributor", "newbie", "FIRST_TIME_CONTRIBUTOR", false],
+  ])("a comment by %s is not a first response", async (_who, login, association, bot) => {
+    node = {
+      labels: ["P3"],
+      comments: [
+        { id: "IC_1", body: `target\n${marker({})}`, author: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+        { id: "IC_2", body: "+1", author: login, bot, association, createdAt: "2026-12-01T17:30:00Z" },
+      ],
+    };
+    await probot.receive({
+      id: `c-${login}`,
+      name: "issue_comment",
+      payload: commentPayload({ author: login, association, createdAt: "2026-12-01T17:30:00Z", bot }) as never,
+    });
+    const updates = inputs("updateIssueComment");
+    for (const u of updates) expect(String(u.body)).not.toContain('"respondedAt"');
+  });
+
+  it("a collaborator's comment is a first response; the owner's too", async () => {
+    for (const [login, association] of [["dave", "COLLABORATOR"], ["acme-owner", "OWNER"]] as const) {
+      node = {
+        labels: ["P3"],
+        comments: [
+          { id: "IC_1", body: `target\n${marker({})}`, author: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+          { id: "IC_2", body: "Answer", author: login, association, createdAt: "2026-12-01T17:30:00Z" },
+        ],
+      };
+      await probot.receive({ id: `c-${login}`, name: "issue_comment", payload: commentPayload({ author: login, association, createdAt: "2026-12-01T17:30:00Z" }) as never });
+    }
+    const updates = inputs("updateIssueComment");
+    expect(updates).toHaveLength(2);
+    expect(String(updates[0]?.body)).toContain('"respondedBy":"dave"');
+    expect(String(updates[1]?.body)).toContain('"respondedBy":"acme-owner"');
+  });
+
   it("comments on pull requests are ignored without a request", async () => {
     await probot.receive({
       id: "pr",
