@@ -91,6 +91,16 @@ export async function readItem(client: GitHubClient, ref: ItemRef): Promise<Item
   };
 }
 
+/** Members of `responders.teams`, when configured (cached per process). */
+export function responderTeams(client: GitHubClient, services: Services, config: Config, now: number, log: Logger) {
+  return services.teams.members(client, config.responders.teams, now, (team, status) =>
+    log.warn(
+      { event: "support-triage.team-unreadable", team, status },
+      `cannot read the members of ${team} (HTTP ${status}): give the app "members: read" or list the logins under responders.users`,
+    ),
+  );
+}
+
 function parseTemplates(files: readonly { file: string; text: string }[], config: Config): FormTemplate[] {
   return files.flatMap(({ file, text }) => {
     const t = parseFormTemplate(text, file, config).template;
@@ -172,7 +182,8 @@ async function processOnce(
     return { plan: null, skipped: "configuration invalid", writeRequests: 0, writes: 0 };
   }
   const form = selectTemplate(parseTemplates(snapshot.templateFiles, config), snapshot.item.body);
-  const plan = planItem({ item: snapshot.item, config, now, trigger, appLogin, form });
+  const teamMembers = await responderTeams(client, services, config, now, log);
+  const plan = planItem({ item: snapshot.item, config, now, trigger, appLogin, form, ...(teamMembers ? { teamMembers } : {}) });
   const result = await applyActions(client, snapshot.item, snapshot.labels, plan.actions, {
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
     ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),

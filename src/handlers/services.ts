@@ -4,6 +4,7 @@
  */
 import { ContentCache } from "../github/contents.js";
 import { ConfigIssueTracker } from "../github/config-issue.js";
+import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
 import { KeyedMutex } from "./lock.js";
@@ -20,6 +21,7 @@ export interface Services {
   readonly now: () => number;
   readonly contents: ContentCache;
   readonly configIssues: ConfigIssueTracker;
+  readonly teams: TeamCache;
   readonly locks: KeyedMutex;
   /** The app's bot login, e.g. "support-triage[bot]". */
   readonly appLogin: () => Promise<string>;
@@ -42,6 +44,7 @@ export function createServices(opts: {
     retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(),
     configIssues: new ConfigIssueTracker(),
+    teams: new TeamCache(),
     locks: new KeyedMutex(),
     appLogin: memo(opts.appLogin),
     ...(opts.sendWebhook ? { sendWebhook: opts.sendWebhook } : {}),

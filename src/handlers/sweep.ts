@@ -13,6 +13,7 @@ import { labelIds, toItem, type GqlItem } from "../github/normalize.js";
 import { READ_REPOSITORY, SWEEP_SEARCH } from "../github/queries.js";
 import { retryAdvice } from "../github/retry.js";
 import { planItem } from "../triage/planner.js";
+import { responderTeams } from "./item.js";
 import type { Logger, Services } from "./services.js";
 
 export interface SweepOptions {
@@ -110,6 +111,7 @@ export async function sweepRepository(
     }
     const repoBudget = { remaining: Math.min(budget.remaining, config.sweep.max_writes) };
     let labels: RepoLabels | null = null;
+    const teamMembers = await responderTeams(client, services, config, now, log);
     const qualifier = `repo:${name} is:open ${priorityLabelQualifier(config)}`;
     for (const [type, query] of [
       ["ISSUE", `${qualifier} is:issue`],
@@ -126,7 +128,15 @@ export async function sweepRepository(
           report.items++;
           const key = `${name}#${item.number}`.toLowerCase();
           const outcome = await services.locks.run(key, async (): Promise<"ok" | "stop"> => {
-            const plan = planItem({ item, config, now: services.now(), trigger: { type: "sweep" }, appLogin, form: null });
+            const plan = planItem({
+              item,
+              config,
+              now: services.now(),
+              trigger: { type: "sweep" },
+              appLogin,
+              form: null,
+              ...(teamMembers ? { teamMembers } : {}),
+            });
             if (plan.actions.length === 0) return "ok";
             if (repoBudget.remaining <= 0) {
               report.stoppedByBudget = true;
