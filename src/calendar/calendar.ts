@@ -145,8 +145,12 @@ function computeDay(cal: BusinessCalendar, s: State, day: number): Day {
   const offsetEnd = s.zone.offset(end - 1);
   const working = s.workday[weekday(day)] === true && !s.holidays.isHoliday(day);
   if (!working) return { start, end, open: start, close: start, offsetStart, offsetEnd };
-  const open = localInstant(s, day, cal.startMinutes);
-  const close = cal.endMinutes >= 1440 ? end : localInstant(s, day, cal.endMinutes);
+  // Clamped to the day: a wall time that does not exist on this day resolves to an
+  // instant of another day. Samoa skipped 2011-12-30 entirely, and its 10:00 became
+  // 31 December's 10:00; unclamped, that window would be counted twice.
+  const clamp = (t: number): number => Math.min(Math.max(t, start), end);
+  const open = clamp(localInstant(s, day, cal.startMinutes));
+  const close = cal.endMinutes >= 1440 ? end : clamp(localInstant(s, day, cal.endMinutes));
   return { start, end, open, close: Math.max(open, close), offsetStart, offsetEnd };
 }
 

@@ -666,15 +666,15 @@ export function loadConfig(
   for (const key of duplicates) w.error("", key, "invalid YAML: Map keys must be unique");
   if (duplicates.length > 0) return resultOf(w, null);
   if (doc.errors.length > 0) {
-    let deep = false;
+    let overflowReported = false;
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
       const message = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
       // The library reports a stack overflow as a syntax error at the point it gave up;
       // say what is actually wrong, once.
       if (isStackOverflow(message)) {
-        if (deep) continue;
-        deep = true;
+        if (overflowReported) continue;
+        overflowReported = true;
       }
       w.errors.push({
         file,
@@ -698,9 +698,11 @@ export function loadConfig(
       line: 1,
       column: 1,
       message: sentence(
-        /alias/i.test(reason)
-          ? `the file expands YAML aliases too often (${reason}); use fewer aliases`
-          : `the file could not be read as YAML (${reason.split("\n")[0] ?? ""})`,
+        isStackOverflow(reason)
+          ? TOO_DEEP
+          : /alias/i.test(reason)
+            ? `the file expands YAML aliases too often (${reason}); use fewer aliases`
+            : `the file could not be read as YAML (${reason.split("\n")[0] ?? ""})`,
       ),
     });
     return resultOf(w, null);

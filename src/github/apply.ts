@@ -123,7 +123,13 @@ export async function applyActions(
     assigneeIds = Object.values(res).flatMap((u) => (u ? [u.id] : []));
   }
 
+  // GitHub runs a batch's mutations in order and may fail part-way (a 502 after applying
+  // some). So the record — the target comment, whose marker says what was done — is
+  // written last: a cut batch can leave a notice or an escalation without its record
+  // (the planner recognises the tagged comment next time), never a record of a comment
+  // that was not posted.
   const parts: MutationPart[] = [];
+  const record: MutationPart[] = [];
   let writes = 0;
   for (const a of actions) {
     switch (a.type) {
@@ -138,6 +144,8 @@ export async function applyActions(
         break;
       }
       case "createTargetComment":
+        record.push(item.kind === "issue" ? MUTATIONS.addIssueComment(item.nodeId, a.body) : MUTATIONS.addDiscussionComment(item.nodeId, a.body));
+        break;
       case "postComment":
         parts.push(
           item.kind === "issue"
@@ -146,7 +154,7 @@ export async function applyActions(
         );
         break;
       case "updateTargetComment":
-        parts.push(
+        record.push(
           item.kind === "issue"
             ? MUTATIONS.updateIssueComment(a.commentId, a.body)
             : MUTATIONS.updateDiscussionComment(a.commentId, a.body),
@@ -160,6 +168,7 @@ export async function applyActions(
         break;
     }
   }
+  parts.push(...record);
   if (parts.length > 0) {
     const { query, variables } = batchMutation(parts);
     writeRequests++;

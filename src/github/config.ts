@@ -6,11 +6,56 @@
  */
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import { extendsTarget, loadConfig } from "../config/load.js";
-import type { ConfigResult } from "../config/types.js";
+import type { Config, ConfigResult } from "../config/types.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 import type { ContentCache } from "./contents.js";
 
 export const CONFIG_PATH = ".github/support-triage.yml";
+
+/**
+ * Parsed configurations by base, file and text. Every event carries the repository's
+ * file text (it comes with the item read), and parsing plus validating it was the largest
+ * cost of an event; the text rarely changes, so the same text gives the same result
+ * object — which also lets caches keyed on the config object (calendars, form templates)
+ * hit. Bounded: least recently used entries go first.
+ */
+const parsedConfigs = new WeakMap<Config, Map<string, ConfigResult>>();
+const MAX_PARSED_CONFIGS = 256;
+
+const extendsByText = new Map<string, string | null>();
+
+/** `extendsTarget`, memoised: it parses the YAML too, on every event. */
+function extendsOf(text: string): string | null {
+  const hit = extendsByText.get(text);
+  if (hit !== undefined) return hit;
+  const value = extendsTarget(text);
+  if (extendsByText.size >= MAX_PARSED_CONFIGS) extendsByText.clear();
+  extendsByText.set(text, value);
+  return value;
+}
+
+/** `loadConfig`, memoised (the loader is pure: same inputs, same result). */
+export function loadConfigCached(text: string, file: string, base: Config = DEFAULT_CONFIG): ConfigResult {
+  let byText = parsedConfigs.get(base);
+  if (!byText) {
+    byText = new Map();
+    parsedConfigs.set(base, byText);
+  }
+  const key = `${file}\u0000${text}`;
+  const hit = byText.get(key);
+  if (hit) {
+    byText.delete(key);
+    byText.set(key, hit);
+    return hit;
+  }
+  const result = loadConfig(text, file, base);
+  byText.set(key, result);
+  if (byText.size > MAX_PARSED_CONFIGS) {
+    const oldest = byText.keys().next().value;
+    if (oldest !== undefined) byText.delete(oldest);
+  }
+  return result;
+}
 
 export interface LoadedConfig {
   readonly result: ConfigResult;
@@ -38,8 +83,8 @@ export async function resolveConfig(
   if (text === null) return { result: loadConfig(null), source: null };
 
   const file = source === `${repo.owner}/${repo.repo}:${CONFIG_PATH}` ? CONFIG_PATH : source;
-  const ext = extendsTarget(text);
-  if (!ext) return { result: loadConfig(text, file), source };
+  const ext = extendsOf(text);
+  if (!ext) return { result: loadConfigCached(text, file), source };
 
   const target = parseExtends(ext, repo.owner);
   if (!target) {
@@ -64,9 +109,9 @@ export async function resolveConfig(
       source,
     };
   }
-  const base = loadConfig(baseText, baseFile, DEFAULT_CONFIG);
+  const base = loadConfigCached(baseText, baseFile, DEFAULT_CONFIG);
   if (!base.config) return { result: base, source: baseFile };
-  return { result: loadConfig(text, file, base.config), source };
+  return { result: loadConfigCached(text, file, base.config), source };
 }
 
 export function parseExtends(value: string, defaultOwner: string): { owner: string; repo: string; path: string } | null {

@@ -1,6 +1,11 @@
 /**
  * Turns GraphQL nodes (from the item read or the sweep's search) into the planner's
  * item model. No decisions here: only shape conversion.
+ *
+ * The types follow GitHub's schema, not the happy path: every connection's `nodes` list
+ * may be null and may hold null entries (`nodes: [IssueComment]`), and a few
+ * connections are themselves nullable. Nulls are skipped rather than trusted, so one
+ * odd node cannot make an item unreadable (and with it, its whole sweep page).
  */
 import type { Actor, Item, ItemComment, LabelEvent } from "../triage/types.js";
 
@@ -8,13 +13,16 @@ interface GqlActor {
   login: string;
   __typename?: string;
 }
+/** A connection's page of nodes, as the schema types it. */
+type Nodes<T> = { nodes?: readonly (T | null)[] | null } | null | undefined;
+
 interface GqlComment {
   id: string;
   body: string;
   createdAt: string;
   authorAssociation: string;
   author: GqlActor | null;
-  replies?: { nodes: GqlComment[] };
+  replies?: Nodes<GqlComment>;
 }
 interface GqlLabelNode {
   id: string;
@@ -39,10 +47,10 @@ export interface GqlIssue {
   author: GqlActor | null;
   authorAssociation: string;
   repository: { nameWithOwner: string };
-  labels: { nodes: GqlLabelNode[] } | null;
-  assignees: { nodes: { login: string }[] };
-  comments: { totalCount: number; nodes: GqlComment[] };
-  timelineItems: { nodes: GqlTimelineNode[] };
+  labels: Nodes<GqlLabelNode>;
+  assignees: Nodes<{ login: string }>;
+  comments: { totalCount: number } & Nodes<GqlComment>;
+  timelineItems: Nodes<GqlTimelineNode>;
 }
 
 export interface GqlDiscussion {
@@ -58,8 +66,8 @@ export interface GqlDiscussion {
   authorAssociation: string;
   repository: { nameWithOwner: string };
   category: { slug: string } | null;
-  labels: { nodes: GqlLabelNode[] } | null;
-  comments: { totalCount: number; nodes: GqlComment[] };
+  labels: Nodes<GqlLabelNode>;
+  comments: { totalCount: number } & Nodes<GqlComment>;
 }
 
 export type GqlItem = GqlIssue | GqlDiscussion;
@@ -85,10 +93,17 @@ function toComment(c: GqlComment, replyTo: string | null): ItemComment {
   };
 }
 
+/** The non-null nodes of a connection (none when the connection or its list is null). */
+function nodesOf<T>(connection: Nodes<T>): T[] {
+  const out: T[] = [];
+  for (const n of connection?.nodes ?? []) if (n !== null && n !== undefined) out.push(n);
+  return out;
+}
+
 /** Label names → node ids, for the write layer. */
-export function labelIds(nodes: readonly GqlLabelNode[] | undefined): Map<string, string> {
+export function labelIds(nodes: readonly (GqlLabelNode | null)[] | null | undefined): Map<string, string> {
   const m = new Map<string, string>();
-  for (const n of nodes ?? []) m.set(n.name.toLowerCase(), n.id);
+  for (const n of nodes ?? []) if (n !== null) m.set(n.name.toLowerCase(), n.id);
   return m;
 }
 
@@ -105,11 +120,11 @@ export function toItem(node: GqlItem): Item {
     author: toActor(node.author) ?? GHOST,
     authorAssociation: node.authorAssociation,
     createdAt: node.createdAt,
-    labels: (node.labels?.nodes ?? []).map((l) => l.name),
+    labels: nodesOf(node.labels).map((l) => l.name),
   };
   if (node.__typename === "Issue") {
     const labelEvents: LabelEvent[] = [];
-    for (const t of node.timelineItems.nodes) {
+    for (const t of nodesOf(node.timelineItems)) {
       if ((t.__typename !== "LabeledEvent" && t.__typename !== "UnlabeledEvent") || !t.label || !t.createdAt) continue;
       labelEvents.push({
         label: t.label.name,
@@ -123,15 +138,15 @@ export function toItem(node: GqlItem): Item {
       kind: "issue",
       state: node.state === "OPEN" ? "open" : "closed",
       categorySlug: null,
-      assignees: node.assignees.nodes.map((a) => a.login),
-      comments: node.comments.nodes.map((c) => toComment(c, null)),
+      assignees: nodesOf(node.assignees).map((a) => a.login),
+      comments: nodesOf(node.comments).map((c) => toComment(c, null)),
       labelEvents,
     };
   }
   const comments: ItemComment[] = [];
-  for (const c of node.comments.nodes) {
+  for (const c of nodesOf(node.comments)) {
     comments.push(toComment(c, null));
-    for (const r of c.replies?.nodes ?? []) comments.push(toComment(r, c.id));
+    for (const r of nodesOf(c.replies)) comments.push(toComment(r, c.id));
   }
   comments.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return {

@@ -12,7 +12,20 @@ interface UserLike {
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) ? v : null);
+/**
+ * Item numbers are positive and fit GraphQL's 32-bit `Int`: any other number would only
+ * fail every query made for the item, so the delivery is dropped here instead.
+ */
+const num = (v: unknown): number | null =>
+  typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 2_147_483_647 ? v : null;
+/** An ISO-8601 time the planner can compute with; anything else would start clocks at NaN. */
+const time = (v: unknown): string | null => (typeof v === "string" && Number.isFinite(Date.parse(v)) ? v : null);
+/**
+ * A node id as text. Only strings and numbers: `String(value)` on an object runs its
+ * `toString`, which a payload can set to a non-function and so make the conversion throw.
+ */
+const ident = (v: unknown): string | null =>
+  typeof v === "string" && v !== "" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : null;
 const obj = (v: unknown): Record<string, unknown> | null =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
@@ -48,7 +61,7 @@ export const ITEM_EVENTS = [
 
 function commentOf(c: Record<string, unknown>, replyTo: string | null): ItemComment | null {
   const id = str(c.node_id);
-  const createdAt = str(c.created_at);
+  const createdAt = time(c.created_at);
   if (!id || !createdAt) return null;
   return {
     id,
@@ -87,8 +100,7 @@ export function normalise(name: string, payload: unknown): Normalised | null {
   if (name === "issue_comment" || name === "discussion_comment") {
     const c = obj(p.comment);
     if (action !== "created" || !c) return null;
-    const parent = c.parent_id;
-    const comment = commentOf(c, parent !== undefined && parent !== null ? String(parent) : null);
+    const comment = commentOf(c, ident(c.parent_id));
     if (!comment) return null;
     trigger = { type: "comment", comment };
   } else {

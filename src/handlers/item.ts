@@ -101,11 +101,33 @@ export function responderTeams(client: GitHubClient, services: Services, config:
   );
 }
 
+/**
+ * Parsed form templates per configuration object and file text. The templates come with
+ * every item read; parsing their YAML on every event was, with the configuration, most of
+ * an event's CPU time. Config objects are shared across events (the config cache), so
+ * this hits; entries go with their config object, and each config keeps a bounded number.
+ */
+const parsedTemplates = new WeakMap<Config, Map<string, FormTemplate | null>>();
+const MAX_TEMPLATES_PER_CONFIG = 64;
+
 function parseTemplates(files: readonly { file: string; text: string }[], config: Config): FormTemplate[] {
-  return files.flatMap(({ file, text }) => {
-    const t = parseFormTemplate(text, file, config).template;
-    return t ? [t] : [];
-  });
+  let cache = parsedTemplates.get(config);
+  if (!cache) {
+    cache = new Map();
+    parsedTemplates.set(config, cache);
+  }
+  const out: FormTemplate[] = [];
+  for (const { file, text } of files) {
+    const key = `${file}\u0000${text}`;
+    let t = cache.get(key);
+    if (t === undefined) {
+      t = parseFormTemplate(text, file, config).template;
+      if (cache.size >= MAX_TEMPLATES_PER_CONFIG) cache.clear();
+      cache.set(key, t);
+    }
+    if (t) out.push(t);
+  }
+  return out;
 }
 
 export interface ProcessResult {

@@ -12,8 +12,10 @@ import { CONFIG_PATH, resolveConfig } from "../github/config.js";
 import { labelIds, toItem, type GqlItem } from "../github/normalize.js";
 import { READ_REPOSITORY, SWEEP_SEARCH } from "../github/queries.js";
 import { retryAdvice } from "../github/retry.js";
+import { findTargetComment } from "../triage/marker.js";
 import { planItem } from "../triage/planner.js";
-import { responderTeams } from "./item.js";
+import type { Item } from "../triage/types.js";
+import { processItem, responderTeams } from "./item.js";
 import type { Logger, Services } from "./services.js";
 
 export interface SweepOptions {
@@ -21,7 +23,23 @@ export interface SweepOptions {
   /** Most writes in this run across all repositories (default: each repository's sweep.max_writes). */
   readonly maxWrites?: number;
   readonly onProgress?: (p: SweepProgress) => void;
+  /**
+   * Also adopt recent open items that carry no priority label, mention the form's
+   * priority field and have no target comment: support requests whose `opened` delivery
+   * was lost (or that came in while the configuration was broken). See
+   * {@link RECOVERY_WINDOW_DAYS}. Off by default for direct callers; the app's sweeps
+   * turn it on.
+   */
+  readonly recoverUnlabelled?: boolean;
 }
+
+/**
+ * How far back the recovery search looks. A sweep runs every few minutes, so a lost
+ * `opened` is normally recovered within one interval; two weeks also covers an app that
+ * was down for days, while keeping the search small and never reviving old items that
+ * people chose not to track.
+ */
+export const RECOVERY_WINDOW_DAYS = 14;
 
 export interface SweepProgress {
   readonly repo: string;
@@ -60,10 +78,25 @@ interface SearchPage {
   search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<GqlItem | Record<string, never>> };
 }
 
+const quoteLabel = (n: string): string => (/^[\w.-]+$/.test(n) ? n : `"${n.replace(/"/g, "")}"`);
+
 /** `label:P1,P2,P3,P4` (quoted where a name needs it). */
 export function priorityLabelQualifier(config: Config): string {
-  const names = Object.values(config.labels.priorities).map((n) => (/^[\w.-]+$/.test(n) ? n : `"${n.replace(/"/g, "")}"`));
-  return `label:${names.join(",")}`;
+  return `label:${Object.values(config.labels.priorities).map(quoteLabel).join(",")}`;
+}
+
+/**
+ * The recovery search: open, none of the priority labels, created in the window, and the
+ * form's priority field in the body (GitHub's search ignores the `###`; the planner reads
+ * the form properly and does nothing for an item that merely mentions the word).
+ */
+export function recoveryQuery(repo: string, config: Config, now: number): string {
+  const since = new Date(now - RECOVERY_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const without = Object.values(config.labels.priorities)
+    .map((n) => `-label:${quoteLabel(n)}`)
+    .join(" ");
+  const field = config.form.priority_field.replace(/"/g, "");
+  return `repo:${repo} is:open ${without} created:>=${since} "${field}" in:body`;
 }
 
 async function readRepoLabels(client: GitHubClient, repo: RepoRef): Promise<RepoLabels | null> {
@@ -113,10 +146,57 @@ export async function sweepRepository(
     let labels: RepoLabels | null = null;
     const teamMembers = await responderTeams(client, services, config, now, log);
     const qualifier = `repo:${name} is:open ${priorityLabelQualifier(config)}`;
-    for (const [type, query] of [
-      ["ISSUE", `${qualifier} is:issue`],
-      ["DISCUSSION", qualifier],
-    ] as const) {
+    /**
+     * An unlabelled item goes through the whole item pipeline (a fresh read with its form
+     * template, retries): the search result lacks the template, and the form is all there
+     * is to go on for an item the app never saw.
+     */
+    const recoverItem = async (item: Item): Promise<"ok" | "stop"> => {
+      if (repoBudget.remaining <= 0) {
+        report.stoppedByBudget = true;
+        return "stop";
+      }
+      let result;
+      try {
+        result = await processItem(
+          client,
+          services,
+          { owner: repo.owner, repo: repo.repo, kind: item.kind, number: item.number, categorySlug: item.categorySlug },
+          { type: "sweep" },
+          log,
+          options.dryRun !== undefined ? { dryRun: options.dryRun } : {},
+        );
+      } catch (err) {
+        report.failedItems++;
+        const advice = retryAdvice(err, services.now());
+        log.warn(
+          { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
+          advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
+        );
+        return advice.retry ? "stop" : "ok";
+      }
+      const actions = result.plan?.actions ?? [];
+      if (actions.length === 0) return "ok";
+      const cost = Math.max(result.writeRequests, options.dryRun ? 1 : 0);
+      repoBudget.remaining -= cost;
+      budget.remaining -= cost;
+      report.writes += result.writeRequests;
+      if (actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
+      if (result.plan?.decisions.some((d) => d.rule === "first-response")) report.responded++;
+      return "ok";
+    };
+    const recovery = recoveryQuery(name, config, now);
+    const passes: { type: "ISSUE" | "DISCUSSION"; query: string; recover: boolean }[] = [
+      { type: "ISSUE", query: `${qualifier} is:issue`, recover: false },
+      { type: "DISCUSSION", query: qualifier, recover: false },
+      ...(options.recoverUnlabelled === true
+        ? [
+            { type: "ISSUE" as const, query: `${recovery} is:issue`, recover: true },
+            { type: "DISCUSSION" as const, query: recovery, recover: true },
+          ]
+        : []),
+    ];
+    for (const { type, query, recover } of passes) {
       let after: string | null = null;
       for (let page = 0; page < 100; page++) {
         report.reads++;
@@ -125,9 +205,13 @@ export async function sweepRepository(
           if (!("__typename" in node)) continue;
           const item = toItem(node as GqlItem);
           if (item.state !== "open") continue;
+          // Recovery adopts only items the app never saw: one with a target comment was
+          // tracked, and lost its priority labels because someone removed them.
+          if (recover && findTargetComment(item, appLogin) !== null) continue;
           report.items++;
           const key = `${name}#${item.number}`.toLowerCase();
           const outcome = await services.locks.run(key, async (): Promise<"ok" | "stop"> => {
+            if (recover) return recoverItem(item);
             const plan = planItem({
               item,
               config,

@@ -34,6 +34,7 @@ import {
   type SimUser,
   type World,
 } from "./model.js";
+import { INJECTED } from "./faults.js";
 import { WEB, type Json } from "./payloads.js";
 import { parseSearch, search } from "./search.js";
 
@@ -658,6 +659,46 @@ function formatError(error: GraphQLError): Json {
   return out;
 }
 
+/**
+ * How many top-level mutation fields a request document carries (0 for a query, or for a
+ * document that does not parse): what a fault "after applying k of n mutations" counts.
+ */
+export function mutationFieldCount(query: unknown, operationName?: unknown): number {
+  if (typeof query !== "string") return 0;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch {
+    return 0;
+  }
+  const operations = document.definitions.filter((definition) => definition.kind === "OperationDefinition");
+  const chosen = typeof operationName === "string" ? operations.find((op) => op.name?.value === operationName) : operations[0];
+  if (!chosen || chosen.operation !== "mutation") return 0;
+  return chosen.selectionSet.selections.length;
+}
+
+/**
+ * The mutation root with only the first `limit` mutations applied: the rest fail without
+ * touching the world, as when GitHub answers 502 part-way through a batched document.
+ */
+function limitedRoot(root: Source, limit: number): Source {
+  let ran = 0;
+  const out: Source = {};
+  for (const [name, value] of Object.entries(root)) {
+    out[name] = (args: Args, context: GraphQLContext): Resolved => {
+      if (ran >= limit) throw new GraphQLError(`${INJECTED}: ${name} was not applied`);
+      ran++;
+      return (value as (args: Args, context: GraphQLContext) => Resolved)(args, context);
+    };
+  }
+  return out;
+}
+
+export interface GraphQLOptions {
+  /** Apply at most this many top-level mutations (fault injection); default all. */
+  readonly mutationLimit?: number;
+}
+
 export interface GraphQLResult {
   readonly body: Json;
   /** Whether the document held a mutation (for counting and narration). */
@@ -668,7 +709,7 @@ export interface GraphQLResult {
  * Executes one GraphQL request body. Like GitHub, every outcome is HTTP 200: syntax and
  * validation problems come back as `errors` with no `data`.
  */
-export function executeGraphQL(world: World, request: GraphQLRequest, context: Omit<GraphQLContext, "world">): GraphQLResult {
+export function executeGraphQL(world: World, request: GraphQLRequest, context: Omit<GraphQLContext, "world">, options: GraphQLOptions = {}): GraphQLResult {
   const schema = githubGraphQLSchema();
   if (typeof request.query !== "string") {
     return { body: { errors: [{ message: "A query attribute must be specified and must be a string." }] }, mutation: false };
@@ -685,7 +726,11 @@ export function executeGraphQL(world: World, request: GraphQLRequest, context: O
   const mutation = document.definitions.some((definition) => definition.kind === "OperationDefinition" && definition.operation === "mutation");
   const variables = typeof request.variables === "object" && request.variables !== null ? (request.variables as Record<string, unknown>) : {};
   const fullContext: GraphQLContext = { world, ...context };
-  const rootValue = mutation ? mutationRoot(world) : queryRoot(world, context.requestCount);
+  const rootValue = mutation
+    ? options.mutationLimit === undefined
+      ? mutationRoot(world)
+      : limitedRoot(mutationRoot(world), options.mutationLimit)
+    : queryRoot(world, context.requestCount);
   let result;
   try {
     result = execute({

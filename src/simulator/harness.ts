@@ -1,19 +1,18 @@
 /**
- * The scenario runner: starts the in-memory GitHub, then a real Probot server running the
- * app through `createApp` (the production entry point) pointed at it, plays the scenario's
- * steps as webhooks over HTTP, and returns the final state (SPEC section 8) with a
- * timeline for the narration.
+ * The scenario runner: starts the in-memory GitHub, then one or more real Probot servers
+ * running the app through `createApp` (the production entry point) pointed at it, plays
+ * the scenario's steps as webhooks over HTTP, and returns the final state (SPEC section 8)
+ * with a timeline for the narration.
  *
- * Only three things differ from production, each because a simulation must be offline,
- * instant and reproducible: the clock is the simulator's; Octokit's throttling and retry
- * plugins are off (the throttler spaces writes a second apart in real time, and retries
- * would wait); outgoing escalation webhooks are recorded, not sent.
+ * What differs from production is listed in app-host.ts (the clock, Octokit's throttling
+ * and retries, outgoing webhooks). Fault injection (`faults:`) makes the simulated GitHub
+ * fail the way the real one does; errors that are consequences of injected faults are
+ * reported apart from the run's `errors`, which are kept for bugs and simulator gaps.
  */
-import { generateKeyPairSync } from "node:crypto";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
-import { pino } from "pino";
-import { Probot, ProbotOctokit, Server, type ApplicationFunction } from "probot";
+import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
+import { APP_ENV, forkedHost, inProcessHost, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
+import { FaultInjector, INJECTED, type FaultCounts } from "./faults.js";
 import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
@@ -69,7 +68,9 @@ export type TimelineEntry =
   | { readonly type: "requests"; readonly rest: number; readonly graphql: number; readonly rest304: number }
   /** One API request by the app (not narrated; lets tests see what each event cost). */
   | { readonly type: "api"; readonly request: RequestRecord }
-  | { readonly type: "error"; readonly message: string };
+  | { readonly type: "error"; readonly message: string }
+  /** Something fault injection did (or caused): a failed request, a lost or late delivery. */
+  | { readonly type: "fault"; readonly text: string };
 
 export interface ScenarioResult {
   readonly scenario: Scenario;
@@ -79,6 +80,20 @@ export interface ScenarioResult {
   readonly timeline: readonly TimelineEntry[];
   /** Every webhook delivered, in order (tests validate the payloads). */
   readonly deliveries: readonly Delivery[];
+  /** The simulated GitHub at the end (label history, comment ids: what tests check invariants on). */
+  readonly world?: World;
+  /** What fault injection did, when the scenario has a `faults:` block. */
+  readonly faults?: FaultReport;
+}
+
+export interface FaultReport {
+  readonly counts: Readonly<FaultCounts>;
+  /**
+   * Errors that were consequences of injected faults (the app giving up on a request
+   * GitHub kept failing, a delivery answered 500 because of one). They are expected, so
+   * they are kept here and out of `state.errors`, which stays for bugs and gaps.
+   */
+  readonly expected: readonly string[];
 }
 
 export interface RunOptions {
@@ -86,55 +101,26 @@ export interface RunOptions {
   readonly createApp?: (options: AppOptions) => ApplicationFunction;
   /** Bound on deliveries per step (default 1,000). */
   readonly maxDeliveriesPerStep?: number;
+  /**
+   * App servers sharing the one simulated GitHub (default 1), like replicas behind a load
+   * balancer: deliveries and sweeps go to each in turn, and each has its own caches and
+   * per-item locks.
+   */
+  readonly replicas?: number;
+  /**
+   * Run each replica in its own Node process (`child_process.fork`), always with the
+   * production app (`createApp` is ignored). Default: all in this process.
+   */
+  readonly replicaProcesses?: boolean;
+  /** Node options for forked replicas (default: a TypeScript loader when running from sources). */
+  readonly forkExecArgv?: readonly string[];
 }
 
-const WEBHOOK_SECRET = "support-triage-simulator-webhook-secret";
-const SWEEP_SECRET = "support-triage-simulator-sweep-secret";
-const SWEEP_ROUTE = "/support-triage/sweep";
-const WEBHOOK_PATH = "/api/github/webhooks";
-/**
- * Environment the app reads while loading, set for the run and restored after: the sweep
- * route's secret, and no overrides from the caller's shell (an app slug or a sweep shard
- * there would make the simulated app miss its own events or skip the repository).
- */
-const APP_ENV: Readonly<Record<string, string | undefined>> = {
-  SUPPORT_TRIAGE_SWEEP_SECRET: SWEEP_SECRET,
-  SUPPORT_TRIAGE_APP_SLUG: undefined,
-  SUPPORT_TRIAGE_SWEEP_SHARD: undefined,
-};
+
 /** Per step: an app that keeps reacting to its own events is stopped here. */
 const MAX_DELIVERIES_PER_STEP = 1000;
-
-let privateKey: string | null = null;
-
-/** One RSA key per process: generating one costs ~100 ms, and any key is fine for the simulator. */
-function appPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-  }).privateKey;
-  return privateKey;
-}
-
-/** Probot's Server treats port 0 as "use 3000", so ask the OS for a free port first. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** No throttling and no retries: both would make the run wait in real time. */
-const SimulatorOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  throttle: { ...(typeof options["throttle"] === "object" ? (options["throttle"] as object) : {}), enabled: false },
-  retry: { enabled: false },
-}));
+/** Bound on replicas: each is a whole Probot server. */
+const MAX_REPLICAS = 8;
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -212,11 +198,21 @@ function replyTarget(item: SimItem, replyTo: number | string, scenario: Scenario
   return found;
 }
 
+
+/** Every step, with the steps inside `concurrently` steps. */
+function flatSteps(steps: readonly Step[]): Step[] {
+  return steps.flatMap((step) => (step.type === "concurrently" ? [step, ...flatSteps(step.steps)] : [step]));
+}
+
 /** Runs one scenario file's text end to end. Throws {@link ScenarioError} for a broken scenario. */
 export async function runScenario(text: string, file: string, options: RunOptions = {}): Promise<ScenarioResult> {
   const scenario = parseScenario(text, file);
   const maxDeliveries = options.maxDeliveriesPerStep ?? MAX_DELIVERIES_PER_STEP;
   const createApp = options.createApp ?? (await import("../app.js")).createApp;
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
+    throw new RangeError(`replicas must be a whole number from 1 to ${MAX_REPLICAS}, got ${String(replicas)}`);
+  }
 
   const world = new World(scenario.now);
   const repo = world.createRepo(scenario.repo);
@@ -227,22 +223,32 @@ export async function runScenario(text: string, file: string, options: RunOption
   for (const [team, logins] of Object.entries(scenario.teams)) repo.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
   for (const [path, content] of scenario.files) repo.files.set(path, content);
   // The app's own issues take numbers after every number the scenario uses.
-  repo.nextNumber = Math.max(0, ...scenario.steps.flatMap((step) => (step.type === "open" ? [step.number] : []))) + 1;
+  repo.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" ? [step.number] : []))) + 1;
 
   const timeline: TimelineEntry[] = [];
   const errors: string[] = [];
+  const expected: string[] = [];
   const sim = new GitHubSimulator(world);
+  const faults = scenario.faults ? new FaultInjector(scenario.faults, () => world.now) : null;
+  if (faults) {
+    sim.faults = faults;
+    faults.onInject = (what) => timeline.push({ type: "fault", text: what });
+  }
   let simUrl = "";
-  let appUrl = "";
-  const clean = (message: string): string =>
-    message
-      .split(simUrl || "\u0000")
-      .join("<simulator>")
-      .split(appUrl || "\u0000")
-      .join("<app>")
-      .replace(/ - \d+ms\b/g, "");
+  let appUrls: string[] = [];
+  const clean = (message: string): string => {
+    let out = message.split(simUrl || "\u0000").join("<simulator>");
+    for (const url of appUrls) out = out.split(url).join("<app>");
+    return out.replace(/ - \d+ms\b/g, "");
+  };
   const addError = (message: string): void => {
     const cleaned = clean(message);
+    if (faults !== null && cleaned.includes(INJECTED)) {
+      // The app gave up on a request GitHub kept failing: what the scenario asked for.
+      expected.push(cleaned);
+      timeline.push({ type: "fault", text: `the app gave up: ${cleaned}` });
+      return;
+    }
     errors.push(cleaned);
     timeline.push({ type: "error", message: cleaned });
   };
@@ -250,75 +256,75 @@ export async function runScenario(text: string, file: string, options: RunOption
   sim.onRequest = (request) => timeline.push({ type: "api", request });
   world.onEffect = (effect) => timeline.push({ type: "effect", effect });
 
-  const logger = pino(
-    { level: "info", base: null, timestamp: false },
-    {
-      write: (chunk: string): void => {
-        for (const raw of chunk.split("\n")) {
-          if (raw.trim() === "") continue;
-          let line: LogLine;
-          try {
-            line = JSON.parse(raw) as LogLine;
-          } catch {
-            continue;
-          }
-          const level = typeof line.level === "number" ? line.level : 30;
-          if (line.event === "support-triage.plan") timeline.push({ type: "plan", plan: asPlan(line) });
-          if (level >= 50) addError(logMessage(line));
-          else if (level >= 40) timeline.push({ type: "log", level: "warn", message: clean(logMessage(line)) });
-        }
-      },
+  const onLogLine = (raw: string): void => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(raw) as LogLine;
+    } catch {
+      return;
+    }
+    const level = typeof line.level === "number" ? line.level : 30;
+    if (line.event === "support-triage.plan") timeline.push({ type: "plan", plan: asPlan(line) });
+    if (level >= 50) addError(logMessage(line));
+    else if (level >= 40) timeline.push({ type: "log", level: "warn", message: clean(logMessage(line)) });
+  };
+  const hostSpec = (): HostSpec => ({
+    simUrl,
+    clock: () => world.now,
+    onLogLine,
+    onOutgoingWebhook: (url) => {
+      timeline.push({ type: "outgoing-webhook", url });
     },
-  );
+  });
 
   const savedEnv = Object.keys(APP_ENV).map((name) => [name, process.env[name]] as const);
-  let server: Server | null = null;
+  const hosts: AppHost[] = [];
   try {
     simUrl = await sim.listen();
-    const port = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
     for (const [name, value] of Object.entries(APP_ENV)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    server = new Server({
-      host: "127.0.0.1",
-      port,
-      log: logger,
-      webhookPath: WEBHOOK_PATH,
-      Probot: Probot.defaults({
-        appId: 1,
-        privateKey: appPrivateKey(),
-        secret: WEBHOOK_SECRET,
-        baseUrl: `${simUrl}/api/v3`,
-        log: logger,
-        Octokit: SimulatorOctokit,
-      }),
-    });
-    await server.load(
-      createApp({
-        clock: () => world.now,
-        sweepTimer: false,
-        sendWebhook: async (url) => {
-          timeline.push({ type: "outgoing-webhook", url });
-        },
-      }),
+    const started = await Promise.allSettled(
+      Array.from({ length: replicas }, () => (options.replicaProcesses === true ? forkedHost(hostSpec(), options.forkExecArgv) : inProcessHost(hostSpec(), createApp))),
     );
-    await server.start();
+    for (const outcome of started) if (outcome.status === "fulfilled") hosts.push(outcome.value);
+    const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+    appUrls = hosts.map((host) => host.url);
 
-    const dispatcher = new WebhookDispatcher(world, { url: `${appUrl}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
+    const dispatcher = new WebhookDispatcher(
+      world,
+      hosts.map((host) => ({ url: `${host.url}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET })),
+    );
+    dispatcher.faults = faults;
+    dispatcher.onFault = (delivery, fault) => {
+      const what = `${delivery.name}${delivery.action ? `.${delivery.action}` : ""}`;
+      timeline.push({ type: "fault", text: fault === "drop" ? `delivery of ${what} lost (never delivered)` : `delivery of ${what} held back (arrives after the next step)` });
+    };
     dispatcher.onDelivering = (delivery, redelivery) => {
       timeline.push({ type: "delivery", id: delivery.id, event: delivery.name, action: delivery.action, cause: delivery.cause, redelivery });
     };
-    dispatcher.onDelivered = ({ delivery, status }) => {
-      if (status < 200 || status >= 300) {
-        addError(`simulator: delivery ${delivery.id} (${delivery.name}${delivery.action ? `.${delivery.action}` : ""}) was answered ${status}`);
-      }
+    dispatcher.onDelivered = ({ delivery, status, faultsDuring }) => {
+      if (status >= 200 && status < 300) return;
+      const message = `simulator: delivery ${delivery.id} (${delivery.name}${delivery.action ? `.${delivery.action}` : ""}) was answered ${status}`;
+      if (faultsDuring > 0) {
+        expected.push(message);
+        timeline.push({ type: "fault", text: `${message} (GitHub failed the app ${faultsDuring} time(s) meanwhile)` });
+      } else addError(message);
     };
-    const drain = async (line: number): Promise<void> => {
-      const result = await dispatcher.drain(maxDeliveries);
+    const drain = async (line: number, concurrently = false): Promise<void> => {
+      const result = concurrently ? await dispatcher.drainConcurrently(maxDeliveries) : await dispatcher.drain(maxDeliveries);
       if (result.truncated) {
         addError(`simulator: more than ${maxDeliveries} webhook deliveries after the step at line ${line}; the rest were dropped (does the app react to its own events?)`);
+      }
+    };
+    /** Deliveries faults held back before the current step arrive now, late and out of order. */
+    const releaseHeld = async (line: number, before?: number): Promise<void> => {
+      const released = await dispatcher.releaseHeld(before);
+      if (released > 0) {
+        timeline.push({ type: "fault", text: `${released} held-back ${released === 1 ? "delivery arrives" : "deliveries arrive"} late` });
+        await drain(line);
       }
     };
 
@@ -336,17 +342,35 @@ export async function runScenario(text: string, file: string, options: RunOption
     await drain(0);
     spent({ rest: 0, graphql: 0, rest304: 0 });
 
-    for (const step of scenario.steps) {
+    const context: PlayContext = { world, repo, scenario, timeline, dispatcher, hosts, faults, addError, sweeps: 0 };
+    for (const [index, step] of scenario.steps.entries()) {
+      dispatcher.round = index + 1;
       const before = { ...sim.requests };
       timeline.push({ type: "step", at: world.now, step });
-      await playStep(step, { world, repo, scenario, timeline, dispatcher, appUrl, addError });
-      if (step.type !== "advance") await drain(step.line);
+      await playStep(step, context);
+      await drain(step.line, step.type === "concurrently");
+      await releaseHeld(step.line, dispatcher.round);
       spent(before);
     }
+    // GitHub delivers late, not never: what is still held back arrives at the end.
+    if (dispatcher.pending > 0) {
+      const before = { ...sim.requests };
+      await releaseHeld(scenario.steps.at(-1)?.line ?? 0);
+      spent(before);
+    }
+    await Promise.all(hosts.map((host) => host.flush()));
     const state = stateOf(world, repo, sim.requests, errors);
-    return { scenario, state, json: JSON.stringify(state), timeline, deliveries: [...dispatcher.delivered] };
+    return {
+      scenario,
+      state,
+      json: JSON.stringify(state),
+      timeline,
+      deliveries: [...dispatcher.delivered],
+      world,
+      ...(faults ? { faults: { counts: { ...faults.counts }, expected: [...expected] } } : {}),
+    };
   } finally {
-    if (server) await server.stop();
+    await Promise.all(hosts.map((host) => host.stop()));
     await sim.close();
     for (const [name, value] of savedEnv) {
       if (value === undefined) delete process.env[name];
@@ -361,8 +385,11 @@ interface PlayContext {
   readonly scenario: Scenario;
   readonly timeline: TimelineEntry[];
   readonly dispatcher: WebhookDispatcher;
-  readonly appUrl: string;
+  readonly hosts: readonly AppHost[];
+  readonly faults: FaultInjector | null;
   readonly addError: (message: string) => void;
+  /** Sweeps so far: each goes to the next replica, as an external cron's calls would. */
+  sweeps: number;
 }
 
 /** Applies one step to the world; its webhooks are queued for delivery. */
@@ -409,9 +436,11 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         return;
       case "advance":
         world.now = advanceClock(world.now, step, scenario.timezone);
+        await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
         return;
       case "sweep": {
-        const response = await fetch(`${context.appUrl}${SWEEP_ROUTE}`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+        const host = context.hosts[context.sweeps++ % context.hosts.length] as AppHost;
+        const response = await fetch(`${host.url}${SWEEP_ROUTE}`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
         const text = await response.text();
         if (!response.ok) {
           context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
@@ -423,10 +452,23 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "redeliver": {
         const last = context.dispatcher.lastUserDelivery;
         if (!last) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");
-        timeline.push({ type: "note", text: `redelivering ${last.name}${last.action ? `.${last.action}` : ""} (delivery ${last.id})` });
-        await context.dispatcher.redeliver();
+        const times = step.times ?? 1;
+        const how = times === 1 ? "" : ` ${times} times${step.concurrently === true ? ", all at once" : ""}`;
+        timeline.push({ type: "note", text: `redelivering ${last.name}${last.action ? `.${last.action}` : ""} (delivery ${last.id})${how}` });
+        await context.dispatcher.redeliver(times, step.concurrently === true);
         return;
       }
+      case "faults":
+        if (context.faults) context.faults.enabled = step.on;
+        return;
+      case "push":
+        world.push(repo, world.user(step.by), new Map(step.files), step.message);
+        return;
+      case "concurrently":
+        // The world changes in order, as GitHub applies the actions; the webhooks they
+        // cause are then delivered all at once (see the drain after this step).
+        for (const inner of step.steps) await playStep(inner, context);
+        return;
     }
   } catch (error) {
     if (error instanceof SimulationError) throw new ScenarioError(scenario.file, step.line, error.message);

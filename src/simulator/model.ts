@@ -19,10 +19,12 @@ import {
   issueJson,
   labelJson,
   orgJson,
+  pushJson,
   repoJson,
   userJson,
   type Json,
 } from "./payloads.js";
+import { blobSha } from "./git.js";
 
 export type ItemKind = "issue" | "discussion";
 export type UserType = "User" | "Bot" | "Organization";
@@ -329,6 +331,44 @@ export class World {
   private effect(effect: Effect): void {
     this.effects.push(effect);
     this.onEffect?.(effect);
+  }
+
+  /** Commit id of each repository's default branch (pushes move it). */
+  private readonly heads = new Map<SimRepo, string>();
+
+  /**
+   * One commit pushed to the default branch: files are written (`null` deletes one) and
+   * GitHub sends `push`. A commit that changes nothing is refused, as git would.
+   */
+  push(repo: SimRepo, pusher: SimUser, files: ReadonlyMap<string, string | null>, message: string): void {
+    const added: string[] = [];
+    const modified: string[] = [];
+    const removed: string[] = [];
+    for (const [path, text] of files) {
+      const before = repo.files.get(path);
+      if (text === null) {
+        if (before === undefined) throw new SimulationError(`${path} does not exist in ${repo.fullName}: there is nothing to delete`);
+        repo.files.delete(path);
+        removed.push(path);
+      } else if (before === undefined) {
+        repo.files.set(path, text);
+        added.push(path);
+      } else if (before !== text) {
+        repo.files.set(path, text);
+        modified.push(path);
+      }
+    }
+    if (added.length + modified.length + removed.length === 0) throw new SimulationError(`the push changes nothing in ${repo.fullName}`);
+    const before = this.heads.get(repo) ?? blobSha(`commit:${repo.fullName}:initial`);
+    const tree = [...repo.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, text]) => `${blobSha(text)} ${path}`).join("\n");
+    const after = blobSha(`commit:${before}:${tree}:${message}`);
+    this.heads.set(repo, after);
+    this.outbox.push({
+      name: "push",
+      action: null,
+      payload: pushJson({ repo, pusher, before, after, treeId: blobSha(`tree:${tree}`), message, at: this.now, added, modified, removed }),
+      cause: pusher.login === BOT_LOGIN ? "app" : "user",
+    });
   }
 
   /** The one `installation.created` GitHub sends when the app is installed. */

@@ -115,8 +115,17 @@ function describeStep(step: Step): string {
       return `time passes: ${step.text}`;
     case "sweep":
       return "an escalation sweep runs";
-    case "redeliver":
-      return "GitHub redelivers the last event (same delivery id)";
+    case "redeliver": {
+      const times = step.times ?? 1;
+      if (times === 1) return "GitHub redelivers the last event (same delivery id)";
+      return `GitHub redelivers the last event ${times} times${step.concurrently === true ? ", all at once" : ""} (same delivery id)`;
+    }
+    case "faults":
+      return step.on ? "GitHub starts failing again (fault injection on)" : "GitHub recovers (fault injection off)";
+    case "push":
+      return `${step.by} pushes "${clip(step.message, 70)}" to the default branch (${step.files.map(([path, text]) => `${text === null ? "deletes " : ""}${path}`).join(", ")})`;
+    case "concurrently":
+      return `at the same moment: ${step.steps.map((inner) => describeStep(inner)).join("; ")}`;
   }
 }
 

@@ -18,7 +18,7 @@ const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISO
 
 /** The app's permissions and events, as its app.yml asks for them. */
 export const APP_PERMISSIONS = { issues: "write", discussions: "write", contents: "read", metadata: "read", members: "read" } as const;
-export const APP_EVENTS = ["issues", "issue_comment", "discussion", "discussion_comment"] as const;
+export const APP_EVENTS = ["issues", "issue_comment", "discussion", "discussion_comment", "push"] as const;
 const APP_CREATED = Date.UTC(2026, 0, 1);
 
 export function userJson(user: SimUser): Json {
@@ -340,4 +340,62 @@ export function installationJson(repo: SimRepo): Json {
     suspended_by: null,
     suspended_at: null,
   };
+}
+
+/** A person as git records them in a commit (name, email, GitHub login). */
+function gitPerson(user: SimUser, at: number): Json {
+  return { name: user.login, email: `${user.id}+${user.login}@users.noreply.github.com`, date: iso(at), username: user.login };
+}
+
+export interface PushSpec {
+  readonly repo: SimRepo;
+  readonly pusher: SimUser;
+  readonly before: string;
+  readonly after: string;
+  readonly treeId: string;
+  readonly message: string;
+  readonly at: number;
+  readonly added: readonly string[];
+  readonly modified: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * The `push` payload for one commit on the default branch, in the shape
+ * @octokit/webhooks-schemas describes (the app reads `ref`, the default branch and the
+ * commits' added/modified/removed paths).
+ */
+export function pushJson(push: PushSpec): Record<string, Json> {
+  const { repo } = push;
+  const commit: Json = {
+    id: push.after,
+    tree_id: push.treeId,
+    distinct: true,
+    message: push.message,
+    timestamp: iso(push.at),
+    url: `${WEB}/${repo.fullName}/commit/${push.after}`,
+    author: gitPerson(push.pusher, push.at),
+    committer: gitPerson(push.pusher, push.at),
+    added: [...push.added],
+    removed: [...push.removed],
+    modified: [...push.modified],
+  };
+  const payload: Record<string, Json> = {
+    ref: "refs/heads/main",
+    before: push.before,
+    after: push.after,
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
+    compare: `${WEB}/${repo.fullName}/compare/${push.before.slice(0, 12)}...${push.after.slice(0, 12)}`,
+    commits: [commit],
+    head_commit: commit,
+    repository: repoJson(repo),
+    pusher: { name: push.pusher.login, email: `${push.pusher.id}+${push.pusher.login}@users.noreply.github.com` },
+    sender: userJson(push.pusher),
+    installation: installationLiteJson(),
+  };
+  if (repo.owner.type === "Organization") payload["organization"] = orgJson(repo.owner);
+  return payload;
 }

@@ -11,6 +11,7 @@
 import { DateTime, Duration } from "luxon";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from "yaml";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
+import { NO_FAULTS, type FaultSpec } from "./faults.js";
 
 export type ItemKind = "issue" | "discussion";
 
@@ -42,7 +43,25 @@ export type Step =
     })
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
   | (StepBase & { readonly type: "advance"; readonly text: string; readonly days: number; readonly minutes: number })
-  | (StepBase & { readonly type: "sweep" | "redeliver" });
+  | (StepBase & { readonly type: "sweep" })
+  | (StepBase & {
+      readonly type: "redeliver";
+      /** How many times the delivery is sent again (default 1). */
+      readonly times?: number;
+      /** All at once rather than one after another (default false). */
+      readonly concurrently?: boolean;
+    })
+  /** Turns fault injection off (or on again); see the scenario's `faults:` block. */
+  | (StepBase & { readonly type: "faults"; readonly on: boolean })
+  /** A commit on the default branch: files written (`null` deletes), then a `push` webhook. */
+  | (StepBase & {
+      readonly type: "push";
+      readonly by: string;
+      readonly message: string;
+      readonly files: readonly (readonly [string, string | null])[];
+    })
+  /** Several item steps whose webhooks are all delivered at once, in parallel. */
+  | (StepBase & { readonly type: "concurrently"; readonly steps: readonly Step[] });
 
 export interface Scenario {
   readonly file: string;
@@ -60,6 +79,8 @@ export interface Scenario {
   readonly config: string | null;
   readonly files: readonly (readonly [string, string])[];
   readonly steps: readonly Step[];
+  /** Extension: fault injection (`faults:`); absent = GitHub never fails. */
+  readonly faults?: FaultSpec;
 }
 
 /** A scenario that cannot run, with where the problem is. */
@@ -84,9 +105,17 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   reopen: ["number", "by"],
   advance: [],
   sweep: [],
-  redeliver: [],
+  redeliver: ["times", "concurrently"],
+  faults: [],
+  push: ["files", "by", "message"],
+  concurrently: [],
 };
-const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description"];
+/** Steps a `concurrently` step may hold: the ones that are a person's action on an item. */
+const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen"];
+const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults"];
+const FAULT_KEYS = ["seed", "error_rate", "applied_on_error", "secondary_rate_limit", "latency_ms", "drop_webhooks", "delay_webhooks", "until"];
+/** Real latency is capped: a scenario must stay quick to run. */
+const MAX_LATENCY_MS = 1000;
 
 /** Levenshtein distance, for "did you mean" hints on misspelt keys. */
 function distance(a: string, b: string): number {
@@ -251,6 +280,9 @@ class Parser {
       }
     }
 
+    const faultsNode = top.get("faults")?.value;
+    const faults = faultsNode === undefined ? null : this.faults(faultsNode as YamlNode, root, timezone);
+
     const stepsEntry = top.get("steps");
     if (!stepsEntry) this.fail(root, "`steps` is required: a list of steps such as `- open: {...}`");
     const stepsNode = stepsEntry.value;
@@ -259,7 +291,9 @@ class Parser {
     const items = new Map<number, ItemShadow>();
     const steps: Step[] = [];
     for (const node of stepsNode.items) {
-      steps.push(this.step(node as YamlNode, items, memberSet));
+      const step = this.step(node as YamlNode, items, memberSet);
+      if (step.type === "faults" && faults === null) this.fail(node as YamlNode, "a faults step needs a `faults:` block at the top of the scenario");
+      steps.push(step);
     }
     return {
       file: this.file,
@@ -272,7 +306,57 @@ class Parser {
       config,
       files,
       steps,
+      ...(faults !== null ? { faults } : {}),
     };
+  }
+
+  private share(node: unknown, what: string, parent: YamlNode): number {
+    if (isScalar(node) && typeof node.value === "number" && node.value >= 0 && node.value <= 1) return node.value;
+    this.fail((node as YamlNode | null) ?? parent, `${what} must be a share between 0 and 1, found ${quote(isScalar(node) ? node.value : typeof node)}`);
+  }
+
+  /** The `faults:` block: every key optional; shares in [0, 1]; `until` a time like `now`. */
+  private faults(node: YamlNode, root: YamlNode, timezone: string): FaultSpec {
+    if (!isMap(node)) this.fail(node ?? root, "faults must be a mapping, e.g. `faults: {seed: 7, error_rate: 0.2}`");
+    const entries = this.mapEntries(node, FAULT_KEYS, "faults");
+    const get = (key: string): unknown => entries.get(key)?.value;
+    const share = (key: string, fallback: number): number => (get(key) === undefined ? fallback : this.share(get(key), `faults.${key}`, node));
+    let seed = NO_FAULTS.seed;
+    if (get("seed") !== undefined) {
+      const seedNode = get("seed");
+      if (!(isScalar(seedNode) && typeof seedNode.value === "number" && Number.isInteger(seedNode.value) && seedNode.value >= 0)) {
+        this.fail((seedNode as YamlNode) ?? node, `faults.seed must be a whole number ≥ 0, found ${quote(isScalar(seedNode) ? seedNode.value : typeof seedNode)}`);
+      }
+      seed = seedNode.value as number;
+    }
+    let latencyMs = 0;
+    if (get("latency_ms") !== undefined) {
+      const latencyNode = get("latency_ms");
+      if (!(isScalar(latencyNode) && typeof latencyNode.value === "number" && Number.isInteger(latencyNode.value) && latencyNode.value >= 0 && latencyNode.value <= MAX_LATENCY_MS)) {
+        this.fail((latencyNode as YamlNode) ?? node, `faults.latency_ms must be whole milliseconds from 0 to ${MAX_LATENCY_MS}, found ${quote(isScalar(latencyNode) ? latencyNode.value : typeof latencyNode)}`);
+      }
+      latencyMs = latencyNode.value as number;
+    }
+    let until: number | null = null;
+    if (get("until") !== undefined) {
+      const text = this.string(get("until"), "faults.until", node);
+      const parsed = DateTime.fromISO(text, { setZone: true, zone: timezone });
+      if (!parsed.isValid) this.fail(get("until") as YamlNode, `faults.until ${quote(text)} is not an ISO-8601 time such as "2026-12-01T12:00:00-08:00"`);
+      until = parsed.toMillis();
+    }
+    const spec: FaultSpec = {
+      seed,
+      errorRate: share("error_rate", 0),
+      appliedOnError: share("applied_on_error", NO_FAULTS.appliedOnError),
+      secondaryRateLimit: share("secondary_rate_limit", 0),
+      latencyMs,
+      dropWebhooks: share("drop_webhooks", 0),
+      delayWebhooks: share("delay_webhooks", 0),
+      until,
+    };
+    if (spec.errorRate + spec.secondaryRateLimit > 1) this.fail(node, "faults.error_rate and faults.secondary_rate_limit add up to more than 1");
+    if (spec.dropWebhooks + spec.delayWebhooks > 1) this.fail(node, "faults.drop_webhooks and faults.delay_webhooks add up to more than 1");
+    return spec;
   }
 
   private step(node: YamlNode, items: Map<number, ItemShadow>, members: ReadonlySet<string>): Step {
@@ -292,10 +376,64 @@ class Parser {
       if (!parsed) this.fail(value ?? node, `advance ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d or 1d2h30m`);
       return { type, line, text: text.trim(), ...parsed };
     }
-    if (type === "sweep" || type === "redeliver") {
-      const empty = value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
+    const empty = value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
+    if (type === "sweep") {
       if (!empty) this.fail(value ?? node, `${type} takes no options: write \`- ${type}: {}\``);
       return { type, line };
+    }
+    if (type === "redeliver") {
+      if (empty) return { type, line };
+      if (!isMap(value)) this.fail(value ?? node, "redeliver takes `{}` or `{times: 10, concurrently: true}`");
+      const entries = this.mapEntries(value, STEP_KEYS["redeliver"] ?? [], "redeliver");
+      const timesNode = entries.get("times")?.value;
+      const times = timesNode === undefined ? 1 : this.integer(timesNode, "redeliver.times", value);
+      if (times > 100) this.fail(timesNode as YamlNode, `redeliver.times must be at most 100, found ${times}`);
+      const concurrentNode = entries.get("concurrently")?.value;
+      if (concurrentNode !== undefined && !(isScalar(concurrentNode) && typeof concurrentNode.value === "boolean")) {
+        this.fail(concurrentNode as YamlNode, "redeliver.concurrently must be true or false");
+      }
+      return { type, line, times, concurrently: isScalar(concurrentNode) && concurrentNode.value === true };
+    }
+    if (type === "faults") {
+      const text = isScalar(value) ? value.value : null;
+      // YAML 1.2 reads bare on/off as strings; true/false are accepted too.
+      if (text === "off" || text === false) return { type, line, on: false };
+      if (text === "on" || text === true) return { type, line, on: true };
+      this.fail(value ?? node, `faults takes off or on, found ${quote(text)}`);
+    }
+    if (type === "concurrently") {
+      if (!isSeq(value) || value.items.length === 0) this.fail(value ?? node, "concurrently needs a list of steps, e.g. `- concurrently: [{label: {...}}, {comment: {...}}]`");
+      if (value.items.length > 200) this.fail(value, `concurrently holds at most 200 steps, found ${value.items.length}`);
+      const inner = value.items.map((child) => {
+        const childNode = child as YamlNode;
+        const childType = isMap(childNode) && childNode.items.length === 1 && isScalar(childNode.items[0]?.key) ? String(childNode.items[0]?.key.value) : "";
+        if (!CONCURRENT_STEPS.includes(childType)) {
+          this.fail(childNode, `concurrently may hold only ${CONCURRENT_STEPS.join(", ")} steps${childType ? `, not ${quote(childType)}` : ""}`);
+        }
+        return this.step(childNode, items, members);
+      });
+      return { type, line, steps: inner };
+    }
+    if (type === "push") {
+      if (!isMap(value)) this.fail(value ?? node, "push needs a mapping, e.g. `- push: {files: {.github/support-triage.yml: \"...\"}, by: carol}`");
+      const entries = this.mapEntries(value, STEP_KEYS["push"] ?? [], "push");
+      const byNode = entries.get("by")?.value;
+      if (byNode === undefined) this.fail(value, "push needs `by`");
+      const by = this.login(byNode, "push.by", value);
+      if (!members.has(by.toLowerCase())) this.fail(byNode as YamlNode, `${by} cannot push: pushing needs write access (list them under members)`);
+      const filesNode = entries.get("files")?.value;
+      if (!isMap(filesNode) || filesNode.items.length === 0) this.fail((filesNode as YamlNode) ?? value, "push.files must map repository paths to new contents (null deletes a file)");
+      const files: [string, string | null][] = [];
+      for (const pair of filesNode.items) {
+        const path = this.string(pair.key, "file path", filesNode);
+        if (path.startsWith("/") || path.includes("..") || path === "") this.fail(pair.key as YamlNode, `file path ${quote(path)} must be relative to the repository root`);
+        if (files.some(([existing]) => existing === path)) this.fail(pair.key as YamlNode, `${path} is given twice`);
+        const content = pair.value === null || (isScalar(pair.value) && pair.value.value === null) ? null : this.string(pair.value, `contents of ${path}`, filesNode);
+        files.push([path, content]);
+      }
+      const messageNode = entries.get("message")?.value;
+      const message = messageNode === undefined ? `Update ${files.map(([path]) => path).join(", ")}` : this.string(messageNode, "push.message", value);
+      return { type, line, by, message, files };
     }
     if (!isMap(value)) this.fail(value ?? node, `${type} needs a mapping, e.g. \`- ${type}: {number: 1, ...}\``);
     const entries = this.mapEntries(value, STEP_KEYS[type] ?? [], type);

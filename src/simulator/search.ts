@@ -24,10 +24,50 @@ export interface SearchQuery {
   readonly textIn: readonly ("title" | "body" | "comments")[];
   readonly sort: { readonly field: "created" | "updated" | "comments"; readonly order: "asc" | "desc" } | null;
   readonly noLabels: boolean;
+  /** `created:` bounds (all must hold), epoch ms. */
+  readonly created: readonly DateBound[];
   /** `is:pr`: the simulator has no pull requests, so nothing matches. */
   readonly impossible: boolean;
   /** Qualifiers the simulator does not implement. */
   readonly unsupported: readonly string[];
+}
+
+export interface DateBound {
+  readonly op: ">" | ">=" | "<" | "<=";
+  readonly ms: number;
+}
+
+/**
+ * GitHub's date qualifier values: `>=2026-11-17`, `<2026-12-01T10:00:00Z`, a range
+ * `2026-11-01..2026-11-30`, or a bare date (that whole UTC day). Null when unreadable.
+ */
+export function parseDateBounds(value: string): DateBound[] | null {
+  const parse = (text: string, end: boolean): number | null => {
+    if (!/^\d{4}-\d{2}-\d{2}(?:T.*)?$/.test(text)) return null;
+    const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+    if (!Number.isFinite(ms)) return null;
+    // A bare date as an upper bound means "through the end of that day".
+    return end && text.length === 10 ? ms + 86_400_000 : ms;
+  };
+  const range = /^(.+)\.\.(.+)$/.exec(value);
+  if (range) {
+    const from = range[1] === "*" ? null : parse(range[1] ?? "", false);
+    const to = range[2] === "*" ? null : parse(range[2] ?? "", true);
+    if ((range[1] !== "*" && from === null) || (range[2] !== "*" && to === null)) return null;
+    return [...(from !== null ? [{ op: ">=" as const, ms: from }] : []), ...(to !== null ? [{ op: "<" as const, ms: to }] : [])];
+  }
+  const match = /^(>=|<=|>|<)?(.+)$/.exec(value);
+  const op = (match?.[1] ?? "") as DateBound["op"] | "";
+  const text = match?.[2] ?? "";
+  if (op === "") {
+    const day = parse(text, false);
+    return day === null ? null : [{ op: ">=", ms: day }, { op: "<", ms: day + (text.length === 10 ? 86_400_000 : 1000) }];
+  }
+  const ms = parse(text, op === "<=" || op === ">");
+  if (ms === null) return null;
+  // `<=day` and `>day` compare against the end of the day.
+  const normalised: DateBound["op"] = op === "<=" && text.length === 10 ? "<" : op === ">" && text.length === 10 ? ">=" : op;
+  return [{ op: normalised, ms }];
 }
 
 /** Splits on spaces outside double quotes; quotes are removed. */
@@ -66,6 +106,7 @@ export function parseSearch(query: string): SearchQuery {
   const textIn: ("title" | "body" | "comments")[] = [];
   const unsupported: string[] = [];
   let sort: SearchQuery["sort"] = null;
+  const created: DateBound[] = [];
   let noLabels = false;
   let impossible = false;
   for (const token of tokenize(query)) {
@@ -89,6 +130,7 @@ export function parseSearch(query: string): SearchQuery {
     else if (key === "no" && lower === "label" && !negated) noLabels = true;
     else if (key === "author" && !negated) authors.push(lower);
     else if (key === "author" && negated) notAuthors.push(lower);
+    else if (key === "created" && !negated && parseDateBounds(value) !== null) created.push(...(parseDateBounds(value) ?? []));
     else if (key === "in" && !negated && (lower === "title" || lower === "body" || lower === "comments")) textIn.push(lower);
     else if (key === "sort" && !negated) {
       const sortMatch = /^(created|updated|comments)(?:-(asc|desc))?$/.exec(lower);
@@ -96,7 +138,7 @@ export function parseSearch(query: string): SearchQuery {
       else unsupported.push(token);
     } else unsupported.push(token);
   }
-  return { repos, owners, state, kind, labels, notLabels, authors, notAuthors, text, textIn, sort, noLabels, impossible, unsupported };
+  return { repos, owners, state, kind, labels, notLabels, authors, notAuthors, text, textIn, sort, created, noLabels, impossible, unsupported };
 }
 
 export function matches(query: SearchQuery, item: SimItem): boolean {
@@ -110,6 +152,11 @@ export function matches(query: SearchQuery, item: SimItem): boolean {
   if (!query.labels.every((any) => any.some((name) => names.includes(name)))) return false;
   if (query.notLabels.some((name) => names.includes(name))) return false;
   if (query.noLabels && names.length > 0) return false;
+  for (const bound of query.created) {
+    const at = Math.floor(item.createdAt / 1000) * 1000;
+    const ok = bound.op === ">" ? at > bound.ms : bound.op === ">=" ? at >= bound.ms : bound.op === "<" ? at < bound.ms : at <= bound.ms;
+    if (!ok) return false;
+  }
   const author = item.author.login.toLowerCase();
   const authorNames = [author, author.replace(/\[bot\]$/, ""), `app/${author.replace(/\[bot\]$/, "")}`];
   if (query.authors.length > 0 && !query.authors.some((login) => authorNames.includes(login))) return false;

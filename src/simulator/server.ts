@@ -7,7 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { executeGraphQL } from "./graphql.js";
+import { faultBody, type FaultInjector, type RequestFault } from "./faults.js";
+import { executeGraphQL, mutationFieldCount } from "./graphql.js";
 import type { World } from "./model.js";
 import type { Json } from "./payloads.js";
 import { handleRest, type RestResponse } from "./rest.js";
@@ -43,6 +44,12 @@ export class GitHubSimulator {
   /** What the simulator could not serve, each message once. */
   readonly errors: string[] = [];
   onRequest: ((record: RequestRecord) => void) | null = null;
+  /**
+   * Fault injection (scenario `faults:`): when set and active, some requests are answered
+   * 5xx (before or after applying a write), some with a secondary rate limit, and every
+   * request is slowed by the configured latency.
+   */
+  faults: FaultInjector | null = null;
   /** Called once per new entry in {@link errors}. */
   onError: ((message: string) => void) | null = null;
   private server: Server | null = null;
@@ -100,6 +107,8 @@ export class GitHubSimulator {
     const url = new URL(request.url ?? "/", "http://simulator.invalid");
     const text = await readBody(request);
     let path = url.pathname;
+    const latency = this.faults?.latency() ?? 0;
+    if (latency > 0) await new Promise<void>((resolve) => setTimeout(resolve, latency));
 
     if (method === "POST" && (path === "/graphql" || path === "/api/graphql")) {
       this.requests.graphql += 1;
@@ -112,10 +121,25 @@ export class GitHubSimulator {
         return;
       }
       const request = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-      const result = executeGraphQL(this.world, request, {
-        unimplemented: (what) => this.report(what),
-        requestCount: this.requests.graphql,
-      });
+      const mutations = mutationFieldCount(request["query"], request["operationName"]);
+      const fault: RequestFault = this.faults?.request(`${mutations > 0 ? "a GraphQL mutation" : "a GraphQL query"} (${method} ${path})`, mutations) ?? { kind: "none" };
+      if (fault.kind !== "none" && (fault.kind === "rate-limit" || fault.applied === 0)) {
+        this.sendFault(response, fault);
+        this.record({ method, path, status: fault.status, kind: "graphql", mutation: mutations > 0 });
+        return;
+      }
+      const result = executeGraphQL(
+        this.world,
+        request,
+        { unimplemented: (what) => this.report(what), requestCount: this.requests.graphql },
+        fault.kind === "error" ? { mutationLimit: fault.applied } : {},
+      );
+      if (fault.kind === "error") {
+        // Applied (all or a prefix), and still answered 5xx: the app must not trust the answer.
+        this.sendFault(response, fault);
+        this.record({ method, path, status: fault.status, kind: "graphql", mutation: result.mutation });
+        return;
+      }
       this.send(response, 200, result.body);
       this.record({ method, path, status: 200, kind: "graphql", mutation: result.mutation });
       return;
@@ -134,6 +158,14 @@ export class GitHubSimulator {
         return;
       }
     }
+    const write = method !== "GET" && method !== "HEAD";
+    const fault: RequestFault = this.faults?.request(`${method} ${path}`, write ? 1 : 0) ?? { kind: "none" };
+    if (fault.kind !== "none" && (fault.kind === "rate-limit" || fault.applied === 0)) {
+      this.requests.rest += 1;
+      this.sendFault(response, fault);
+      this.record({ method, path, status: fault.status, kind: "rest" });
+      return;
+    }
     const outcome = handleRest(
       { method, path, query: url.searchParams, headers: request.headers, body },
       {
@@ -146,6 +178,12 @@ export class GitHubSimulator {
     const restResponse: RestResponse =
       outcome.kind === "handled" ? outcome.response : { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
     if (outcome.kind === "unimplemented") this.report(`simulator: unimplemented ${method} ${path}`);
+    if (fault.kind === "error") {
+      this.requests.rest += 1;
+      this.sendFault(response, fault);
+      this.record({ method, path, status: fault.status, kind: "rest" });
+      return;
+    }
     if (restResponse.status === 304) this.requests.rest304 += 1;
     else this.requests.rest += 1;
     const headers = { ...(restResponse.headers ?? {}) };
@@ -158,6 +196,11 @@ export class GitHubSimulator {
       this.send(response, restResponse.status, restResponse.body as Json, headers);
     }
     this.record({ method, path, status: restResponse.status, kind: "rest" });
+  }
+
+  /** A GitHub-like failure; rate limits carry `retry-after: 1` as GitHub's secondary limits do. */
+  private sendFault(response: ServerResponse, fault: Exclude<RequestFault, { kind: "none" }>): void {
+    this.send(response, fault.status, faultBody(fault), fault.kind === "rate-limit" ? { "retry-after": "1" } : {});
   }
 
   private send(response: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {

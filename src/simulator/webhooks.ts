@@ -5,9 +5,12 @@
  * Sequential delivery is what makes runs reproducible: the app's reaction to one event
  * (its mutations, and the events those cause) is complete before the next event arrives.
  * GitHub gives no such guarantee, which is why the app must also be idempotent; the
- * `redeliver` step and out-of-order tests cover that separately.
+ * `redeliver` step, `concurrently` steps (deliveries in parallel), several app servers
+ * (deliveries alternate between them) and fault injection (deliveries dropped or held
+ * back until after the next step) cover that separately.
  */
 import { createHash, createHmac } from "node:crypto";
+import type { FaultInjector } from "./faults.js";
 import type { OutgoingWebhook, World } from "./model.js";
 
 export interface Delivery {
@@ -41,6 +44,8 @@ export interface DeliveryOutcome {
   readonly delivery: Delivery;
   readonly status: number;
   readonly redelivery: boolean;
+  /** Injected faults (requests answered 5xx or rate-limited) while this delivery was handled. */
+  readonly faultsDuring: number;
 }
 
 export interface DrainResult {
@@ -51,7 +56,8 @@ export interface DrainResult {
 
 export class WebhookDispatcher {
   private sequence = 0;
-  /** Every delivery made, in order (tests validate their payloads). */
+  private turn = 0;
+  /** Every delivery made, in order of answers (tests validate their payloads). */
   readonly delivered: Delivery[] = [];
   /** The last delivery a scenario step caused: what `redeliver` sends again. */
   lastUserDelivery: Delivery | null = null;
@@ -59,20 +65,48 @@ export class WebhookDispatcher {
   onDelivering: ((delivery: Delivery, redelivery: boolean) => void) | null = null;
   /** …and after the app answered. */
   onDelivered: ((outcome: DeliveryOutcome) => void) | null = null;
+  /** Drops and holds back deliveries (scenario `faults:`); null = every delivery is made. */
+  faults: FaultInjector | null = null;
+  /** Called when a fault drops a delivery or holds it back. */
+  onFault: ((delivery: Delivery, fault: "drop" | "delay") => void) | null = null;
+  /**
+   * Which step the world is at: deliveries held back during step n are made after the
+   * deliveries of a later step ({@link releaseHeld}).
+   */
+  round = 0;
+  private held: { readonly delivery: Delivery; readonly round: number }[] = [];
+  private readonly targets: readonly DeliveryTarget[];
 
+  /** Several targets = several app servers: deliveries go to each in turn. */
   constructor(
     private readonly world: World,
-    private readonly target: DeliveryTarget,
-  ) {}
+    target: DeliveryTarget | readonly DeliveryTarget[],
+  ) {
+    this.targets = Array.isArray(target) ? [...(target as readonly DeliveryTarget[])] : [target as DeliveryTarget];
+    if (this.targets.length === 0) throw new Error("WebhookDispatcher needs at least one target");
+  }
+
+  /** Deliveries held back by faults and not made yet. */
+  get pending(): number {
+    return this.held.length;
+  }
 
   private make(hook: OutgoingWebhook): Delivery {
     this.sequence += 1;
     return { id: deliveryId(this.sequence), name: hook.name, action: hook.action, body: JSON.stringify(hook.payload), cause: hook.cause };
   }
 
+  private nextTarget(): DeliveryTarget {
+    const target = this.targets[this.turn % this.targets.length] as DeliveryTarget;
+    this.turn += 1;
+    return target;
+  }
+
   private async post(delivery: Delivery, redelivery: boolean): Promise<number> {
+    const target = this.nextTarget();
     this.onDelivering?.(delivery, redelivery);
-    const response = await fetch(this.target.url, {
+    const faultsBefore = this.faults?.injected ?? 0;
+    const response = await fetch(target.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -82,14 +116,25 @@ export class WebhookDispatcher {
         "x-github-hook-id": HOOK_ID,
         "x-github-hook-installation-target-id": "1",
         "x-github-hook-installation-target-type": "integration",
-        "x-hub-signature-256": signature(this.target.secret, delivery.body),
+        "x-hub-signature-256": signature(target.secret, delivery.body),
       },
       body: delivery.body,
     });
     await response.arrayBuffer();
     this.delivered.push(delivery);
-    this.onDelivered?.({ delivery, status: response.status, redelivery });
+    this.onDelivered?.({ delivery, status: response.status, redelivery, faultsDuring: (this.faults?.injected ?? 0) - faultsBefore });
     return response.status;
+  }
+
+  /** Takes the next queued webhook and decides its fate; null when it is not delivered now. */
+  private take(hook: OutgoingWebhook): Delivery | null {
+    const delivery = this.make(hook);
+    if (hook.cause === "user") this.lastUserDelivery = delivery;
+    const fate = this.faults?.delivery() ?? "deliver";
+    if (fate === "deliver") return delivery;
+    if (fate === "delay") this.held.push({ delivery, round: this.round });
+    this.onFault?.(delivery, fate);
+    return null;
   }
 
   /**
@@ -106,19 +151,50 @@ export class WebhookDispatcher {
       }
       const hook = this.world.outbox.shift();
       if (!hook) break;
-      const delivery = this.make(hook);
-      if (hook.cause === "user") this.lastUserDelivery = delivery;
+      const delivery = this.take(hook);
+      if (delivery === null) continue;
       await this.post(delivery, false);
       delivered += 1;
     }
     return { delivered, truncated: false };
   }
 
-  /** Sends the last user-caused delivery again: same id, same body, same signature. */
-  async redeliver(): Promise<Delivery | null> {
+  /**
+   * Delivers everything queued now all at once (in parallel, alternating between the
+   * targets), as GitHub does when many events happen together; then drains what the
+   * app's writes caused, one at a time.
+   */
+  async drainConcurrently(limit = 1000): Promise<DrainResult> {
+    const batch = this.world.outbox.splice(0, this.world.outbox.length);
+    const deliveries = batch.flatMap((hook) => {
+      const delivery = this.take(hook);
+      return delivery === null ? [] : [delivery];
+    });
+    await Promise.all(deliveries.map((delivery) => this.post(delivery, false)));
+    const rest = await this.drain(Math.max(0, limit - deliveries.length));
+    return { delivered: deliveries.length + rest.delivered, truncated: rest.truncated };
+  }
+
+  /**
+   * Makes the deliveries held back before round `before` (all of them when omitted), in
+   * the order they were held: late and out of order, but not lost.
+   */
+  async releaseHeld(before = Number.POSITIVE_INFINITY): Promise<number> {
+    const due = this.held.filter((entry) => entry.round < before);
+    this.held = this.held.filter((entry) => entry.round >= before);
+    for (const entry of due) await this.post(entry.delivery, false);
+    return due.length;
+  }
+
+  /**
+   * Sends the last user-caused delivery again: same id, same body, same signature —
+   * `times` times, one after another or all at once.
+   */
+  async redeliver(times = 1, concurrently = false): Promise<Delivery | null> {
     const last = this.lastUserDelivery;
     if (!last) return null;
-    await this.post(last, true);
+    if (concurrently) await Promise.all(Array.from({ length: times }, () => this.post(last, true)));
+    else for (let i = 0; i < times; i++) await this.post(last, true);
     return last;
   }
 }

@@ -142,7 +142,7 @@ function withTemplate(lines: readonly ScannedLine[], template: FormTemplate): Fi
     else list.push(i);
   });
   const optionSets = template.fieldLabels.map((label) => {
-    const opts = template.options[label];
+    const opts = Object.hasOwn(template.options, label) ? template.options[label] : undefined; // "constructor" is a valid field label
     return opts === undefined ? null : new Set(opts.map(normaliseLabel));
   });
 

@@ -21,6 +21,8 @@ import { findTargetComment } from "./marker.js";
 import { resolvePriority } from "./priority.js";
 import type { PriorityContext } from "./priority.js";
 import { applyProductionRule } from "./production-rule.js";
+import { mergeStates, recall, SUPERSEDED_NOTE, withTag } from "./recall.js";
+import type { Recalled } from "./recall.js";
 import { renderEscalationComment, renderTargetComment, renderWarningComment } from "./render.js";
 import { recordResponse } from "./response.js";
 import { resolvePlan } from "./support-plan.js";
@@ -33,12 +35,19 @@ export function planItem(input: PlanInput): Plan {
   const { item, config } = input;
   const decisions: Decision[] = [];
 
-  // 1. The app's memory (the marker) and the form's answers.
+  // 1. The app's memory (the marker, and what its other comments prove) and the form's answers.
   const ref = findTargetComment(item, input.appLogin);
-  const prev = ref?.state ?? null;
   const comment = ref?.comment ?? null;
-  if (ref !== null && prev === null) {
+  const recalled = recall(item, input.appLogin, config, comment);
+  const prev = mergeStates(ref?.state ?? null, recalled.others);
+  if (ref !== null && ref.state === null) {
     decisions.push({ rule: "marker", message: "The target comment's marker could not be read; it is rewritten." });
+  }
+  if (recalled.duplicates.length > 0) {
+    decisions.push({
+      rule: "duplicate",
+      message: `${recalled.duplicates.length} of the app's comments repeat an earlier one (events handled at the same moment): they are marked as superseded.`,
+    });
   }
   const ctx: PriorityContext = {
     config,
@@ -47,16 +56,17 @@ export function planItem(input: PlanInput): Plan {
     appLogin: input.appLogin,
     prev,
     form: readFormAnswers(item.body, input.form, config),
+    postedNotices: recalled.notices,
   };
-  if (item.state === "closed") return planClosed(input, prev, comment, decisions);
+  if (item.state === "closed") return withSuperseded(planClosed(input, prev, comment, decisions), recalled);
 
   // 2. Who decides the priority.
   const resolution = resolvePriority(ctx);
-  if (resolution.kind === "none") return { actions: [], decisions: [], state: null };
+  if (resolution.kind === "none") return withSuperseded({ actions: [], decisions: [], state: null }, recalled);
   if (resolution.kind === "untracked") {
     decisions.push({ rule: "untracked", message: resolution.message });
-    if (prev === null) return { actions: [], decisions, state: null };
-    return planUntracked(input, prev, comment, decisions);
+    if (prev === null) return withSuperseded({ actions: [], decisions, state: null }, recalled);
+    return withSuperseded(planUntracked(input, prev, comment, decisions), recalled);
   }
   decisions.push({ rule: resolution.resolved.rule, message: resolution.resolved.message });
 
@@ -82,8 +92,8 @@ export function planItem(input: PlanInput): Plan {
     dueAt: target.dueAt,
     source,
     setBy,
-    ...(prev?.escalatedAt !== undefined ? { escalatedAt: prev.escalatedAt } : {}),
-    ...(prev?.warnedAt !== undefined ? { warnedAt: prev.warnedAt } : {}),
+    ...optional("escalatedAt", prev?.escalatedAt ?? recalled.escalatedAt ?? undefined),
+    ...optional("warnedAt", prev?.warnedAt ?? recalled.warnedAt ?? undefined),
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
     ...(rule.notices.length > 0 ? { notices: rule.notices } : {}),
   };
@@ -117,7 +127,19 @@ export function planItem(input: PlanInput): Plan {
   if (rule.notice !== null) actions.push({ type: "postComment", purpose: "notice", body: rule.notice });
   if (due.escalation !== null) actions.push(...due.escalation);
   if (due.warning !== null) actions.push({ type: "postComment", purpose: "warning", body: due.warning });
-  return { actions, decisions, state };
+  return withSuperseded({ actions, decisions, state }, recalled);
+}
+
+function optional<K extends "escalatedAt" | "warnedAt">(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: string });
+}
+
+/** The app's duplicate comments become a short note (edited last, after everything else). */
+function withSuperseded(plan: Plan, recalled: Recalled): Plan {
+  const edits: Action[] = recalled.duplicates
+    .filter((c) => c.body !== SUPERSEDED_NOTE)
+    .map((c) => ({ type: "updateTargetComment", commentId: c.id, body: SUPERSEDED_NOTE }));
+  return edits.length === 0 ? plan : { ...plan, actions: [...plan.actions, ...edits] };
 }
 
 interface DueOutcome {
@@ -141,7 +163,8 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, dec
   if (shouldEscalate(facts)) {
     const late = lateBy(config, target, now);
     decisions.push({ rule: "escalate", message: `No first response by ${target.dueAt} (${late.text} late): escalating.` });
-    const actions: Action[] = [{ type: "postComment", purpose: "escalation", body: renderEscalationComment({ config, item, target, lateBy: late.text }) }];
+    const body = withTag(renderEscalationComment({ config, item, target, lateBy: late.text }), { kind: "escalation" });
+    const actions: Action[] = [{ type: "postComment", purpose: "escalation", body }];
     const wanted = config.escalation.assignees.map((a) => a.replace(/^@/, ""));
     const missing = wanted.filter((a) => !item.assignees.some((x) => loginKey(x) === loginKey(a)));
     if (missing.length > 0) actions.push({ type: "addAssignees", logins: missing });
@@ -157,7 +180,7 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, dec
     return {
       state: { ...state, warnedAt: formatInZone(config, now) },
       escalation: null,
-      warning: renderWarningComment({ config, item, target, share }),
+      warning: withTag(renderWarningComment({ config, item, target, share }), { kind: "warning" }),
     };
   }
   return { state, escalation: null, warning: null };

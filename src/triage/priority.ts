@@ -22,6 +22,11 @@ export interface PriorityContext {
   readonly appLogin: string;
   readonly prev: MarkerState | null;
   readonly form: FormAnswers;
+  /**
+   * Keys of the notices already on the item (tagged comments): posted, whatever the
+   * marker recorded (see recall.ts).
+   */
+  readonly postedNotices?: readonly string[];
 }
 
 /** The priority before the production rule, and where it came from. */

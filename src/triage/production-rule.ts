@@ -11,6 +11,7 @@ import type { Config, Priority } from "../config/types.js";
 import { hasLabel } from "./labels.js";
 import { isAppActor, isAuthor, lastLabelEvent, resolvePriority } from "./priority.js";
 import type { PriorityContext, ResolvedPriority } from "./priority.js";
+import { withTag } from "./recall.js";
 import { renderProductionNotice } from "./render.js";
 import type { ProductionCause } from "./render.js";
 import { isBotActor } from "./responders.js";
@@ -110,7 +111,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
   const hasProduction = addProduction || hasLabel(ctx.item.labels, config.labels.production);
   const securityBy = securityConfirmedBy(ctx);
   const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
-  const notices = [...(ctx.prev?.notices ?? [])];
+  const notices = [...new Set([...(ctx.prev?.notices ?? []), ...(ctx.postedNotices ?? [])])];
   const keep: Decided = { priority: resolved.priority, source: resolved.source, setBy: resolved.setBy };
 
   if (allowed(resolved.priority)) {
@@ -133,7 +134,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
   // gone the form would be rejected next, and must not be explained a second time.
   const formKey = formNoticeKey(ctx);
   if (formKey !== null && !notices.includes(formKey)) notices.push(formKey);
-  const notice = renderProductionNotice({
+  const text = renderProductionNotice({
     config,
     item: ctx.item,
     rejected: resolved.priority,
@@ -142,6 +143,8 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
     cause,
     unconfirmedSecurity: hasLabel(ctx.item.labels, config.labels.security),
   });
+  // Tagged, so a notice that was posted but not recorded (a half-applied batch) is seen.
+  const notice = withTag(text, { kind: "notice", key });
   return { decided, addProduction, securityBy, notices, notice, decisions };
 }
 

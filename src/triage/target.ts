@@ -104,9 +104,55 @@ export function formatInZone(config: Config, ms: number): string {
   return isoInZone(calendarFromConfig(config), ms);
 }
 
-/** An instant for people: "Tue, Dec 1, 2026, 1:00 PM PST" in the configured zone. */
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+/** One formatter per zone, with the options luxon uses for a zone's short name. */
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+
+function luxonDescribe(zone: string, ms: number): string {
+  return DateTime.fromMillis(ms, { zone, locale: "en-US" }).toFormat("ccc, LLL d, yyyy, h:mm a ZZZZ");
+}
+
+/** "PST" at instant ms: what luxon's `ZZZZ` asks Intl for, without a new formatter each time. */
+function zoneShortName(zone: string, ms: number): string | null {
+  let format = zoneNameFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZoneName: "short",
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: zone,
+    });
+    if (zoneNameFormats.size >= 64) zoneNameFormats.clear();
+    zoneNameFormats.set(zone, format);
+  }
+  return format.formatToParts(new Date(ms)).find((p) => p.type.toLowerCase() === "timezonename")?.value ?? null;
+}
+
+/**
+ * An instant for people: "Tue, Dec 1, 2026, 1:00 PM PST" in the configured zone — what
+ * luxon's `ccc, LLL d, yyyy, h:mm a ZZZZ` gives in en-US. Every target comment shows one
+ * or two, and luxon builds a new Intl formatter for the zone name on every call, which
+ * was the largest single cost of handling an event (docs/benchmarks.md): the wall time
+ * comes from the calendar's cached offset and the zone name from a formatter kept per zone.
+ */
 export function describeDue(config: Config, ms: number): string {
-  return DateTime.fromMillis(ms, { zone: config.timezone, locale: "en-US" }).toFormat("ccc, LLL d, yyyy, h:mm a ZZZZ");
+  if (!Number.isFinite(ms)) return luxonDescribe(config.timezone, ms);
+  const cal = calendarFromConfig(config);
+  const offset = offsetMinutesAt(cal, ms);
+  const local = new Date(ms + offset * MINUTE);
+  const year = local.getUTCFullYear();
+  const name = Number.isInteger(offset) && year >= 1000 && year <= 9999 ? zoneShortName(config.timezone, ms) : null;
+  if (name === null) return luxonDescribe(config.timezone, ms);
+  const hours = local.getUTCHours();
+  return (
+    `${WEEKDAYS[local.getUTCDay()] ?? ""}, ${MONTHS[local.getUTCMonth()] ?? ""} ${local.getUTCDate()}, ${year}, ` +
+    `${hours % 12 === 0 ? 12 : hours % 12}:${pad(local.getUTCMinutes())} ${hours < 12 ? "AM" : "PM"} ${name}`
+  );
 }
 
 /**

@@ -7,6 +7,15 @@
  */
 import fc from "fast-check";
 
+/**
+ * Case counts are sized so the whole folder runs in seconds on CI. Set
+ * HOSTILE_SCALE=20 (or more) for a deeper hunt; a failure prints the seed to replay.
+ */
+const SCALE = Math.max(0.01, Number(process.env["HOSTILE_SCALE"] ?? "1") || 1);
+export function runs(n: number): number {
+  return Math.max(1, Math.round(n * SCALE));
+}
+
 /** Single UTF-16 code units, lone surrogates included (bodies are not guaranteed well-formed). */
 export const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
 

@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import { extendsTarget, loadConfig } from "../../src/config/load.js";
 import { codeSpan } from "../../src/config/text.js";
 import type { ConfigResult } from "../../src/config/types.js";
-import { anyCodeUnit, fragment, hasRawControl, hostileKey, hostileText } from "./arbitraries.js";
+import { anyCodeUnit, fragment, hasRawControl, hostileKey, hostileText, runs } from "./arbitraries.js";
 
 const FILE = ".github/support-triage.yml";
 const VALID = readFileSync(new URL("../fixtures/config/valid.yml", import.meta.url), "utf8");
@@ -85,7 +85,7 @@ describe("loadConfig on hostile input", () => {
           expect(ext === null || typeof ext === "string").toBe(true);
         },
       ),
-      { numRuns: 2500 },
+      { numRuns: runs(1200) },
     );
   });
 
@@ -145,7 +145,7 @@ describe("loadConfig on hostile input", () => {
             if (!named) throw new Error(`message does not name ${JSON.stringify(v)}: ${e.message}`);
           }
         }),
-        { numRuns: 150 },
+        { numRuns: runs(100) },
       );
     },
   );
@@ -160,7 +160,7 @@ describe("loadConfig on hostile input", () => {
         checkResult(r);
         expect(r.errors.length).toBeGreaterThan(0);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });
@@ -176,6 +176,8 @@ describe("loadConfig on resource attacks: a clear error, not a hang or a crash",
     ["billion laughs (10 × 9 levels)", laughs(10, 9)],
     ["billion laughs (2 × 40 levels)", laughs(2, 40)],
     ["aliases as keys", `a: &a {x: 1}\n${Array.from({ length: 200 }, (_, i) => `k${i}: {*a : *a}`).join("\n")}`],
+    // Each anchor is 30 levels deep and wraps the previous one: shallow in the file, deep once expanded.
+    ["aliases that nest 30 levels each, 60 times", Array.from({ length: 60 }, (_, i) => `a${i}: &a${i} ${"[".repeat(30)}${i === 0 ? "x" : `*a${i - 1}`}${"]".repeat(30)}`).join("\n")],
     ["a merge-key bomb", `a: &a {x: 1, y: 2}\n${Array.from({ length: 20 }, (_, i) => `b${i}: &b${i} {<<: [${i === 0 ? "*a" : `*b${i - 1}`}, ${i === 0 ? "*a" : `*b${i - 1}`}]}`).join("\n")}`],
   ])("%s", (_name, text) => {
     const r = loadConfig(text, FILE);

@@ -13,7 +13,7 @@ import { PRIORITIES, type Priority } from "../../src/config/types.js";
 import { readFormAnswers, type FormAnswers } from "../../src/triage/form.js";
 import { parseFormTemplate, selectTemplate } from "../../src/triage/form-template.js";
 import type { FormTemplate } from "../../src/triage/types.js";
-import { FRAGMENTS, anyCodeUnit, fragment, hostileText } from "./arbitraries.js";
+import { anyCodeUnit, fragment, FRAGMENTS, hostileKey, hostileText, runs } from "./arbitraries.js";
 
 const repoFile = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 
@@ -79,7 +79,7 @@ describe("readFormAnswers on arbitrary bodies", () => {
         fc.property(fc.oneof(freeText, fc.string({ unit: anyCodeUnit, maxLength: 200 }), hostileText(20)), (body) => {
           checkShape(readFormAnswers(body, template, DEFAULT_CONFIG));
         }),
-        { numRuns: 1500 },
+        { numRuns: runs(800) },
       );
     },
   );
@@ -150,7 +150,7 @@ describe("the real form's Priority field wins over anything typed in the free-te
         expect(a.environment).toBe(environment);
         expect(a.production).toBe(environment === "Production");
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -161,7 +161,7 @@ describe("the real form's Priority field wins over anything typed in the free-te
         const crlf = body.replace(/\r\n|\r|\n/g, "\r\n");
         expect(readFormAnswers(crlf, ISSUE_FORM, DEFAULT_CONFIG).priority).toBe(readFormAnswers(body, ISSUE_FORM, DEFAULT_CONFIG).priority);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -184,7 +184,7 @@ describe("parseFormTemplate and selectTemplate on arbitrary text", () => {
       fc.record({
         type: fc.oneof(fc.constantFrom("dropdown", "input", "textarea", "checkboxes", "markdown"), fc.jsonValue({ maxDepth: 1 })),
         attributes: fc.oneof(
-          fc.record({ label: fc.oneof(hostileText(4), fc.jsonValue({ maxDepth: 1 })), options: fc.oneof(fc.array(hostileText(3), { maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] }),
+          fc.record({ label: fc.oneof(hostileText(4), hostileKey, fc.jsonValue({ maxDepth: 1 })), options: fc.oneof(fc.array(hostileText(3), { maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] }),
           fc.jsonValue({ maxDepth: 2 }),
         ),
       }, { requiredKeys: [] }),
@@ -213,7 +213,7 @@ describe("parseFormTemplate and selectTemplate on arbitrary text", () => {
           expect(picked === null || picked === r.template || picked === ISSUE_FORM).toBe(true);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -224,8 +224,18 @@ describe("parseFormTemplate and selectTemplate on arbitrary text", () => {
         const picked = selectTemplate(all, body);
         expect(picked === null || all.includes(picked)).toBe(true);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
+  });
+
+  // Found by the property above: a plain object's inherited keys looked like dropdown
+  // options, so a field labelled "constructor" made every body read with the template throw.
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])("a field labelled %s", (label) => {
+    const text = stringify({ body: [{ type: "input", attributes: { label } }, { type: "dropdown", attributes: { label: "Priority", options: ["P1", "P2"] } }] });
+    const { template } = parseFormTemplate(text, "t.yml", DEFAULT_CONFIG);
+    expect(template).not.toBeNull();
+    const a = readFormAnswers(`### ${label}\n\nx\n\n### Priority\n\nP2\n`, template, DEFAULT_CONFIG);
+    expect(a.priority).toBe("P2");
   });
 
   it.each([

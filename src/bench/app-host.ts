@@ -1,0 +1,132 @@
+/**
+ * Where the app under measurement runs. `isolated` forks a child Node process (with
+ * `--expose-gc`) so that its resident memory is the app's alone — the simulator and the
+ * load generator grow with every item they hold, the app must not — and so that app and
+ * simulator each get a core, as they would on GitHub's side and ours. `inProcess` keeps
+ * everything in one process: what the smoke test uses (no build needed).
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startAppServer } from "./app-server.js";
+
+export interface MemorySample {
+  /** Resident set size, bytes. */
+  readonly rss: number;
+  readonly heapUsed: number;
+  /** V8 heap reserved (used or not): grows to fit the allocation rate, then stays. */
+  readonly heapTotal: number;
+  /** Memory outside the V8 heap held by JS objects (buffers). */
+  readonly external: number;
+  /** Whether a full GC ran first (`--expose-gc`). */
+  readonly gc: boolean;
+  /** CPU time the process has used so far (user + system), ms: immune to a busy machine. */
+  readonly cpuMs: number;
+}
+
+export interface AppHost {
+  readonly url: string;
+  readonly isolated: boolean;
+  memory(): Promise<MemorySample>;
+  errors(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+type GcFn = () => void;
+const gcFn = (): GcFn | null => {
+  const g = (globalThis as { gc?: unknown }).gc;
+  return typeof g === "function" ? (g as GcFn) : null;
+};
+
+/** A full collection, twice: the second one frees what finalisers of the first released. */
+export function sampleMemory(): MemorySample {
+  const gc = gcFn();
+  if (gc) {
+    gc();
+    gc();
+  }
+  const m = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, gc: gc !== null, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function inProcess(simUrl: string, now: number): Promise<AppHost> {
+  const server = await startAppServer({ simUrl, clock: () => now });
+  return {
+    url: server.url,
+    isolated: false,
+    memory: async () => sampleMemory(),
+    errors: async () => [...server.errors],
+    stop: () => server.stop(),
+  };
+}
+
+type ChildMessage =
+  | { type: "ready"; url: string }
+  | { type: "memory"; id: number; sample: MemorySample }
+  | { type: "errors"; id: number; errors: string[] }
+  | { type: "failed"; message: string };
+
+/** The compiled child entry next to this file; absent when running from TypeScript sources. */
+export function childEntry(): string | null {
+  const path = fileURLToPath(new URL("./app-process.js", import.meta.url));
+  return existsSync(path) ? path : null;
+}
+
+/**
+ * `BENCH_CPU_PROF=<dir>` profiles the app process (`node --cpu-prof`): the profile is
+ * written when it exits, for docs/benchmarks.md's "where the time goes".
+ */
+function profileArgs(): string[] {
+  const dir = process.env["BENCH_CPU_PROF"];
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
+async function isolated(entry: string, simUrl: string, now: number): Promise<AppHost> {
+  const child: ChildProcess = fork(entry, [], {
+    execArgv: ["--expose-gc", ...profileArgs()],
+    env: { ...process.env, BENCH_SIM_URL: simUrl, BENCH_NOW: String(now) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let nextId = 1;
+  const waiting = new Map<number, (m: ChildMessage) => void>();
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench app process exited with code ${String(code)} before it was ready`)));
+    child.on("message", (raw) => {
+      const m = raw as ChildMessage;
+      if (m.type === "ready") resolve(m.url);
+      else if (m.type === "failed") reject(new Error(`bench app process failed: ${m.message}`));
+      else {
+        waiting.get(m.id)?.(m);
+        waiting.delete(m.id);
+      }
+    });
+  });
+  child.removeAllListeners("exit");
+  const ask = <T extends ChildMessage>(type: "memory" | "errors"): Promise<T> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      waiting.set(id, (m) => resolve(m as T));
+      child.send({ type, id });
+    });
+  return {
+    url,
+    isolated: true,
+    memory: async () => (await ask<Extract<ChildMessage, { type: "memory" }>>("memory")).sample,
+    errors: async () => (await ask<Extract<ChildMessage, { type: "errors" }>>("errors")).errors,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.send({ type: "stop" });
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
+
+/** Starts the app: in a child process when asked and the compiled entry exists. */
+export async function startAppHost(simUrl: string, now: number, isolate: boolean): Promise<AppHost> {
+  const entry = isolate ? childEntry() : null;
+  return entry ? isolated(entry, simUrl, now) : inProcess(simUrl, now);
+}

@@ -1,0 +1,319 @@
+/**
+ * `npm run bench` (`node lib/bench/index.js [--json] [--deliveries N] …`): measures the
+ * app through the simulator and the real HTTP server and prints every figure with its
+ * goal — a table, or with `--json` exactly one JSON object. docs/benchmarks.md explains
+ * the method of each figure and keeps the latest results.
+ */
+import { spawnSync } from "node:child_process";
+import { cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { ItemKind } from "../simulator/model.js";
+import { atLeast, atMost, below, context, fmt, renderTable, type BenchReport, type Figure } from "./figures.js";
+import { measureIntake, type IntakeResult } from "./intake.js";
+import { LoadGenerator, type WindowResult } from "./load.js";
+import { benchConfig, startRig, type RequestTally } from "./rig.js";
+import { measureSweep, type SweepResult } from "./sweep.js";
+import { measureTargets } from "./targets.js";
+
+export interface BenchOptions {
+  /** Deliveries in the memory run (the throughput window is part of it). */
+  readonly deliveries: number;
+  /** Deliveries measured for throughput and latency, after the warm-up. */
+  readonly throughput: number;
+  /** Deliveries before the first memory sample (and the warm-up of the throughput window). */
+  readonly warmup: number;
+  readonly concurrency: number;
+  readonly sweepSizes: readonly number[];
+  /** Overdue items in the extra sweep that checks escalation writes (0 skips it). */
+  readonly overdue: number;
+  readonly targets: number;
+  readonly warmSamples: number;
+  /** Run the app in its own process (needs the compiled bench). */
+  readonly isolate: boolean;
+  /** Support repositories the load is spread over. */
+  readonly repos: number;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  deliveries: 100_000,
+  throughput: 10_000,
+  warmup: 1_000,
+  concurrency: 32,
+  sweepSizes: [1_000, 10_000],
+  overdue: 10,
+  targets: 200_000,
+  warmSamples: 5,
+  isolate: true,
+  repos: 16,
+};
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const USAGE =
+  "usage: node lib/bench/index.js [--json] [--deliveries N] [--throughput N] [--warmup N] [--concurrency N] " +
+  "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--no-isolate]";
+
+export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: boolean; options: BenchOptions } {
+  const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_OPTIONS, sweepSizes: [...DEFAULT_OPTIONS.sweepSizes] };
+  let json = false;
+  let help = false;
+  const count = (flag: string, raw: string | undefined, min: number): number => {
+    if (raw === undefined || !/^\d+$/.test(raw.replace(/_/g, ""))) throw new UsageError(`${flag} needs a whole number, got ${JSON.stringify(raw ?? "")}`);
+    const n = Number(raw.replace(/_/g, ""));
+    if (n < min) throw new UsageError(`${flag} must be at least ${min}, got ${n}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const [flag = "", inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case "--json":
+        json = true;
+        break;
+      case "--help":
+      case "-h":
+        help = true;
+        break;
+      case "--no-isolate":
+        o.isolate = false;
+        break;
+      case "--deliveries":
+        o.deliveries = count(flag, value(), 1);
+        break;
+      case "--throughput":
+        o.throughput = count(flag, value(), 1);
+        break;
+      case "--warmup":
+        o.warmup = count(flag, value(), 1);
+        break;
+      case "--concurrency":
+        o.concurrency = count(flag, value(), 1);
+        break;
+      case "--overdue":
+        o.overdue = count(flag, value(), 0);
+        break;
+      case "--targets":
+        o.targets = count(flag, value(), 1);
+        break;
+      case "--warm-samples":
+        o.warmSamples = count(flag, value(), 1);
+        break;
+      case "--repos":
+        o.repos = count(flag, value(), 1);
+        break;
+      case "--sweep-sizes": {
+        const raw = value() ?? "";
+        o.sweepSizes = raw.split(",").map((part) => count(flag, part, 1));
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
+    }
+  }
+  return { json, help, options: o };
+}
+
+const breakdown = (t: RequestTally): string => {
+  const parts = [
+    t.graphqlReads ? `${t.graphqlReads} GraphQL read` : "",
+    t.graphqlWrites ? `${t.graphqlWrites} GraphQL write` : "",
+    t.restReads ? `${t.restReads} REST read` : "",
+    t.restWrites ? `${t.restWrites} REST write` : "",
+    t.tokens ? `${t.tokens} token` : "",
+    t.appReads ? `${t.appReads} app-level read` : "",
+  ].filter(Boolean);
+  return `${parts.join(" + ") || "nothing"}; ${t.notModified} answered 304 (free)`;
+};
+
+function intakeFigures(r: IntakeResult): Figure[] {
+  const k = r.kind;
+  const ok = r.triaged ? "" : " — an intake did NOT end triaged";
+  return [
+    context(`intake.${k}.cold`, `Requests per ${k} intake, cold`, r.cold.counted, "requests", `${breakdown(r.cold)} (${r.cold.requests.join(", ")})${ok}`),
+    atMost(`intake.${k}.warm`, `Requests per ${k} intake, warm`, r.warmWorst.counted, "requests", 2, `worst of ${r.warmSamples}, mean ${fmt(r.warmMean)}: ${breakdown(r.warmWorst)}${ok}`),
+    atMost(`intake.${k}.warm.reads`, `Reads per ${k} intake, warm`, r.warmWorst.reads, "requests", 1, "the limit: one GraphQL document with the item, labels, config and form"),
+  ];
+}
+
+function sweepFigures(r: SweepResult): Figure[] {
+  const n = r.items;
+  const limit = Math.ceil(n / 100) + 1;
+  const w = r.warm.requests;
+  const label = n.toLocaleString("en-US");
+  return [
+    atMost(`sweep.${n}.reads`, `Reads per sweep of ${label} items, warm`, w.reads, "requests", limit, `${breakdown(w)}; cold: ${breakdown(r.cold.requests)}`),
+    atMost(`sweep.${n}.writes`, `Writes per sweep of ${label} items, none overdue`, r.cold.requests.writes + w.writes, "requests", 0, "cold and warm sweep together"),
+    atLeast(`sweep.${n}.items`, `Items seen by a sweep of ${label}`, Math.min(r.cold.summary.items, r.warm.summary.items), "items", n, `seeded in ${fmt(r.seedMs)} ms`),
+  ];
+}
+
+function overdueFigures(r: SweepResult): Figure[] {
+  const c = r.cold.requests;
+  return [
+    atMost(
+      `sweep.overdue.writes`,
+      `Writes per sweep with ${r.overdue} of ${r.items.toLocaleString("en-US")} overdue`,
+      c.writes,
+      "requests",
+      r.overdue,
+      `one batched document per escalated item; ${r.cold.summary.escalated} escalated (model: ${r.escalatedInModel}); reads ${c.reads}; the next sweep wrote ${r.warm.requests.writes}`,
+    ),
+  ];
+}
+
+function loadFigures(w: WindowResult, appCpuMs: number, concurrency: number): Figure[] {
+  const perDelivery = appCpuMs / w.deliveries;
+  const cls = `work ${w.work.count}, ignored ${w.ignored.count}`;
+  return [
+    atLeast("webhooks.throughput", "Webhook deliveries per second", w.perSecond, "deliveries/s", 1000, `${w.deliveries} deliveries (${cls}), ${concurrency} in flight, ${w.failed} failed`),
+    below("webhooks.p99", "Delivery latency p99, all", w.all.p99, "ms", 50, `p50 ${fmt(w.all.p50)} ms, max ${fmt(w.all.max)} ms`),
+    context("webhooks.work.p50", "Latency of events that need work, p50", w.work.p50, "ms", `p99 ${fmt(w.work.p99)} ms over ${w.work.count} (read + batched write)`),
+    context("webhooks.ignored.p50", "Latency of events ignored (the app's own), p50", w.ignored.p50, "ms", `p99 ${fmt(w.ignored.p99)} ms over ${w.ignored.count}`),
+    context("webhooks.cpu", "App CPU per delivery", perDelivery, "ms", `capacity ≈ ${fmt(1000 / perDelivery)} deliveries/s per core for the app alone`),
+  ];
+}
+
+type Progress = (message: string) => void;
+
+export async function runBench(options: BenchOptions, progress: Progress = () => {}): Promise<BenchReport> {
+  const startedAt = new Date();
+  const load0 = loadavg()[0] ?? 0;
+  const figures: Figure[] = [];
+  const errors: string[] = [];
+  const config = benchConfig();
+
+  for (const kind of ["issue", "discussion"] as const satisfies readonly ItemKind[]) {
+    progress(`intake: ${kind}s`);
+    const r = await measureIntake(kind, { isolate: options.isolate, warmSamples: options.warmSamples });
+    figures.push(...intakeFigures(r));
+    errors.push(...r.errors);
+  }
+
+  for (const n of options.sweepSizes) {
+    progress(`sweep: ${n} items`);
+    const r = await measureSweep({ items: n, overdue: 0, isolate: options.isolate });
+    figures.push(...sweepFigures(r));
+    errors.push(...r.errors);
+  }
+  if (options.overdue > 0) {
+    const n = Math.max(options.overdue, Math.min(...options.sweepSizes));
+    progress(`sweep: ${n} items, ${options.overdue} overdue`);
+    const r = await measureSweep({ items: n, overdue: options.overdue, isolate: options.isolate });
+    figures.push(...overdueFigures(r));
+    errors.push(...r.errors);
+  }
+
+  progress(`due times: ${options.targets} computations`);
+  const t = measureTargets(config, options.targets);
+  figures.push(atLeast("targets.rate", "Due-time computations per second", t.perSecond, "computations/s", 100_000, `computeTarget × ${t.computations} over random plans, priorities and instants`));
+
+  const warmup = Math.min(options.warmup, Math.max(1, Math.floor(options.deliveries / 2)));
+  const window = Math.max(1, Math.min(options.throughput, options.deliveries - warmup));
+  progress(`webhooks: ${options.deliveries} deliveries (${warmup} warm-up, ${window} measured), ${options.concurrency} in flight`);
+  const rig = await startRig({ isolate: options.isolate, repos: options.repos });
+  try {
+    const gen = new LoadGenerator(rig, options.concurrency);
+    await gen.run(warmup, false);
+    const first = await rig.host.memory();
+    const w = await gen.run(window, true);
+    const afterWindow = await rig.host.memory();
+    figures.push(...loadFigures(w, afterWindow.cpuMs - first.cpuMs, options.concurrency));
+    let done = warmup + window;
+    while (done < options.deliveries) {
+      const step = Math.min(10_000, options.deliveries - done);
+      await gen.run(step, false);
+      done += step;
+      progress(`webhooks: ${done} delivered`);
+    }
+    const last = await rig.host.memory();
+    const growth = (100 * (last.rss - first.rss)) / first.rss;
+    const mb = (b: number) => `${fmt(b / 1_048_576)} MB`;
+    figures.push(
+      below(
+        "memory.growth",
+        `Resident memory growth, ${gen.delivered.toLocaleString("en-US")} vs ${warmup.toLocaleString("en-US")} deliveries`,
+        growth,
+        "%",
+        20,
+        `RSS ${mb(first.rss)} → ${mb(last.rss)}, heap ${mb(first.heapUsed)} → ${mb(last.heapUsed)}${last.gc ? ", after forced GC" : ", GC not forced (no --expose-gc)"}${rig.host.isolated ? ", app in its own process" : ", app shares the bench's process"}`,
+      ),
+    );
+    errors.push(...(await rig.host.errors()), ...rig.sim.errors);
+  } finally {
+    await rig.stop();
+  }
+
+  const cpuList = cpus();
+  return {
+    bench: "support-triage",
+    startedAt: startedAt.toISOString(),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? "unknown",
+      memoryMb: Math.round(totalmem() / 1_048_576),
+      loadAverage: { start: load0, end: loadavg()[0] ?? 0 },
+    },
+    options: { ...options, sweepSizes: options.sweepSizes.length } as unknown as Record<string, number | boolean>,
+    figures,
+    allMet: figures.every((f) => f.met !== false),
+    errors: [...new Set(errors)],
+  };
+}
+
+export function renderReport(r: BenchReport): string {
+  const m = r.machine;
+  return [
+    `support-triage bench — ${r.startedAt}, ${fmt(r.seconds)} s`,
+    `machine: ${m.cpus} × ${m.cpuModel}, ${fmt(m.memoryMb)} MB, Node ${m.node} (${m.platform}), load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
+    "",
+    renderTable(r.figures),
+    "",
+    r.allMet ? "Every goal met." : `Goals NOT met: ${r.figures.filter((f) => f.met === false).map((f) => f.id).join(", ")}`,
+    ...(r.errors.length ? ["", "Errors during the run:", ...r.errors.map((e) => `  ${e}`)] : []),
+  ].join("\n");
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseBenchArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`bench: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  // In-process runs sample this process's memory: re-run with a GC we can force.
+  if (!parsed.options.isolate && typeof (globalThis as { gc?: unknown }).gc !== "function" && !process.env["SUPPORT_TRIAGE_BENCH_CHILD"]) {
+    const child = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...argv], {
+      stdio: "inherit",
+      env: { ...process.env, SUPPORT_TRIAGE_BENCH_CHILD: "1" },
+    });
+    return child.status ?? 1;
+  }
+  const progress: Progress = parsed.json && !process.stderr.isTTY ? () => {} : (message) => process.stderr.write(`bench: ${message}\n`);
+  const report = await runBench(parsed.options, progress);
+  process.stdout.write(parsed.json ? `${JSON.stringify(report)}\n` : `${renderReport(report)}\n`);
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,254 @@
+/**
+ * Where the simulated app runs: a real Probot `Server` with the app loaded, pointed at the
+ * simulator. One scenario may run several of these ("replicas" sharing the one simulated
+ * GitHub, like app servers behind a load balancer), either in this process or each in its
+ * own Node process — the only way to show what an in-process lock cannot protect.
+ *
+ * Only three things differ from production, each because a simulation must be offline,
+ * instant and reproducible: the clock is the simulator's; Octokit's throttling and retry
+ * plugins are off (the throttler spaces writes a second apart in real time, and retries
+ * would wait) and the app's own retry waits resolve at once; outgoing escalation
+ * webhooks are recorded, not sent.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { Probot, ProbotOctokit, Server, type ApplicationFunction } from "probot";
+import type { AppOptions } from "../app.js";
+
+export const WEBHOOK_SECRET = "support-triage-simulator-webhook-secret";
+export const SWEEP_SECRET = "support-triage-simulator-sweep-secret";
+export const SWEEP_ROUTE = "/support-triage/sweep";
+export const WEBHOOK_PATH = "/api/github/webhooks";
+
+/**
+ * Environment the app reads while loading, set for the run and restored after: the sweep
+ * route's secret, and no overrides from the caller's shell (an app slug or a sweep shard
+ * there would make the simulated app miss its own events or skip the repository).
+ */
+export const APP_ENV: Readonly<Record<string, string | undefined>> = {
+  SUPPORT_TRIAGE_SWEEP_SECRET: SWEEP_SECRET,
+  SUPPORT_TRIAGE_APP_SLUG: undefined,
+  SUPPORT_TRIAGE_SWEEP_SHARD: undefined,
+};
+
+let privateKey: string | null = null;
+
+/** One RSA key per process: generating one costs ~100 ms, and any key is fine for the simulator. */
+export function appPrivateKey(): string {
+  privateKey ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  return privateKey;
+}
+
+/** Probot's Server treats port 0 as "use 3000", so ask the OS for a free port first. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** No throttling and no retries: both would make the run wait in real time. */
+export const SimulatorOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  throttle: { ...(typeof options["throttle"] === "object" ? (options["throttle"] as object) : {}), enabled: false },
+  retry: { enabled: false },
+}));
+
+/** The app's retry waits cost no real time, and no simulated time either (the clock only moves on `advance`). */
+export const noWait = (): Promise<void> => Promise.resolve();
+
+/** Writes each pino line to `onLine` (one JSON object per line). */
+export function lineLogger(onLine: (raw: string) => void) {
+  return pino(
+    { level: "info", base: null, timestamp: false },
+    {
+      write: (chunk: string): void => {
+        for (const raw of chunk.split("\n")) if (raw.trim() !== "") onLine(raw);
+      },
+    },
+  );
+}
+
+export interface AppServerSpec {
+  readonly simUrl: string;
+  readonly port: number;
+  readonly privateKey: string;
+  readonly clock: () => number;
+  readonly onLogLine: (raw: string) => void;
+  readonly onOutgoingWebhook: (url: string) => void;
+  readonly createApp: (options: AppOptions) => ApplicationFunction;
+}
+
+/** A real Probot server with the app loaded, listening on 127.0.0.1. */
+export async function startAppServer(spec: AppServerSpec): Promise<Server> {
+  const logger = lineLogger(spec.onLogLine);
+  const server = new Server({
+    host: "127.0.0.1",
+    port: spec.port,
+    log: logger,
+    webhookPath: WEBHOOK_PATH,
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: spec.privateKey,
+      secret: WEBHOOK_SECRET,
+      baseUrl: `${spec.simUrl}/api/v3`,
+      log: logger,
+      Octokit: SimulatorOctokit,
+    }),
+  });
+  await server.load(
+    spec.createApp({
+      clock: spec.clock,
+      sweepTimer: false,
+      sleep: noWait,
+      sendWebhook: async (url) => {
+        spec.onOutgoingWebhook(url);
+      },
+    }),
+  );
+  await server.start();
+  return server;
+}
+
+/** One app server as the scenario runner sees it. */
+export interface AppHost {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  /** Forked replicas keep their own copy of the simulated clock; this moves it. */
+  setClock(now: number): Promise<void>;
+  /** Resolves once every log line the app wrote so far has been handed over. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HostSpec {
+  readonly simUrl: string;
+  readonly clock: () => number;
+  readonly onLogLine: (raw: string) => void;
+  readonly onOutgoingWebhook: (url: string) => void;
+}
+
+export async function inProcessHost(spec: HostSpec, createApp: (options: AppOptions) => ApplicationFunction): Promise<AppHost> {
+  const port = await freePort();
+  const server = await startAppServer({ ...spec, port, privateKey: appPrivateKey(), createApp });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    setClock: async () => {},
+    flush: async () => {},
+    stop: () => server.stop(),
+  };
+}
+
+/** Messages between the runner and a forked replica (replica.ts). */
+export type ToReplica = { readonly type: "clock"; readonly now: number; readonly id: number } | { readonly type: "flush"; readonly id: number } | { readonly type: "stop" };
+export type FromReplica =
+  | { readonly type: "ready" }
+  | { readonly type: "failed"; readonly message: string }
+  | { readonly type: "ack"; readonly id: number }
+  | { readonly type: "log"; readonly line: string }
+  | { readonly type: "outgoing-webhook"; readonly url: string };
+
+/** What a forked replica reads from its environment (JSON in SUPPORT_TRIAGE_SIM_REPLICA). */
+export interface ReplicaEnv {
+  readonly simUrl: string;
+  readonly port: number;
+  readonly now: number;
+}
+
+/**
+ * The replica entry and the Node options it needs. Compiled (lib/), `replica.js` runs as
+ * it is; from TypeScript sources (tests) a small loader strips types on the fly.
+ */
+export function replicaEntry(): { readonly file: string; readonly execArgv: readonly string[] } {
+  const fromSources = import.meta.url.endsWith(".ts");
+  const file = fileURLToPath(new URL(fromSources ? "./replica.ts" : "./replica.js", import.meta.url));
+  const hooks = fileURLToPath(new URL("./ts-hooks.mjs", import.meta.url));
+  if (fromSources && !existsSync(hooks)) throw new Error(`the TypeScript loader for forked replicas is missing: ${hooks}`);
+  return { file, execArgv: fromSources ? ["--import", new URL("./ts-hooks.mjs", import.meta.url).href] : [] };
+}
+
+/** Bound on a replica's start-up (loading Probot and the app from sources takes a second or two). */
+const START_TIMEOUT_MS = 20_000;
+
+export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): Promise<AppHost> {
+  const entry = replicaEntry();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(APP_ENV)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const config: ReplicaEnv = { simUrl: spec.simUrl, port, now: spec.clock() };
+  env["SUPPORT_TRIAGE_SIM_REPLICA"] = JSON.stringify(config);
+  env["SUPPORT_TRIAGE_SIM_KEY"] = appPrivateKey();
+  const child: ChildProcess = fork(entry.file, [], {
+    execArgv: [...(execArgv ?? entry.execArgv)],
+    env,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let nextId = 1;
+  const waiting = new Map<number, () => void>();
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once("exit", () => {
+    exited = true;
+    for (const done of waiting.values()) done();
+    waiting.clear();
+    resolve();
+  }));
+  child.on("message", (raw) => {
+    const message = raw as FromReplica;
+    if (message.type === "log") spec.onLogLine(message.line);
+    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url);
+    else if (message.type === "ack") {
+      waiting.get(message.id)?.();
+      waiting.delete(message.id);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`a forked replica did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const onMessage = (raw: unknown): void => {
+      const message = raw as FromReplica;
+      if (message.type === "ready" || message.type === "failed") {
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        if (message.type === "ready") resolve();
+        else reject(new Error(`a forked replica failed to start: ${message.message}`));
+      }
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`a forked replica exited with code ${String(code)} before it was ready`));
+    });
+  });
+  const ask = (message: { readonly type: "clock"; readonly now: number } | { readonly type: "flush" }): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (exited) return resolve();
+      const id = nextId++;
+      waiting.set(id, resolve);
+      child.send({ ...message, id });
+    });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    setClock: (now) => ask({ type: "clock", now }),
+    flush: () => ask({ type: "flush" }),
+    stop: async () => {
+      if (!exited) child.send({ type: "stop" } satisfies ToReplica);
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+}
