@@ -39,7 +39,7 @@ function cap(text: string, max: number): string {
  * backticks), `&` cannot start an entity such as `&#64;`, and a zero-width space after
  * each `@` keeps mentions from notifying anyone.
  */
-export function plainCell(text: string, max: number = MAX_MESSAGE): string {
+function plainCell(text: string, max: number = MAX_MESSAGE): string {
   return cap(escapeControls(text), max)
     .replace(/[\\`*_[\]()#|~!{}]/g, (c) => `\\${c}`)
     .replace(/&/g, "&amp;")
@@ -53,7 +53,7 @@ export function plainCell(text: string, max: number = MAX_MESSAGE): string {
  * renders or pings; the fence is longer than any backtick run inside, and `|` is escaped
  * because GFM splits table cells before it looks for code spans.
  */
-export function codeCell(text: string, max: number = MAX_NAME): string {
+function codeCell(text: string, max: number = MAX_NAME): string {
   const content = cap(escapeControls(text), max);
   if (content === "") return "—";
   let longest = 0;

@@ -37,8 +37,28 @@ export class ConfigIssueTracker {
     return known;
   }
 
-  /** Bring the issue in line with `errors`. Returns what it did, for logs. */
+  /**
+   * Bring the issue in line with `errors`. Returns what it did, for logs.
+   *
+   * A write that fails may still have happened (GitHub can answer 502 after creating the
+   * issue), so on any failure what this process believed is forgotten: the retry looks
+   * at GitHub again instead of creating a second issue.
+   */
   async sync(
+    client: GitHubClient,
+    repo: RepoRef,
+    appLogin: string,
+    errors: readonly ConfigProblem[],
+  ): Promise<"opened" | "updated" | "closed" | "unchanged"> {
+    try {
+      return await this.syncOnce(client, repo, appLogin, errors);
+    } catch (err) {
+      this.forget(repo);
+      throw err;
+    }
+  }
+
+  private async syncOnce(
     client: GitHubClient,
     repo: RepoRef,
     appLogin: string,

@@ -134,6 +134,16 @@ export async function sweepRepository(
     const now = services.now();
     const loaded = await resolveConfig(client, repo, services.contents, now);
     const config = loaded.result.config;
+    // The configuration issue is normally kept in step by events and pushes; a sweep
+    // repairs what lost deliveries or failed writes left: a broken file with no issue
+    // (looked up afresh, as another replica may have opened it), or a fixed file whose
+    // issue this process knows is still open.
+    const errors = loaded.result.errors;
+    if (!options.dryRun && (errors.length > 0 || services.configIssues.knowsOpen(repo))) {
+      if (errors.length > 0) services.configIssues.forget(repo);
+      const outcome = await services.configIssues.sync(client, repo, appLogin, errors);
+      if (outcome !== "unchanged") log.info({ event: "support-triage.config-issue", repo: name, outcome }, `configuration issue ${outcome}`);
+    }
     if (!config) {
       report.skipped = "configuration invalid";
       return report;

@@ -60,6 +60,8 @@ export type TimelineEntry =
       readonly action: string | null;
       readonly cause: "user" | "app";
       readonly redelivery: boolean;
+      /** Which app server received it (0-based), when a run has several. */
+      readonly replica?: number;
     }
   | { readonly type: "plan"; readonly plan: PlanLog }
   | { readonly type: "effect"; readonly effect: Effect }
@@ -302,8 +304,8 @@ export async function runScenario(text: string, file: string, options: RunOption
       const what = `${delivery.name}${delivery.action ? `.${delivery.action}` : ""}`;
       timeline.push({ type: "fault", text: fault === "drop" ? `delivery of ${what} lost (never delivered)` : `delivery of ${what} held back (arrives after the next step)` });
     };
-    dispatcher.onDelivering = (delivery, redelivery) => {
-      timeline.push({ type: "delivery", id: delivery.id, event: delivery.name, action: delivery.action, cause: delivery.cause, redelivery });
+    dispatcher.onDelivering = (delivery, redelivery, replica) => {
+      timeline.push({ type: "delivery", id: delivery.id, event: delivery.name, action: delivery.action, cause: delivery.cause, redelivery, ...(hosts.length > 1 ? { replica } : {}) });
     };
     dispatcher.onDelivered = ({ delivery, status, faultsDuring }) => {
       if (status >= 200 && status < 300) return;

@@ -62,7 +62,7 @@ export class WebhookDispatcher {
   /** The last delivery a scenario step caused: what `redeliver` sends again. */
   lastUserDelivery: Delivery | null = null;
   /** Called before each POST (so what the app does next follows it in a timeline)… */
-  onDelivering: ((delivery: Delivery, redelivery: boolean) => void) | null = null;
+  onDelivering: ((delivery: Delivery, redelivery: boolean, target: number) => void) | null = null;
   /** …and after the app answered. */
   onDelivered: ((outcome: DeliveryOutcome) => void) | null = null;
   /** Drops and holds back deliveries (scenario `faults:`); null = every delivery is made. */
@@ -96,15 +96,11 @@ export class WebhookDispatcher {
     return { id: deliveryId(this.sequence), name: hook.name, action: hook.action, body: JSON.stringify(hook.payload), cause: hook.cause };
   }
 
-  private nextTarget(): DeliveryTarget {
-    const target = this.targets[this.turn % this.targets.length] as DeliveryTarget;
-    this.turn += 1;
-    return target;
-  }
-
   private async post(delivery: Delivery, redelivery: boolean): Promise<number> {
-    const target = this.nextTarget();
-    this.onDelivering?.(delivery, redelivery);
+    const index = this.turn % this.targets.length;
+    const target = this.targets[index] as DeliveryTarget;
+    this.turn += 1;
+    this.onDelivering?.(delivery, redelivery, index);
     const faultsBefore = this.faults?.injected ?? 0;
     const response = await fetch(target.url, {
       method: "POST",

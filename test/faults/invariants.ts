@@ -8,6 +8,7 @@
  */
 import type { ScenarioResult, SimulationItem } from "../../src/simulator/harness.js";
 import { BOT_LOGIN, type SimItem } from "../../src/simulator/model.js";
+import { SUPERSEDED_NOTE } from "../../src/triage/recall.js";
 
 const PRIORITY = /^P[1-4]$/;
 const MARKER = "<!-- support-triage:target ";
@@ -20,7 +21,7 @@ export function kindOf(body: string): CommentKind {
   if (body.startsWith("**Priority changed from")) return "notice";
   if (body.startsWith("**First-response target missed")) return "escalation";
   if (body.startsWith("**First-response target at risk")) return "warning";
-  if (/superseded/i.test(body)) return "superseded";
+  if (body === SUPERSEDED_NOTE) return "superseded";
   return "other";
 }
 
@@ -99,6 +100,7 @@ export function visible(item: SimulationItem): Record<string, unknown> {
   const byKind: Record<string, string[]> = {};
   for (const comment of mine) (byKind[kindOf(comment.body)] ??= []).push(comment.body);
   for (const bodies of Object.values(byKind)) bodies.sort();
+  const app = Object.fromEntries(Object.entries(byKind).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
     number: item.number,
     kind: item.kind,
@@ -106,6 +108,6 @@ export function visible(item: SimulationItem): Record<string, unknown> {
     labels: item.labels,
     assignees: [...item.assignees].sort(),
     others: item.comments.filter((comment) => comment.author !== BOT_LOGIN).map((comment) => `${comment.author}: ${comment.body}`),
-    app: byKind,
+    app,
   };
 }

@@ -8,8 +8,10 @@
 import fc from "fast-check";
 
 /**
- * Case counts are sized so the whole folder runs in seconds on CI. Set
- * HOSTILE_SCALE=20 (or more) for a deeper hunt; a failure prints the seed to replay.
+ * Case counts are sized so the whole folder runs in seconds on CI. For a deeper hunt,
+ * scale them and lift the per-test timeout:
+ * `HOSTILE_SCALE=20 npx vitest run test/hostile --testTimeout=0`; a failure prints the
+ * seed and path to replay it.
  */
 const SCALE = Math.max(0.01, Number(process.env["HOSTILE_SCALE"] ?? "1") || 1);
 export function runs(n: number): number {

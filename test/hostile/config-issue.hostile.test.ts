@@ -80,7 +80,7 @@ describe("renderConfigIssue with hostile problems", () => {
         assertInert(body);
         for (const row of tableRows(body)) expect(cells(row)).toHaveLength(4);
       }),
-      { numRuns: runs(1000) },
+      { numRuns: runs(500) },
     );
   });
 

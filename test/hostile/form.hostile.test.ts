@@ -213,7 +213,7 @@ describe("parseFormTemplate and selectTemplate on arbitrary text", () => {
           expect(picked === null || picked === r.template || picked === ISSUE_FORM).toBe(true);
         }
       }),
-      { numRuns: runs(1500) },
+      { numRuns: runs(1000) },
     );
   });
 

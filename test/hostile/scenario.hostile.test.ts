@@ -93,7 +93,7 @@ describe("parseScenario on hostile files", () => {
       fc.property(fc.oneof(mutatedExample, scenarioShaped, fc.jsonValue({ maxDepth: 3 }).map((v) => stringify(v)), hostileText(12), fc.string({ unit: anyCodeUnit, maxLength: 100 })), (text) => {
         attempt(text);
       }),
-      { numRuns: runs(1500) },
+      { numRuns: runs(800) },
     );
   });
 
