@@ -22,9 +22,20 @@ export interface FormTemplateResult {
 /** Element types GitHub submits; `markdown` is display-only and never rendered in the body. */
 const SUBMITTED_TYPES = new Set(["input", "textarea", "dropdown", "checkboxes"]);
 
+/** GitHub's form templates are small; anything larger is refused before parsing. */
+export const MAX_TEMPLATE_BYTES = 256 * 1024;
+
 export function parseFormTemplate(text: string, file: string, config: Config): FormTemplateResult {
+  if (text.length > MAX_TEMPLATE_BYTES) {
+    return {
+      template: null,
+      errors: [{ file, path: "", line: null, column: null, message: `The form template is larger than ${MAX_TEMPLATE_BYTES / 1024} KB; GitHub's forms are far smaller, so it is not read.` }],
+    };
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // uniqueKeys off: the library's duplicate-key check compares every key with every other
+  // one (quadratic); duplicate keys in a template only matter to GitHub's own validation.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const errors: ConfigProblem[] = [];
   const problem = (path: string, node: YamlNode | null | undefined, message: string): void => {
     const pos = node?.range ? lines.linePos(node.range[0]) : null;
@@ -63,6 +74,7 @@ export function parseFormTemplate(text: string, file: string, config: Config): F
   }
 
   const fieldLabels: string[] = [];
+  const seen = new Set<string>();
   const options: Record<string, readonly string[]> = {};
   const priorityKey = normaliseLabel(config.form.priority_field);
 
@@ -77,6 +89,12 @@ export function parseFormTemplate(text: string, file: string, config: Config): F
     const attributes = element.get("attributes", true);
     const label = isMap(attributes) ? scalarString(attributes.get("label", true)) : null;
     if (label === null || label.trim() === "") return;
+    if (seen.has(normaliseLabel(label))) {
+      // GitHub refuses forms with two fields of one label; keep the first, say so once.
+      problem(`${at}.attributes.label`, isMap(attributes) ? (attributes.get("label", true) as YamlNode) : null, `Another field is already labelled "${label}": field labels must be unique.`);
+      return;
+    }
+    seen.add(normaliseLabel(label));
     fieldLabels.push(label);
 
     const isPriority = normaliseLabel(label) === priorityKey;

@@ -85,3 +85,22 @@ describe("selectTemplate", () => {
     expect(selectTemplate([], supportBody())).toBeNull();
   });
 });
+
+describe("form template limits", () => {
+  it("refuses a template over the size limit without parsing it", async () => {
+    const { parseFormTemplate, MAX_TEMPLATE_BYTES } = await import("../../src/triage/form-template.js");
+    const { DEFAULT_CONFIG } = await import("../../src/config/defaults.js");
+    const r = parseFormTemplate(`body:\n${"  - type: markdown\n".repeat(MAX_TEMPLATE_BYTES / 10)}`, "big.yml", DEFAULT_CONFIG);
+    expect(r.template).toBeNull();
+    expect(r.errors[0]?.message).toMatch(/larger than 256 KB/);
+  });
+
+  it("keeps the first of two fields with one label and reports the second with its line", async () => {
+    const { parseFormTemplate } = await import("../../src/triage/form-template.js");
+    const { DEFAULT_CONFIG } = await import("../../src/config/defaults.js");
+    const text = "body:\n  - type: input\n    attributes: {label: Name}\n  - type: textarea\n    attributes: {label: name}\n";
+    const r = parseFormTemplate(text, "t.yml", DEFAULT_CONFIG);
+    expect(r.template?.fieldLabels).toEqual(["Name"]);
+    expect(r.errors).toEqual([expect.objectContaining({ path: "body[1].attributes.label", line: 5 })]);
+  });
+});
