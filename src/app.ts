@@ -79,7 +79,7 @@ export async function sweepAll(
       try {
         const client = asClient(await app.auth(inst.id));
         const repos = await installationRepositories(client);
-        reports.push(...(await sweepRepositories(client, services, repos, log, { recoverUnlabelled: true }, budget)));
+        reports.push(...(await sweepRepositories(client, services, repos, log, { repair: true }, budget)));
       } catch (err) {
         log.error({ event: "support-triage.sweep-failed", installation: inst.id, err: String(err) }, "installation sweep failed");
       }

@@ -38,7 +38,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   deliveries: 100_000,
   throughput: 10_000,
   warmup: 1_000,
-  concurrency: 32,
+  concurrency: 16,
   sweepSizes: [1_000, 10_000],
   overdue: 10,
   targets: 200_000,
@@ -53,12 +53,13 @@ export class UsageError extends Error {
 
 const USAGE =
   "usage: node lib/bench/index.js [--json] [--deliveries N] [--throughput N] [--warmup N] [--concurrency N] " +
-  "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--no-isolate]";
+  "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--no-isolate] [--cpu-prof DIR]";
 
-export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: boolean; options: BenchOptions } {
+export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: boolean; cpuProf: string | null; options: BenchOptions } {
   const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_OPTIONS, sweepSizes: [...DEFAULT_OPTIONS.sweepSizes] };
   let json = false;
   let help = false;
+  let cpuProf: string | null = null;
   const count = (flag: string, raw: string | undefined, min: number): number => {
     if (raw === undefined || !/^\d+$/.test(raw.replace(/_/g, ""))) throw new UsageError(`${flag} needs a whole number, got ${JSON.stringify(raw ?? "")}`);
     const n = Number(raw.replace(/_/g, ""));
@@ -80,6 +81,12 @@ export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: 
       case "--no-isolate":
         o.isolate = false;
         break;
+      case "--cpu-prof": {
+        const dir = value();
+        if (!dir || dir.startsWith("--")) throw new UsageError("--cpu-prof needs a directory for the app process's .cpuprofile");
+        cpuProf = dir;
+        break;
+      }
       case "--deliveries":
         o.deliveries = count(flag, value(), 1);
         break;
@@ -113,7 +120,7 @@ export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: 
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
     }
   }
-  return { json, help, options: o };
+  return { json, help, cpuProf, options: o };
 }
 
 const breakdown = (t: RequestTally): string => {
@@ -314,6 +321,8 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     return child.status ?? 1;
   }
+  // The isolated app process reads this (app-host.ts) and writes its profile when it exits.
+  if (parsed.cpuProf) process.env["BENCH_CPU_PROF"] = parsed.cpuProf;
   const progress: Progress = parsed.json && !process.stderr.isTTY ? () => {} : (message) => process.stderr.write(`bench: ${message}\n`);
   const report = await runBench(parsed.options, progress);
   process.stdout.write(parsed.json ? `${JSON.stringify(report)}\n` : `${renderReport(report)}\n`);

@@ -57,22 +57,27 @@ export function describeAction(a: Action): string {
   }
 }
 
+/** Looks labels up by name and records the ids found; returns the specs still missing. */
+async function lookUpLabels(client: GitHubClient, item: Item, labels: RepoLabels, missing: readonly LabelSpec[]): Promise<LabelSpec[]> {
+  const vars: Record<string, unknown> = { owner: item.owner, name: item.repo };
+  missing.forEach((l, i) => {
+    vars[`n${i}`] = l.name;
+  });
+  const res = await client.graphql<{ repository: Record<string, { id: string; name: string } | null> }>(
+    labelLookupQuery(missing.length),
+    vars,
+  );
+  for (const v of Object.values(res.repository)) if (v) labels.ids.set(v.name.toLowerCase(), v.id);
+  return missing.filter((l) => !labels.ids.has(l.name.toLowerCase()));
+}
+
 async function ensureLabelIds(client: GitHubClient, item: Item, labels: RepoLabels, wanted: readonly LabelSpec[]): Promise<number> {
   let requests = 0;
   let missing = wanted.filter((l) => !labels.ids.has(l.name.toLowerCase()));
   if (missing.length > 0 && labels.total > labels.ids.size) {
     // The repository has more labels than one page: look the names up before creating.
-    const vars: Record<string, unknown> = { owner: item.owner, name: item.repo };
-    missing.forEach((l, i) => {
-      vars[`n${i}`] = l.name;
-    });
     requests++;
-    const res = await client.graphql<{ repository: Record<string, { id: string; name: string } | null> }>(
-      labelLookupQuery(missing.length),
-      vars,
-    );
-    for (const v of Object.values(res.repository)) if (v) labels.ids.set(v.name.toLowerCase(), v.id);
-    missing = missing.filter((l) => !labels.ids.has(l.name.toLowerCase()));
+    missing = await lookUpLabels(client, item, labels, missing);
   }
   if (missing.length === 0) return requests;
   const vars: Record<string, unknown> = {};
@@ -80,10 +85,18 @@ async function ensureLabelIds(client: GitHubClient, item: Item, labels: RepoLabe
     vars[`c${i}`] = { repositoryId: labels.repositoryId, name: l.name, color: l.color, description: l.description };
   });
   requests++;
-  const res = await client.graphql<Record<string, { label: { id: string; name: string } | null }>>(
-    createLabelsMutation(missing.length),
-    vars,
-  );
+  let res: Record<string, { label: { id: string; name: string } | null } | null>;
+  try {
+    res = await client.graphql<Record<string, { label: { id: string; name: string } | null }>>(createLabelsMutation(missing.length), vars);
+  } catch (err) {
+    // Another event's handler — in this process or another replica — created some of these
+    // labels since they were read, and GitHub refuses a second label of the same name.
+    // They exist now, which is all that was wanted: look them up instead of failing.
+    if (!/already been taken|already exists/i.test(err instanceof Error ? err.message : String(err))) throw err;
+    requests++;
+    if ((await lookUpLabels(client, item, labels, missing)).length > 0) throw err;
+    return requests;
+  }
   for (const v of Object.values(res)) if (v?.label) labels.ids.set(v.label.name.toLowerCase(), v.label.id);
   return requests;
 }

@@ -103,6 +103,7 @@ export function userLookupQuery(count: number): string {
 export const SWEEP_SEARCH = `
 query SweepSearch($searchQuery: String!, $type: SearchType!, $after: String) {
   search(type: $type, query: $searchQuery, first: 100, after: $after) {
+    issueCount discussionCount
     pageInfo { hasNextPage endCursor }
     nodes {
       ... on Issue { ${ISSUE_FIELDS} }

@@ -4,6 +4,10 @@
  * what the planner decides (escalations, responses a lost delivery hid). Writes are charged
  * to a per-run budget; a run that spends it stops cleanly and the next run continues.
  * One failing repository does not stop the others.
+ *
+ * With `repair` (the app's own sweeps) it also repairs what lost deliveries
+ * left undone but the labelled search cannot see: recent support requests the app never
+ * handled (no priority label, no target comment), and the configuration-error issue.
  */
 import type { Config } from "../config/types.js";
 import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
@@ -24,13 +28,14 @@ export interface SweepOptions {
   readonly maxWrites?: number;
   readonly onProgress?: (p: SweepProgress) => void;
   /**
-   * Also adopt recent open items that carry no priority label, mention the form's
-   * priority field and have no target comment: support requests whose `opened` delivery
-   * was lost (or that came in while the configuration was broken). See
-   * {@link RECOVERY_WINDOW_DAYS}. Off by default for direct callers; the app's sweeps
-   * turn it on.
+   * Also repair what lost deliveries left undone beyond tracked items: adopt recent open
+   * items that carry no priority label, have the form's priority field in their body and
+   * no target comment (support requests whose `opened` was lost, or that came in while the
+   * configuration was broken; see {@link RECOVERY_WINDOW_DAYS}), and bring the
+   * configuration-error issue in line. Off by default for direct callers (the CLI with a
+   * personal token must not open issues as its user); the app's sweeps turn it on.
    */
-  readonly recoverUnlabelled?: boolean;
+  readonly repair?: boolean;
 }
 
 /**
@@ -75,8 +80,19 @@ export interface SweepReport {
 }
 
 interface SearchPage {
-  search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<GqlItem | Record<string, never>> };
+  search: {
+    /** Matches in all, beyond what one query can return (absent in hand-written mocks). */
+    issueCount?: number;
+    discussionCount?: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<GqlItem | Record<string, never>>;
+  };
 }
+
+/** GitHub's search returns at most this many results for one query. */
+export const SEARCH_CAP = 1000;
+/** Bound on continuation queries per pass: 100 × 1,000 items. */
+const MAX_SEARCH_STREAMS = 100;
 
 const quoteLabel = (n: string): string => (/^[\w.-]+$/.test(n) ? n : `"${n.replace(/"/g, "")}"`);
 
@@ -139,7 +155,7 @@ export async function sweepRepository(
     // (looked up afresh, as another replica may have opened it), or a fixed file whose
     // issue this process knows is still open.
     const errors = loaded.result.errors;
-    if (!options.dryRun && (errors.length > 0 || services.configIssues.knowsOpen(repo))) {
+    if (options.repair === true && !options.dryRun && (errors.length > 0 || services.configIssues.knowsOpen(repo))) {
       if (errors.length > 0) services.configIssues.forget(repo);
       const outcome = await services.configIssues.sync(client, repo, appLogin, errors);
       if (outcome !== "unchanged") log.info({ event: "support-triage.config-issue", repo: name, outcome }, `configuration issue ${outcome}`);
@@ -199,7 +215,7 @@ export async function sweepRepository(
     const passes: { type: "ISSUE" | "DISCUSSION"; query: string; recover: boolean }[] = [
       { type: "ISSUE", query: `${qualifier} is:issue`, recover: false },
       { type: "DISCUSSION", query: qualifier, recover: false },
-      ...(options.recoverUnlabelled === true
+      ...(options.repair === true
         ? [
             { type: "ISSUE" as const, query: `${recovery} is:issue`, recover: true },
             { type: "DISCUSSION" as const, query: recovery, recover: true },
@@ -207,83 +223,114 @@ export async function sweepRepository(
         : []),
     ];
     for (const { type, query, recover } of passes) {
-      let after: string | null = null;
-      for (let page = 0; page < 100; page++) {
-        report.reads++;
-        const res: SearchPage = await client.graphql<SearchPage>(SWEEP_SEARCH, { searchQuery: query, type, after });
-        for (const node of res.search.nodes) {
-          if (!("__typename" in node)) continue;
-          const item = toItem(node as GqlItem);
-          if (item.state !== "open") continue;
-          // Recovery adopts only items the app never saw: one with a target comment was
-          // tracked, and lost its priority labels because someone removed them.
-          if (recover && findTargetComment(item, appLogin) !== null) continue;
-          report.items++;
-          const key = `${name}#${item.number}`.toLowerCase();
-          const outcome = await services.locks.run(key, async (): Promise<"ok" | "stop"> => {
-            if (recover) return recoverItem(item);
-            const plan = planItem({
-              item,
-              config,
-              now: services.now(),
-              trigger: { type: "sweep" },
-              appLogin,
-              form: null,
-              ...(teamMembers ? { teamMembers } : {}),
-            });
-            if (plan.actions.length === 0) return "ok";
-            if (repoBudget.remaining <= 0) {
-              report.stoppedByBudget = true;
-              return "stop";
-            }
-            let applied;
-            try {
-              labels ??= await readRepoLabels(client, repo);
-              if (!labels) return "ok";
-              applied = await applyActions(client, item, labels, plan.actions, {
-                ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
-                ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+      // GitHub's search returns at most SEARCH_CAP results per query. A pass that reaches
+      // the cap goes on in creation order (`sort:created-asc`, then `created:>=` the last
+      // item seen), skipping items it already handled, so a repository with 10,000 open
+      // tracked items is swept whole; below the cap a pass is one query, as it always was.
+      const handled = new Set<number>();
+      let searchQuery = query;
+      let ordered = false;
+      for (let stream = 0; stream < MAX_SEARCH_STREAMS; stream++) {
+        let after: string | null = null;
+        let results = 0;
+        let fresh = 0;
+        let lastCreated: string | null = null;
+        let capped = false;
+        for (let page = 0; page < 100; page++) {
+          report.reads++;
+          const res: SearchPage = await client.graphql<SearchPage>(SWEEP_SEARCH, { searchQuery, type, after });
+          for (const node of res.search.nodes) {
+            if (!("__typename" in node)) continue;
+            results++;
+            const item = toItem(node as GqlItem);
+            lastCreated = item.createdAt;
+            if (handled.has(item.number)) continue;
+            handled.add(item.number);
+            fresh++;
+            if (item.state !== "open") continue;
+            // Recovery adopts only items the app never saw: one with a target comment was
+            // tracked, and lost its priority labels because someone removed them.
+            if (recover && findTargetComment(item, appLogin) !== null) continue;
+            report.items++;
+            const key = `${name}#${item.number}`.toLowerCase();
+            const outcome = await services.locks.run(key, async (): Promise<"ok" | "stop"> => {
+              if (recover) return recoverItem(item);
+              const plan = planItem({
+                item,
+                config,
+                now: services.now(),
+                trigger: { type: "sweep" },
+                appLogin,
+                form: null,
+                ...(teamMembers ? { teamMembers } : {}),
               });
-            } catch (err) {
-              // The item stays as it is; the next sweep plans it again from what GitHub holds.
-              report.failedItems++;
-              const advice = retryAdvice(err, services.now());
-              log.warn(
-                { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
-                advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
+              if (plan.actions.length === 0) return "ok";
+              if (repoBudget.remaining <= 0) {
+                report.stoppedByBudget = true;
+                return "stop";
+              }
+              let applied;
+              try {
+                labels ??= await readRepoLabels(client, repo);
+                if (!labels) return "ok";
+                applied = await applyActions(client, item, labels, plan.actions, {
+                  ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+                  ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+                });
+              } catch (err) {
+                // The item stays as it is; the next sweep plans it again from what GitHub holds.
+                report.failedItems++;
+                const advice = retryAdvice(err, services.now());
+                log.warn(
+                  { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
+                  advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
+                );
+                return advice.retry ? "stop" : "ok";
+              }
+              const cost = Math.max(applied.writeRequests, options.dryRun ? 1 : 0);
+              repoBudget.remaining -= cost;
+              budget.remaining -= cost;
+              report.writes += applied.writeRequests;
+              if (plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
+              if (plan.decisions.some((d) => d.rule === "first-response")) report.responded++;
+              log.info(
+                {
+                  event: "support-triage.plan",
+                  repo: name,
+                  kind: item.kind,
+                  number: item.number,
+                  trigger: "sweep",
+                  decisions: plan.decisions,
+                  actions: plan.actions.map(describeAction),
+                  dryRun: options.dryRun ?? false,
+                },
+                `sweep planned ${plan.actions.length} action(s)`,
               );
-              return advice.retry ? "stop" : "ok";
+              return "ok";
+            });
+            if (outcome === "stop" && !report.stoppedByBudget) {
+              report.interrupted = true;
+              break;
             }
-            const cost = Math.max(applied.writeRequests, options.dryRun ? 1 : 0);
-            repoBudget.remaining -= cost;
-            budget.remaining -= cost;
-            report.writes += applied.writeRequests;
-            if (plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
-            if (plan.decisions.some((d) => d.rule === "first-response")) report.responded++;
-            log.info(
-              {
-                event: "support-triage.plan",
-                repo: name,
-                kind: item.kind,
-                number: item.number,
-                trigger: "sweep",
-                decisions: plan.decisions,
-                actions: plan.actions.map(describeAction),
-                dryRun: options.dryRun ?? false,
-              },
-              `sweep planned ${plan.actions.length} action(s)`,
-            );
-            return "ok";
-          });
-          if (outcome === "stop" && !report.stoppedByBudget) {
-            report.interrupted = true;
+            if (report.stoppedByBudget) break;
+          }
+          options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
+          if (report.stoppedByBudget || report.interrupted || !res.search.pageInfo.hasNextPage) break;
+          // The first page already says the query will be cut off: switch to creation order
+          // now instead of after ten pages (what was handled is skipped, not repeated).
+          const total = type === "ISSUE" ? res.search.issueCount : res.search.discussionCount;
+          if (!ordered && page === 0 && (total ?? 0) >= SEARCH_CAP) {
+            capped = true;
             break;
           }
-          if (report.stoppedByBudget) break;
+          after = res.search.pageInfo.endCursor;
         }
-        options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
-        if (report.stoppedByBudget || report.interrupted || !res.search.pageInfo.hasNextPage) break;
-        after = res.search.pageInfo.endCursor;
+        if (report.stoppedByBudget || report.interrupted) break;
+        if (!capped && results < SEARCH_CAP) break;
+        // More than SEARCH_CAP items created in the same second: nothing new can be reached.
+        if (ordered && fresh === 0) break;
+        searchQuery = `${query} sort:created-asc${ordered && lastCreated ? ` created:>=${lastCreated}` : ""}`;
+        ordered = true;
       }
       if (report.stoppedByBudget || report.interrupted) break;
     }

@@ -10,6 +10,12 @@
  * guarantees. Requests and deliveries use separate streams so that tuning one kind of
  * fault does not reshuffle the other.
  *
+ * Requests are keyed by what they are (method, path and a hash of the body) and how many
+ * identical requests came before, not by their position in the whole run: the app makes
+ * some requests concurrently (Octokit fetches a token while a handler starts), and their
+ * order varies with the machine's load, but the fate of "the second read of issue #2"
+ * does not.
+ *
  * A failed write is modelled both ways GitHub fails: refused before anything happened,
  * and answered 5xx after it was applied — for a batched GraphQL document, after a prefix
  * of its mutations was applied. The second kind is what makes "retry from a fresh read,
@@ -104,7 +110,8 @@ export class FaultInjector {
   readonly counts: FaultCounts = { requests: 0, errors: 0, appliedErrors: 0, rateLimited: 0, dropped: 0, delayed: 0 };
   /** Every injected request fault, in order (for the narration and tests). */
   onInject: ((text: string) => void) | null = null;
-  private requestN = 0;
+  /** How many times each request identity was seen. */
+  private readonly seen = new Map<string, number>();
   private deliveryN = 0;
 
   constructor(
@@ -126,18 +133,22 @@ export class FaultInjector {
   /**
    * The fate of one request. `mutations` is how many writes it carries: 0 for a read,
    * 1 for a REST write, the number of top-level mutation fields for a GraphQL document.
+   * `identity` names the request exactly (default `what`): the server passes method,
+   * path and a hash of the body.
    */
-  request(what: string, mutations: number): RequestFault {
+  request(what: string, mutations: number, identity: string = what): RequestFault {
     if (!this.active()) return { kind: "none" };
-    const n = this.requestN++;
+    const n = this.seen.get(identity) ?? 0;
+    this.seen.set(identity, n + 1);
     this.counts.requests++;
     const { seed, errorRate, secondaryRateLimit, appliedOnError } = this.spec;
-    const r = roll(seed, "request", n);
+    const stream = `request:${identity}`;
+    const r = roll(seed, stream, n);
     if (r < errorRate) {
-      const status = ([500, 502, 503] as const)[Math.floor(roll(seed, "request.status", n) * 3)] ?? 502;
+      const status = ([500, 502, 503] as const)[Math.floor(roll(seed, `${stream}:status`, n) * 3)] ?? 502;
       let applied = 0;
-      if (mutations > 0 && roll(seed, "request.applied", n) < appliedOnError) {
-        applied = mutations === 1 ? 1 : 1 + Math.floor(roll(seed, "request.prefix", n) * mutations);
+      if (mutations > 0 && roll(seed, `${stream}:applied`, n) < appliedOnError) {
+        applied = mutations === 1 ? 1 : 1 + Math.floor(roll(seed, `${stream}:prefix`, n) * mutations);
       }
       if (applied > 0) this.counts.appliedErrors++;
       else this.counts.errors++;
@@ -147,7 +158,7 @@ export class FaultInjector {
     }
     if (r < errorRate + secondaryRateLimit) {
       this.counts.rateLimited++;
-      const status = roll(seed, "request.status", n) < 0.5 ? 403 : 429;
+      const status = roll(seed, `${stream}:status`, n) < 0.5 ? 403 : 429;
       this.onInject?.(`injected secondary rate limit (${status}) on ${what}`);
       return { kind: "rate-limit", status };
     }

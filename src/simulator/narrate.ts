@@ -125,7 +125,7 @@ function describeStep(step: Step): string {
     case "push":
       return `${step.by} pushes "${clip(step.message, 70)}" to the default branch (${step.files.map(([path, text]) => `${text === null ? "deletes " : ""}${path}`).join(", ")})`;
     case "concurrently":
-      return `at the same moment: ${step.steps.map((inner) => describeStep(inner)).join("; ")}`;
+      return clip(`at the same moment (${plural(step.steps.length, "event")}, delivered in parallel): ${step.steps.map((inner) => describeStep(inner)).join("; ")}`, 400);
   }
 }
 
@@ -257,6 +257,9 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
       case "log":
         out.push(paint.warn(`     ⚠ ${clip(entry.message, 160)}`));
         break;
+      case "fault":
+        out.push(paint.dim(`     ⚡ ${clip(entry.text, 160)}`));
+        break;
       case "error":
         out.push(paint.bad(`     ✖ ${clip(entry.message, 200)}`));
         break;
@@ -275,6 +278,15 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
   for (const item of state.items) out.push(itemLine(item, zone));
   out.push("");
   out.push(`API requests made by the app: ${state.requests.rest} REST, ${state.requests.graphql} GraphQL`);
+  if (result.faults) {
+    const c = result.faults.counts;
+    out.push(
+      paint.dim(
+        `Injected faults: ${c.errors} failed requests, ${c.appliedErrors} failed after applying, ${c.rateLimited} rate limits, ${c.dropped} lost and ${c.delayed} late deliveries` +
+          (result.faults.expected.length > 0 ? `; ${plural(result.faults.expected.length, "expected consequence")} (the app gave up or answered a delivery with an error)` : ""),
+      ),
+    );
+  }
   if (state.errors.length === 0) out.push(paint.good("Errors: none"));
   else {
     out.push(paint.bad(`Errors (${state.errors.length}):`));

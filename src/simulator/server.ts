@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { faultBody, type FaultInjector, type RequestFault } from "./faults.js";
+import { blobSha } from "./git.js";
 import { executeGraphQL, mutationFieldCount } from "./graphql.js";
 import type { World } from "./model.js";
 import type { Json } from "./payloads.js";
@@ -122,7 +123,8 @@ export class GitHubSimulator {
       }
       const request = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
       const mutations = mutationFieldCount(request["query"], request["operationName"]);
-      const fault: RequestFault = this.faults?.request(`${mutations > 0 ? "a GraphQL mutation" : "a GraphQL query"} (${method} ${path})`, mutations) ?? { kind: "none" };
+      const fault: RequestFault =
+        this.faults?.request(`${mutations > 0 ? "a GraphQL mutation" : "a GraphQL query"} (${method} ${path})`, mutations, `${method} ${path} ${blobSha(text)}`) ?? { kind: "none" };
       if (fault.kind !== "none" && (fault.kind === "rate-limit" || fault.applied === 0)) {
         this.sendFault(response, fault);
         this.record({ method, path, status: fault.status, kind: "graphql", mutation: mutations > 0 });
@@ -159,7 +161,7 @@ export class GitHubSimulator {
       }
     }
     const write = method !== "GET" && method !== "HEAD";
-    const fault: RequestFault = this.faults?.request(`${method} ${path}`, write ? 1 : 0) ?? { kind: "none" };
+    const fault: RequestFault = this.faults?.request(`${method} ${path}`, write ? 1 : 0, `${method} ${path}${url.search} ${blobSha(text)}`) ?? { kind: "none" };
     if (fault.kind !== "none" && (fault.kind === "rate-limit" || fault.applied === 0)) {
       this.requests.rest += 1;
       this.sendFault(response, fault);

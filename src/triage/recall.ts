@@ -27,7 +27,7 @@ const KEY_CHARS = /[^A-Za-z0-9:._@-]/g;
 const TAG = /<!-- support-triage:(notice|escalation|warning)(?: ([A-Za-z0-9:._@-]{1,200}))? -->\s*$/;
 
 export function renderCommentTag(tag: CommentTag): string {
-  const key = tag.kind === "notice" ? ` ${tag.key.replace(KEY_CHARS, "").slice(0, 200)}` : "";
+  const key = tag.kind === "notice" ? ` ${tag.key.replace(KEY_CHARS, "").replace(/-{2,}/g, "-").slice(0, 200)}` : "";
   return `<!-- support-triage:${tag.kind}${key} -->`;
 }
 

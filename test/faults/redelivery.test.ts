@@ -96,3 +96,19 @@ describe.each(["issue", "discussion"] as const)("on a %s", (kind) => {
     expect(result.state.errors).toEqual([]);
   });
 });
+
+describe("labels the repository lacks", () => {
+  it("are created once when several items need them at the same moment, without failing any handler", async () => {
+    // GitHub fails the installation's set-up, so the priority labels do not exist yet.
+    const result = await run({
+      faults: { error_rate: 1, until: "2026-12-01T09:01:00-08:00" },
+      steps: [
+        { advance: "2m" },
+        { concurrently: [1, 2, 3, 4].map((n) => openIssue(n, "alice", { priority: "P3", environment: "Production" })) },
+      ],
+    });
+    expect(result.state.errors).toEqual([]);
+    expect(result.state.items.map((found) => found.labels)).toEqual(Array.from({ length: 4 }, () => ["P3", "production"]));
+    expect(violations(result)).toEqual([]);
+  });
+});

@@ -52,8 +52,11 @@ describe("two app processes, one simulated GitHub", () => {
     const result = await run(
       {
         // A little latency widens the window in which both processes read before either writes.
-        faults: { seed: 1, latency_ms: 15 },
+        faults: { seed: 1, latency_ms: 30 },
         steps: [
+          // Two deliveries, one to each process: both have the app's login and a token
+          // cached, so the burst below reaches GitHub from both at the same moment.
+          { open: { number: 9, author: "zed", title: "Warm-up", labels: ["question"] } },
           { concurrently: [open("issue", 1), ...burst(1), open("discussion", 2), ...burst(2)] },
           { faults: "off" },
           { sweep: {} },
