@@ -89,7 +89,7 @@ async function isolated(entry: string, simUrl: string, now: number): Promise<App
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let nextId = 1;
-  const waiting = new Map<number, (m: ChildMessage) => void>();
+  const waiting = new Map<number, { resolve: (m: ChildMessage) => void; reject: (err: Error) => void }>();
   const url = await new Promise<string>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`bench app process exited with code ${String(code)} before it was ready`)));
@@ -98,16 +98,22 @@ async function isolated(entry: string, simUrl: string, now: number): Promise<App
       if (m.type === "ready") resolve(m.url);
       else if (m.type === "failed") reject(new Error(`bench app process failed: ${m.message}`));
       else {
-        waiting.get(m.id)?.(m);
+        waiting.get(m.id)?.resolve(m);
         waiting.delete(m.id);
       }
     });
   });
   child.removeAllListeners("exit");
+  // A crashed app process must fail the run, not leave it waiting for an answer.
+  child.on("exit", (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`bench app process exited with code ${String(code)}`));
+    waiting.clear();
+  });
   const ask = <T extends ChildMessage>(type: "memory" | "errors"): Promise<T> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
+      if (child.exitCode !== null) return reject(new Error(`bench app process exited with code ${String(child.exitCode)}`));
       const id = nextId++;
-      waiting.set(id, (m) => resolve(m as T));
+      waiting.set(id, { resolve: (m) => resolve(m as T), reject });
       child.send({ type, id });
     });
   return {
