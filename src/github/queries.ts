@@ -99,18 +99,49 @@ export function userLookupQuery(count: number): string {
 }`;
 }
 
-/** The sweep: one page of up to 100 open items with everything the planner needs. */
-export const SWEEP_SEARCH = `
-query SweepSearch($searchQuery: String!, $type: SearchType!, $after: String) {
-  search(type: $type, query: $searchQuery, first: 100, after: $after) {
+/**
+ * Discussion fields for the sweep's search pages: fewer comments and replies than the item
+ * read, because GitHub refuses a query whose connections could return more than 500,000
+ * nodes, and 100 discussions × 100 comments × 100 replies would. The target comment is
+ * among the first comments (the app posts it at intake); a response beyond these windows
+ * still arrives by webhook, where the item read sees everything.
+ */
+export const SWEEP_DISCUSSION_FIELDS = `
+  __typename id number title body url createdAt closed
+  author { ${ACTOR} }
+  authorAssociation
+  repository { nameWithOwner }
+  category { slug }
+  labels(first: 100) { nodes { id name } }
+  comments(first: 30) {
+    totalCount
+    nodes {
+      id body createdAt authorAssociation author { ${ACTOR} }
+      replies(first: 10) { nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
+    }
+  }`;
+
+/**
+ * The sweep: the next page (up to 100 items, with everything the planner needs) of each of
+ * `count` searches, in ONE request — `s0: search(...)`, `s1: search(...)` — so issues,
+ * discussions and the recovery searches advance together and a sweep costs about one
+ * read per 100 items of its largest search.
+ */
+export function sweepSearchQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$q${i}: String!, $t${i}: SearchType!, $a${i}: String`).join(", ");
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `s${i}: search(type: $t${i}, query: $q${i}, first: 100, after: $a${i}) {
     issueCount discussionCount
     pageInfo { hasNextPage endCursor }
     nodes {
       ... on Issue { ${ISSUE_FIELDS} }
-      ... on Discussion { ${DISCUSSION_FIELDS} }
+      ... on Discussion { ${SWEEP_DISCUSSION_FIELDS} }
     }
-  }
-}`;
+  }`,
+  ).join("\n  ");
+  return `query SweepSearch(${vars}) {\n  ${fields}\n}`;
+}
 
 /** Create labels, one aliased mutation per label: `c0: createLabel(...)`. */
 export function createLabelsMutation(count: number): string {

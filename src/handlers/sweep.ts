@@ -14,7 +14,7 @@ import { applyActions, describeAction, type RepoLabels } from "../github/apply.j
 import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
 import { labelIds, toItem, type GqlItem } from "../github/normalize.js";
-import { READ_REPOSITORY, SWEEP_SEARCH } from "../github/queries.js";
+import { READ_REPOSITORY, sweepSearchQuery } from "../github/queries.js";
 import { retryAdvice } from "../github/retry.js";
 import { findTargetComment } from "../triage/marker.js";
 import { planItem } from "../triage/planner.js";
@@ -79,20 +79,78 @@ export interface SweepReport {
   readonly failures: number;
 }
 
-interface SearchPage {
-  search: {
-    /** Matches in all, beyond what one query can return (absent in hand-written mocks). */
-    issueCount?: number;
-    discussionCount?: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    nodes: Array<GqlItem | Record<string, never>>;
-  };
+interface SearchResult {
+  /** Matches in all, beyond what one query can return (absent in hand-written mocks). */
+  issueCount?: number;
+  discussionCount?: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: Array<GqlItem | Record<string, never> | null>;
 }
 
 /** GitHub's search returns at most this many results for one query. */
 export const SEARCH_CAP = 1000;
-/** Bound on continuation queries per pass: 100 × 1,000 items. */
-const MAX_SEARCH_STREAMS = 100;
+/** Bound on page rounds per repository: 100 continuation queries of 10 pages, 100,000 items. */
+const MAX_SEARCH_ROUNDS = 1000;
+
+/**
+ * One search of the sweep, page by page. GitHub returns at most SEARCH_CAP results per
+ * query: a search that reaches the cap goes on in creation order (`sort:created-asc`, then
+ * `created:>=` the last item seen), skipping items it already handled, so a repository with
+ * 10,000 open tracked items is swept whole; below the cap a search is one query.
+ */
+export class SearchStream {
+  query: string;
+  after: string | null = null;
+  done = false;
+  private ordered = false;
+  private pages = 0;
+  private results = 0;
+  private fresh = 0;
+  private lastCreated: string | null = null;
+  private readonly handled = new Set<number>();
+
+  constructor(
+    readonly type: "ISSUE" | "DISCUSSION",
+    private readonly base: string,
+    readonly recover: boolean,
+  ) {
+    this.query = base;
+  }
+
+  /** Whether this item is new to this search (continuations overlap at their seams). */
+  take(item: Item): boolean {
+    this.results++;
+    this.lastCreated = item.createdAt;
+    if (this.handled.has(item.number)) return false;
+    this.handled.add(item.number);
+    this.fresh++;
+    return true;
+  }
+
+  /** Move to the next page, the next continuation query, or the end. */
+  advance(page: SearchResult): void {
+    this.pages++;
+    const total = this.type === "ISSUE" ? page.issueCount : page.discussionCount;
+    if (page.pageInfo.hasNextPage && !(this.pages === 1 && !this.ordered && (total ?? 0) >= SEARCH_CAP)) {
+      this.after = page.pageInfo.endCursor;
+      return;
+    }
+    // The end of this query. Below the cap, that is the end; at the cap (or when the first
+    // page already says the query will be cut off), continue in creation order.
+    const capped = page.pageInfo.hasNextPage || this.results >= SEARCH_CAP;
+    if (!capped || (this.ordered && this.fresh === 0)) {
+      // (In order with nothing new: more than SEARCH_CAP items created in one second.)
+      this.done = true;
+      return;
+    }
+    this.query = `${this.base} sort:created-asc${this.ordered && this.lastCreated ? ` created:>=${this.lastCreated}` : ""}`;
+    this.ordered = true;
+    this.after = null;
+    this.pages = 0;
+    this.results = 0;
+    this.fresh = 0;
+  }
+}
 
 const quoteLabel = (n: string): string => (/^[\w.-]+$/.test(n) ? n : `"${n.replace(/"/g, "")}"`);
 
@@ -177,6 +235,22 @@ export async function sweepRepository(
      * template, retries): the search result lacks the template, and the form is all there
      * is to go on for an item the app never saw.
      */
+    const charge = (writeRequests: number): void => {
+      const cost = Math.max(writeRequests, options.dryRun ? 1 : 0);
+      repoBudget.remaining -= cost;
+      budget.remaining -= cost;
+      report.writes += writeRequests;
+    };
+    /** The item stays as it is; the next sweep plans it again from what GitHub holds. */
+    const itemFailed = (item: Item, err: unknown): "ok" | "stop" => {
+      report.failedItems++;
+      const advice = retryAdvice(err, services.now());
+      log.warn(
+        { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
+        advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
+      );
+      return advice.retry ? "stop" : "ok";
+    };
     const recoverItem = async (item: Item): Promise<"ok" | "stop"> => {
       if (repoBudget.remaining <= 0) {
         report.stoppedByBudget = true;
@@ -193,146 +267,106 @@ export async function sweepRepository(
           options.dryRun !== undefined ? { dryRun: options.dryRun } : {},
         );
       } catch (err) {
-        report.failedItems++;
-        const advice = retryAdvice(err, services.now());
-        log.warn(
-          { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
-          advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
-        );
-        return advice.retry ? "stop" : "ok";
+        return itemFailed(item, err);
       }
       const actions = result.plan?.actions ?? [];
       if (actions.length === 0) return "ok";
-      const cost = Math.max(result.writeRequests, options.dryRun ? 1 : 0);
-      repoBudget.remaining -= cost;
-      budget.remaining -= cost;
-      report.writes += result.writeRequests;
+      charge(result.writeRequests);
       if (actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
       if (result.plan?.decisions.some((d) => d.rule === "first-response")) report.responded++;
       return "ok";
     };
     const recovery = recoveryQuery(name, config, now);
-    const passes: { type: "ISSUE" | "DISCUSSION"; query: string; recover: boolean }[] = [
-      { type: "ISSUE", query: `${qualifier} is:issue`, recover: false },
-      { type: "DISCUSSION", query: qualifier, recover: false },
+    const streams: SearchStream[] = [
+      new SearchStream("ISSUE", `${qualifier} is:issue`, false),
+      new SearchStream("DISCUSSION", qualifier, false),
       ...(options.repair === true
-        ? [
-            { type: "ISSUE" as const, query: `${recovery} is:issue`, recover: true },
-            { type: "DISCUSSION" as const, query: recovery, recover: true },
-          ]
+        ? [new SearchStream("ISSUE", `${recovery} is:issue`, true), new SearchStream("DISCUSSION", recovery, true)]
         : []),
     ];
-    for (const { type, query, recover } of passes) {
-      // GitHub's search returns at most SEARCH_CAP results per query. A pass that reaches
-      // the cap goes on in creation order (`sort:created-asc`, then `created:>=` the last
-      // item seen), skipping items it already handled, so a repository with 10,000 open
-      // tracked items is swept whole; below the cap a pass is one query, as it always was.
-      const handled = new Set<number>();
-      let searchQuery = query;
-      let ordered = false;
-      for (let stream = 0; stream < MAX_SEARCH_STREAMS; stream++) {
-        let after: string | null = null;
-        let results = 0;
-        let fresh = 0;
-        let lastCreated: string | null = null;
-        let capped = false;
-        for (let page = 0; page < 100; page++) {
-          report.reads++;
-          const res: SearchPage = await client.graphql<SearchPage>(SWEEP_SEARCH, { searchQuery, type, after });
-          for (const node of res.search.nodes) {
-            if (!("__typename" in node)) continue;
-            results++;
-            const item = toItem(node as GqlItem);
-            lastCreated = item.createdAt;
-            if (handled.has(item.number)) continue;
-            handled.add(item.number);
-            fresh++;
-            if (item.state !== "open") continue;
-            // Recovery adopts only items the app never saw: one with a target comment was
-            // tracked, and lost its priority labels because someone removed them.
-            if (recover && findTargetComment(item, appLogin) !== null) continue;
-            report.items++;
-            const key = `${name}#${item.number}`.toLowerCase();
-            const outcome = await services.locks.run(key, async (): Promise<"ok" | "stop"> => {
-              if (recover) return recoverItem(item);
-              const plan = planItem({
-                item,
-                config,
-                now: services.now(),
-                trigger: { type: "sweep" },
-                appLogin,
-                form: null,
-                ...(teamMembers ? { teamMembers } : {}),
-              });
-              if (plan.actions.length === 0) return "ok";
-              if (repoBudget.remaining <= 0) {
-                report.stoppedByBudget = true;
-                return "stop";
-              }
-              let applied;
-              try {
-                labels ??= await readRepoLabels(client, repo);
-                if (!labels) return "ok";
-                applied = await applyActions(client, item, labels, plan.actions, {
-                  ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
-                  ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
-                });
-              } catch (err) {
-                // The item stays as it is; the next sweep plans it again from what GitHub holds.
-                report.failedItems++;
-                const advice = retryAdvice(err, services.now());
-                log.warn(
-                  { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
-                  advice.retry ? "GitHub is refusing or failing writes: this repository's sweep stops here" : "item skipped",
-                );
-                return advice.retry ? "stop" : "ok";
-              }
-              const cost = Math.max(applied.writeRequests, options.dryRun ? 1 : 0);
-              repoBudget.remaining -= cost;
-              budget.remaining -= cost;
-              report.writes += applied.writeRequests;
-              if (plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
-              if (plan.decisions.some((d) => d.rule === "first-response")) report.responded++;
-              log.info(
-                {
-                  event: "support-triage.plan",
-                  repo: name,
-                  kind: item.kind,
-                  number: item.number,
-                  trigger: "sweep",
-                  decisions: plan.decisions,
-                  actions: plan.actions.map(describeAction),
-                  dryRun: options.dryRun ?? false,
-                },
-                `sweep planned ${plan.actions.length} action(s)`,
-              );
-              return "ok";
-            });
-            if (outcome === "stop" && !report.stoppedByBudget) {
-              report.interrupted = true;
-              break;
-            }
-            if (report.stoppedByBudget) break;
-          }
-          options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
-          if (report.stoppedByBudget || report.interrupted || !res.search.pageInfo.hasNextPage) break;
-          // The first page already says the query will be cut off: switch to creation order
-          // now instead of after ten pages (what was handled is skipped, not repeated).
-          const total = type === "ISSUE" ? res.search.issueCount : res.search.discussionCount;
-          if (!ordered && page === 0 && (total ?? 0) >= SEARCH_CAP) {
-            capped = true;
-            break;
-          }
-          after = res.search.pageInfo.endCursor;
+
+    /** One item of a search page; "stop" ends this repository's sweep for this run. */
+    const sweepItem = (item: Item, recover: boolean): Promise<"ok" | "stop"> =>
+      services.locks.run(`${name}#${item.number}`.toLowerCase(), async (): Promise<"ok" | "stop"> => {
+        if (recover) return recoverItem(item);
+        const plan = planItem({
+          item,
+          config,
+          now: services.now(),
+          trigger: { type: "sweep" },
+          appLogin,
+          form: null,
+          ...(teamMembers ? { teamMembers } : {}),
+        });
+        if (plan.actions.length === 0) return "ok";
+        if (repoBudget.remaining <= 0) {
+          report.stoppedByBudget = true;
+          return "stop";
         }
-        if (report.stoppedByBudget || report.interrupted) break;
-        if (!capped && results < SEARCH_CAP) break;
-        // More than SEARCH_CAP items created in the same second: nothing new can be reached.
-        if (ordered && fresh === 0) break;
-        searchQuery = `${query} sort:created-asc${ordered && lastCreated ? ` created:>=${lastCreated}` : ""}`;
-        ordered = true;
+        let applied;
+        try {
+          labels ??= await readRepoLabels(client, repo);
+          if (!labels) return "ok";
+          applied = await applyActions(client, item, labels, plan.actions, {
+            ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+            ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+          });
+        } catch (err) {
+          return itemFailed(item, err);
+        }
+        charge(applied.writeRequests);
+        if (plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
+        if (plan.decisions.some((d) => d.rule === "first-response")) report.responded++;
+        log.info(
+          {
+            event: "support-triage.plan",
+            repo: name,
+            kind: item.kind,
+            number: item.number,
+            trigger: "sweep",
+            decisions: plan.decisions,
+            actions: plan.actions.map(describeAction),
+            dryRun: options.dryRun ?? false,
+          },
+          `sweep planned ${plan.actions.length} action(s)`,
+        );
+        return "ok";
+      });
+
+    // Every round reads the next page of each unfinished search in one request.
+    rounds: for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
+      const active = streams.filter((st) => !st.done);
+      if (active.length === 0) break;
+      const variables: Record<string, unknown> = {};
+      active.forEach((st, i) => {
+        variables[`q${i}`] = st.query;
+        variables[`t${i}`] = st.type;
+        variables[`a${i}`] = st.after;
+      });
+      report.reads++;
+      const res = await client.graphql<Record<string, SearchResult | undefined>>(sweepSearchQuery(active.length), variables);
+      for (const [i, st] of active.entries()) {
+        const page = res[`s${i}`];
+        if (!page) {
+          st.done = true;
+          continue;
+        }
+        for (const node of page.nodes) {
+          if (!node || !("__typename" in node)) continue;
+          const item = toItem(node as GqlItem);
+          if (!st.take(item) || item.state !== "open") continue;
+          // Recovery adopts only items the app never saw: one with a target comment was
+          // tracked, and lost its priority labels because someone removed them.
+          if (st.recover && findTargetComment(item, appLogin) !== null) continue;
+          report.items++;
+          if ((await sweepItem(item, st.recover)) === "stop") {
+            if (!report.stoppedByBudget) report.interrupted = true;
+            break rounds;
+          }
+        }
+        st.advance(page);
       }
-      if (report.stoppedByBudget || report.interrupted) break;
+      options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
     }
   } catch (err) {
     report.error = err instanceof Error ? err.message : String(err);

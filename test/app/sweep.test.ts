@@ -46,7 +46,8 @@ function mockConfig(repo: string, status = 404) {
 describe("sweep", () => {
   it("pages through search 100 at a time and escalates each overdue item once", async () => {
     mockConfig("support");
-    const queries: Array<{ type: string; after: string | null; searchQuery: string }> = [];
+    const rounds: Array<Array<[string, string | null]>> = [];
+    const queries: string[] = [];
     const writes: string[] = [];
     nock(API)
       .persist()
@@ -54,13 +55,22 @@ describe("sweep", () => {
       .reply(200, (_u, body) => {
         const b = body as { query: string; variables: Record<string, unknown> };
         if (b.query.includes("query SweepSearch")) {
-          const v = b.variables as { type: string; after: string | null; searchQuery: string };
-          queries.push(v);
-          if (v.type === "ISSUE" && v.after === null)
-            return { data: { search: { pageInfo: { hasNextPage: true, endCursor: "c1" }, nodes: [tracked(1, "2026-12-01T13:00:00.000-08:00")] } } };
-          if (v.type === "ISSUE")
-            return { data: { search: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [tracked(3, "2026-12-01T16:00:00.000-08:00", "2026-12-01T20:00:00Z")] } } };
-          return { data: { search: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } } };
+          // One request carries the next page of every unfinished search: s0, s1, …
+          const data: Record<string, unknown> = {};
+          const round: Array<[string, string | null]> = [];
+          for (let i = 0; `t${i}` in b.variables; i++) {
+            const [type, after, q] = [b.variables[`t${i}`] as string, b.variables[`a${i}`] as string | null, b.variables[`q${i}`] as string];
+            round.push([type, after]);
+            queries.push(q);
+            data[`s${i}`] =
+              type === "ISSUE" && after === null
+                ? { pageInfo: { hasNextPage: true, endCursor: "c1" }, nodes: [tracked(1, "2026-12-01T13:00:00.000-08:00")] }
+                : type === "ISSUE"
+                  ? { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [tracked(3, "2026-12-01T16:00:00.000-08:00", "2026-12-01T20:00:00Z")] }
+                  : { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+          }
+          rounds.push(round);
+          return { data };
         }
         if (b.query.includes("query ReadRepository"))
           return { data: { repository: { id: "R_1", labels: { totalCount: REPO_LABELS.length, nodes: REPO_LABELS }, config: null } } };
@@ -69,13 +79,16 @@ describe("sweep", () => {
       });
     const services = createServices({ now: () => NOW, appLogin: async () => "support-triage[bot]" });
     const r = await sweepRepository(client(), services, { owner: "acme", repo: "support" }, quiet, { remaining: Infinity });
-    expect(queries.map((q) => [q.type, q.after])).toEqual([
-      ["ISSUE", null],
-      ["ISSUE", "c1"],
-      ["DISCUSSION", null],
+    // Round 1 reads the first page of issues and discussions together; round 2 only issues.
+    expect(rounds).toEqual([
+      [
+        ["ISSUE", null],
+        ["DISCUSSION", null],
+      ],
+      [["ISSUE", "c1"]],
     ]);
-    expect(queries[0]?.searchQuery).toBe("repo:acme/support is:open label:P1,P2,P3,P4 is:issue");
-    expect(r).toMatchObject({ items: 2, escalated: 1, reads: 3, error: null });
+    expect(queries[0]).toBe("repo:acme/support is:open label:P1,P2,P3,P4 is:issue");
+    expect(r).toMatchObject({ items: 2, escalated: 1, reads: 2, error: null });
     // Item 1 is escalated; item 3's hand-written target comment is re-rendered, nothing more.
     expect(writes.filter((w) => w.includes(labelId("escalated")))).toHaveLength(1);
     expect(writes.filter((w) => w.includes('"subjectId":"I_1"'))).toHaveLength(1);
@@ -91,10 +104,11 @@ describe("sweep", () => {
         if (b.query.includes("query SweepSearch"))
           return {
             data: {
-              search: {
+              s0: {
                 pageInfo: { hasNextPage: false, endCursor: null },
                 nodes: [tracked(1, "2026-12-01T09:00:00.000-08:00"), tracked(2, "2026-12-01T09:00:00.000-08:00")],
               },
+              s1: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
             },
           };
         if (b.query.includes("query ReadRepository"))
@@ -114,8 +128,12 @@ describe("sweep", () => {
     mockConfig("support");
     nock(API)
       .post("/graphql")
-      .twice()
-      .reply(200, { data: { search: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [discussionNode({ number: 5 })] } } });
+      .reply(200, {
+        data: {
+          s0: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
+          s1: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [discussionNode({ number: 5 })] },
+        },
+      });
     const services = createServices({ now: () => NOW, appLogin: async () => "support-triage[bot]" });
     const reports = await sweepRepositories(client(), services, [{ owner: "acme", repo: "broken" }, { owner: "acme", repo: "support" }], quiet);
     const s = summarise(reports);
