@@ -706,6 +706,31 @@ export interface GraphQLResult {
 }
 
 /**
+ * Parsed and validated documents by their text. An app sends the same few documents over
+ * and over; validating each against GitHub's whole schema again was half the simulator's
+ * CPU. Bounded: a flood of distinct documents only clears the cache.
+ */
+const checkedDocuments = new Map<string, { document: DocumentNode } | { errors: Json[] }>();
+const MAX_CHECKED_DOCUMENTS = 500;
+
+function checkedDocument(schema: ReturnType<typeof githubGraphQLSchema>, query: string): { document: DocumentNode } | { errors: Json[] } {
+  const hit = checkedDocuments.get(query);
+  if (hit) return hit;
+  let outcome: { document: DocumentNode } | { errors: Json[] };
+  try {
+    const document = parse(query);
+    const problems = validate(schema, document);
+    outcome = problems.length > 0 ? { errors: problems.map(formatError) } : { document };
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    outcome = { errors: [formatError(error)] };
+  }
+  if (checkedDocuments.size >= MAX_CHECKED_DOCUMENTS) checkedDocuments.clear();
+  checkedDocuments.set(query, outcome);
+  return outcome;
+}
+
+/**
  * Executes one GraphQL request body. Like GitHub, every outcome is HTTP 200: syntax and
  * validation problems come back as `errors` with no `data`.
  */
@@ -714,15 +739,9 @@ export function executeGraphQL(world: World, request: GraphQLRequest, context: O
   if (typeof request.query !== "string") {
     return { body: { errors: [{ message: "A query attribute must be specified and must be a string." }] }, mutation: false };
   }
-  let document: DocumentNode;
-  try {
-    document = parse(request.query);
-  } catch (error) {
-    if (error instanceof GraphQLError) return { body: { errors: [formatError(error)] }, mutation: false };
-    throw error;
-  }
-  const problems = validate(schema, document);
-  if (problems.length > 0) return { body: { errors: problems.map(formatError) }, mutation: false };
+  const checked = checkedDocument(schema, request.query);
+  if ("errors" in checked) return { body: { errors: checked.errors }, mutation: false };
+  const document = checked.document;
   const mutation = document.definitions.some((definition) => definition.kind === "OperationDefinition" && definition.operation === "mutation");
   const variables = typeof request.variables === "object" && request.variables !== null ? (request.variables as Record<string, unknown>) : {};
   const fullContext: GraphQLContext = { world, ...context };
