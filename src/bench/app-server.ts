@@ -8,11 +8,10 @@
  * not the app. Everything else (signature verification, logging at info, the per-item
  * locks, the caches) is production code.
  */
-import { generateKeyPairSync } from "node:crypto";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { pino } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, Server } from "probot";
 import { createApp } from "../app.js";
+import { SimulatorOctokit as NoThrottleOctokit, appPrivateKey as privateKey, freePort } from "../simulator/app-host.js";
 
 export const BENCH_WEBHOOK_SECRET = "support-triage-bench-webhook-secret";
 export const BENCH_SWEEP_SECRET = "support-triage-bench-sweep-secret";
@@ -31,35 +30,6 @@ export interface AppServer {
   /** Lines the app logged at error level (pino level ≥ 50). */
   readonly errors: string[];
   stop(): Promise<void>;
-}
-
-const NoThrottleOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  throttle: { ...(typeof options["throttle"] === "object" ? (options["throttle"] as object) : {}), enabled: false },
-  retry: { enabled: false },
-}));
-
-let key: string | null = null;
-/** Any RSA key will do for the simulator; generating one costs ~100 ms, so once per process. */
-function privateKey(): string {
-  key ??= generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-  }).privateKey;
-  return key;
-}
-
-/** Probot's Server turns port 0 into 3000, so ask the OS for a free port first. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

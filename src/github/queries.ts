@@ -24,21 +24,29 @@ export const ISSUE_FIELDS = `
     }
   }`;
 
-/** Discussion fields the planner needs (discussions have no timeline; labels must be read here). */
-export const DISCUSSION_FIELDS = `
+/**
+ * Discussion fields the planner needs (discussions have no timeline; labels must be read
+ * here). The item read takes every comment and reply it can; the sweep's search pages take
+ * fewer (see SWEEP_DISCUSSION_FIELDS).
+ */
+function discussionFields(comments: number, replies: number): string {
+  return `
   __typename id number title body url createdAt closed
   author { ${ACTOR} }
   authorAssociation
   repository { nameWithOwner }
   category { slug }
   labels(first: 100) { nodes { id name } }
-  comments(first: 100) {
+  comments(first: ${comments}) {
     totalCount
     nodes {
       id body createdAt authorAssociation author { ${ACTOR} }
-      replies(first: 100) { nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
+      replies(first: ${replies}) { nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
     }
   }`;
+}
+
+export const DISCUSSION_FIELDS = discussionFields(100, 100);
 
 const REPO_FIELDS = `
   id
@@ -106,20 +114,7 @@ export function userLookupQuery(count: number): string {
  * among the first comments (the app posts it at intake); a response beyond these windows
  * still arrives by webhook, where the item read sees everything.
  */
-export const SWEEP_DISCUSSION_FIELDS = `
-  __typename id number title body url createdAt closed
-  author { ${ACTOR} }
-  authorAssociation
-  repository { nameWithOwner }
-  category { slug }
-  labels(first: 100) { nodes { id name } }
-  comments(first: 30) {
-    totalCount
-    nodes {
-      id body createdAt authorAssociation author { ${ACTOR} }
-      replies(first: 10) { nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
-    }
-  }`;
+export const SWEEP_DISCUSSION_FIELDS = discussionFields(30, 10);
 
 /**
  * The sweep: the next page (up to 100 items, with everything the planner needs) of each of
