@@ -101,6 +101,9 @@ async function ensureLabelIds(client: GitHubClient, item: Item, labels: RepoLabe
   return requests;
 }
 
+const addComment = (item: Item, body: string): MutationPart =>
+  item.kind === "issue" ? MUTATIONS.addIssueComment(item.nodeId, body) : MUTATIONS.addDiscussionComment(item.nodeId, body);
+
 export async function applyActions(
   client: GitHubClient,
   item: Item,
@@ -157,14 +160,10 @@ export async function applyActions(
         break;
       }
       case "createTargetComment":
-        record.push(item.kind === "issue" ? MUTATIONS.addIssueComment(item.nodeId, a.body) : MUTATIONS.addDiscussionComment(item.nodeId, a.body));
+        record.push(addComment(item, a.body));
         break;
       case "postComment":
-        parts.push(
-          item.kind === "issue"
-            ? MUTATIONS.addIssueComment(item.nodeId, a.body)
-            : MUTATIONS.addDiscussionComment(item.nodeId, a.body),
-        );
+        parts.push(addComment(item, a.body));
         break;
       case "updateTargetComment":
         record.push(
