@@ -16,14 +16,20 @@ interface GqlActor {
 /** A connection's page of nodes, as the schema types it. */
 type Nodes<T> = { nodes?: readonly (T | null)[] | null } | null | undefined;
 
-interface GqlComment {
+export interface GqlComment {
   id: string;
   body: string;
   createdAt: string;
   authorAssociation: string;
   author: GqlActor | null;
-  replies?: Nodes<GqlComment>;
+  replies?: ({ totalCount?: number } & Nodes<GqlComment>) | null;
 }
+
+/** A page of comments with where to go on from. */
+export type GqlCommentPage = {
+  totalCount: number;
+  pageInfo?: { hasNextPage: boolean; endCursor: string | null } | null;
+} & Nodes<GqlComment>;
 interface GqlLabelNode {
   id: string;
   name: string;
@@ -49,7 +55,7 @@ export interface GqlIssue {
   repository: { nameWithOwner: string };
   labels: Nodes<GqlLabelNode>;
   assignees: Nodes<{ login: string }>;
-  comments: { totalCount: number } & Nodes<GqlComment>;
+  comments: GqlCommentPage;
   timelineItems: Nodes<GqlTimelineNode>;
 }
 
@@ -67,7 +73,7 @@ export interface GqlDiscussion {
   repository: { nameWithOwner: string };
   category: { slug: string } | null;
   labels: Nodes<GqlLabelNode>;
-  comments: { totalCount: number } & Nodes<GqlComment>;
+  comments: GqlCommentPage;
 }
 
 export type GqlItem = GqlIssue | GqlDiscussion;

@@ -7,7 +7,13 @@
 /** Fields of an actor; `__typename` tells a Bot from a User (GraphQL bot logins have no "[bot]"). */
 const ACTOR = `login __typename`;
 
-/** Issue fields the planner needs, shared by the item read and the sweep's search. */
+const COMMENT = `id body createdAt authorAssociation author { ${ACTOR} }`;
+
+/**
+ * Issue fields the planner needs, shared by the item read and the sweep's search. Comments
+ * beyond the first page are fetched with COMMENTS_PAGE (see src/github/complete.ts); the
+ * label history is the latest 100 events, which is what attribution needs.
+ */
 export const ISSUE_FIELDS = `
   __typename id number title body url createdAt state
   author { ${ACTOR} }
@@ -15,8 +21,8 @@ export const ISSUE_FIELDS = `
   repository { nameWithOwner }
   labels(first: 100) { nodes { id name } }
   assignees(first: 20) { nodes { login } }
-  comments(first: 100) { totalCount nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
-  timelineItems(first: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) {
+  comments(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ${COMMENT} } }
+  timelineItems(last: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) {
     nodes {
       __typename
       ... on LabeledEvent { createdAt actor { ${ACTOR} } label { name } }
@@ -39,12 +45,25 @@ function discussionFields(comments: number, replies: number): string {
   labels(first: 100) { nodes { id name } }
   comments(first: ${comments}) {
     totalCount
-    nodes {
-      id body createdAt authorAssociation author { ${ACTOR} }
-      replies(first: ${replies}) { nodes { id body createdAt authorAssociation author { ${ACTOR} } } }
-    }
+    pageInfo { hasNextPage endCursor }
+    nodes { ${COMMENT} replies(first: ${replies}) { totalCount nodes { ${COMMENT} } } }
   }`;
 }
+
+/** The next page of an item's comments (discussions: with up to 100 replies each). */
+export const COMMENTS_PAGE = `
+query CommentsPage($id: ID!, $after: String) {
+  node(id: $id) {
+    __typename
+    ... on Issue { comments(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${COMMENT} } } }
+    ... on Discussion {
+      comments(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${COMMENT} replies(first: 100) { totalCount nodes { ${COMMENT} } } }
+      }
+    }
+  }
+}`;
 
 export const DISCUSSION_FIELDS = discussionFields(100, 100);
 

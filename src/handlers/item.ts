@@ -12,6 +12,7 @@ import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.j
 import { retryAdvice, retryDelay } from "../github/retry.js";
 import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
+import { completeComments } from "../github/complete.js";
 import { labelIds, toItem, type GqlDiscussion, type GqlIssue } from "../github/normalize.js";
 import { READ_DISCUSSION, READ_ISSUE } from "../github/queries.js";
 import { parseFormTemplate, selectTemplate } from "../triage/form-template.js";
@@ -69,7 +70,7 @@ export async function readItem(client: GitHubClient, ref: ItemRef): Promise<Item
         : [];
     });
     return {
-      item: toItem(repo.issue),
+      item: toItem((await completeComments(client, repo.issue)).node),
       labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },
       configText: blobText(repo.config),
       templateFiles: files,
@@ -84,7 +85,7 @@ export async function readItem(client: GitHubClient, ref: ItemRef): Promise<Item
   if (!repo?.discussion) return null;
   const text = blobText(repo.template);
   return {
-    item: toItem(repo.discussion),
+    item: toItem((await completeComments(client, repo.discussion)).node),
     labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },
     configText: blobText(repo.config),
     templateFiles: text !== null ? [{ file: `.github/DISCUSSION_TEMPLATE/${slug}.yml`, text }] : [],

@@ -19,7 +19,8 @@ import { retryAdvice } from "../github/retry.js";
 import { findTargetComment } from "../triage/marker.js";
 import { planItem } from "../triage/planner.js";
 import type { Item } from "../triage/types.js";
-import { processItem, responderTeams } from "./item.js";
+import { isTruncated } from "../github/complete.js";
+import { processItem, readItem, responderTeams } from "./item.js";
 import type { Logger, Services } from "./services.js";
 
 export interface SweepOptions {
@@ -353,8 +354,17 @@ export async function sweepRepository(
         }
         for (const node of page.nodes) {
           if (!node || !("__typename" in node)) continue;
-          const item = toItem(node as GqlItem);
+          let item = toItem(node as GqlItem);
           if (!st.take(item) || item.state !== "open") continue;
+          if (isTruncated(node as GqlItem)) {
+            // A long thread: read the whole item, so the target comment and answers past
+            // the search page's window are seen (else: a second target comment, a repeat
+            // escalation).
+            report.reads++;
+            const full = await readItem(client, { owner: repo.owner, repo: repo.repo, kind: item.kind, number: item.number, categorySlug: item.categorySlug });
+            if (!full) continue;
+            item = full.item;
+          }
           // Recovery adopts only items the app never saw: one with a target comment was
           // tracked, and lost its priority labels because someone removed them.
           if (st.recover && findTargetComment(item, appLogin) !== null) continue;

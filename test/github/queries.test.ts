@@ -6,6 +6,7 @@ const documents: Array<[string, string]> = [
   ["READ_ISSUE", q.READ_ISSUE],
   ["READ_DISCUSSION", q.READ_DISCUSSION],
   ["READ_REPOSITORY", q.READ_REPOSITORY],
+  ["COMMENTS_PAGE", q.COMMENTS_PAGE],
   ["sweepSearchQuery(1)", q.sweepSearchQuery(1)],
   ["sweepSearchQuery(4)", q.sweepSearchQuery(4)],
   ["labelLookupQuery(3)", q.labelLookupQuery(3)],
