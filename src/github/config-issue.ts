@@ -65,6 +65,7 @@ export class ConfigIssueTracker {
     errors: readonly ConfigProblem[],
   ): Promise<"opened" | "updated" | "closed" | "unchanged"> {
     const key = repoKey(repo);
+    const remembered = this.known.has(key);
     const known = await this.find(client, repo, appLogin);
     if (errors.length === 0) {
       if (known.number === null) return "unchanged";
@@ -79,7 +80,14 @@ export class ConfigIssueTracker {
       return "closed";
     }
     const body = renderConfigIssue(errors);
-    if (known.number === null) {
+    let current = known;
+    if (current.number === null && remembered) {
+      // Never create on a remembered miss: another process (replica) may have opened the
+      // issue since. Look again; a real miss costs one GET, and only while the file is broken.
+      this.known.delete(key);
+      current = await this.find(client, repo, appLogin);
+    }
+    if (current.number === null) {
       const res = await client.request("POST /repos/{owner}/{repo}/issues", {
         owner: repo.owner,
         repo: repo.repo,
@@ -89,14 +97,16 @@ export class ConfigIssueTracker {
       this.known.set(key, { number: (res.data as { number: number }).number, body });
       return "opened";
     }
-    if (known.body === body) return "unchanged";
+    if (current.body === body) return "unchanged";
+    // `state: open` too: another replica may have closed it when the file was briefly valid.
     await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: repo.owner,
       repo: repo.repo,
-      issue_number: known.number,
+      issue_number: current.number,
       body,
+      state: "open",
     });
-    this.known.set(key, { number: known.number, body });
+    this.known.set(key, { number: current.number, body });
     return "updated";
   }
 

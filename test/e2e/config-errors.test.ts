@@ -126,3 +126,18 @@ describe("the push payload", () => {
     expect(second?.before).toBe(first?.after);
   });
 });
+
+describe("§6 with two app servers", () => {
+  it("break → fix → break → change: still exactly one configuration-error issue open", async () => {
+    const { runScenario } = await import("../../src/simulator/harness.js");
+    const { scenarioText } = await import("./scenario-builder.js");
+    const text = scenarioText({
+      config: FIXED,
+      steps: [push(BROKEN, "break"), push(FIXED, "fix"), push(BROKEN, "break again"), push(HALF_FIXED, "half fix"), open(1, "wanda")],
+    });
+    const result = await runScenario(text, "replicas.yml", { replicas: 2 });
+    const open_ = configIssues(result).filter((found) => found.state === "open");
+    expect(open_).toHaveLength(1);
+    expect(open_[0]?.comments).toHaveLength(0);
+  });
+});

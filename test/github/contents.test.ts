@@ -87,6 +87,21 @@ describe("ConfigIssueTracker", () => {
     expect(await t.sync(client(), { owner: "acme", repo: "support" }, "support-triage[bot]", [problem])).toBe("updated");
   });
 
+  it("looks again before creating when it only remembers a miss (another replica may have opened one)", async () => {
+    const t = new ConfigIssueTracker();
+    const repo = { owner: "acme", repo: "support" };
+    // This process saw no issue and a valid file…
+    nock(API).get("/repos/acme/support/issues").query(true).reply(200, []);
+    expect(await t.sync(client(), repo, "support-triage[bot]", [])).toBe("unchanged");
+    // …meanwhile another replica opened #9; now this process sees the file broken.
+    nock(API)
+      .get("/repos/acme/support/issues")
+      .query(true)
+      .reply(200, [{ number: 9, title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nother` }]);
+    nock(API).patch("/repos/acme/support/issues/9", (b) => b.state === "open").reply(200, {});
+    expect(await t.sync(client(), repo, "support-triage[bot]", [problem])).toBe("updated");
+  });
+
   it("never echoes a mention from the file so that it pings", async () => {
     const t = new ConfigIssueTracker();
     nock(API).get("/repos/acme/support/issues").query(true).reply(200, []);
