@@ -12,7 +12,7 @@ import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise } from "./handlers/events.js";
 import { processItem } from "./handlers/item.js";
 import { createServices, type Logger, type Services } from "./handlers/services.js";
-import { installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
+import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
 import { labelSpecs } from "./triage/labels.js";
 import { READ_REPOSITORY } from "./github/queries.js";
 import { labelIds } from "./github/normalize.js";
@@ -71,20 +71,15 @@ export async function sweepAll(
   const appClient = asClient(await app.auth());
   const reports: RepoSweepReport[] = [];
   const budget = { remaining: maxWrites ?? Number.POSITIVE_INFINITY };
-  for (let page = 1; page <= 100; page++) {
-    const res = await appClient.request("GET /app/installations", { per_page: 100, page });
-    const installations = res.data as Array<{ id: number; suspended_at?: string | null }>;
-    for (const inst of installations) {
-      if (inst.suspended_at || !inShard(inst.id, shard)) continue;
-      try {
-        const client = asClient(await app.auth(inst.id));
-        const repos = await installationRepositories(client);
-        reports.push(...(await sweepRepositories(client, services, repos, log, { repair: true }, budget)));
-      } catch (err) {
-        log.error({ event: "support-triage.sweep-failed", installation: inst.id, err: String(err) }, "installation sweep failed");
-      }
+  for (const id of await appInstallations(appClient)) {
+    if (!inShard(id, shard)) continue;
+    try {
+      const client = asClient(await app.auth(id));
+      const repos = await installationRepositories(client);
+      reports.push(...(await sweepRepositories(client, services, repos, log, { repair: true }, budget)));
+    } catch (err) {
+      log.error({ event: "support-triage.sweep-failed", installation: id, err: String(err) }, "installation sweep failed");
     }
-    if (installations.length < 100) break;
   }
   return reports;
 }

@@ -11,8 +11,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../github/client.js";
+import { VIEWER } from "../github/queries.js";
 import { createServices, type Logger } from "../handlers/services.js";
-import { installationRepositories, summarise, sweepRepositories, type RepoSweepReport, type SweepProgress } from "../handlers/sweep.js";
+import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport, type SweepProgress } from "../handlers/sweep.js";
 
 export const SWEEP_HELP = `Usage: support-triage sweep (--repo owner/name ... | --installation <id> | --all) [--dry-run] [--json] [--max-writes <n>]
 
@@ -61,6 +62,12 @@ function progressBar(p: SweepProgress): void {
   const done = Math.round((p.repoIndex / p.repoCount) * width);
   process.stderr.write(`\r[${"#".repeat(done)}${".".repeat(width - done)}] ${p.repoIndex}/${p.repoCount} ${p.repo.slice(0, 40).padEnd(40)}`);
   if (p.repoIndex === p.repoCount) process.stderr.write("\n");
+}
+
+async function whoIsToken(probot: Probot): Promise<string> {
+  const gh = (await probot.auth()) as unknown as GitHubClient;
+  const res = await gh.graphql<{ viewer: { login: string } }>(VIEWER);
+  return res.viewer.login;
 }
 
 export function formatTable(reports: readonly RepoSweepReport[]): string {
@@ -135,6 +142,18 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     },
   });
   const options = { dryRun: values["dry-run"] ?? false, onProgress: progressBar };
+  if (!appMode && !options.dryRun) {
+    // The app knows its own comments by their author. A token that is not the app's (a
+    // personal token writes as its user) would post target comments the app does not
+    // recognise, and the next sweep would escalate again: such a token may only look.
+    const viewer = await whoIsToken(probot);
+    const appLogin = await services.appLogin();
+    if (viewer.toLowerCase() !== appLogin.toLowerCase()) {
+      return fail(
+        `GITHUB_TOKEN belongs to ${viewer}, not to the app (${appLogin}): a sweep that writes needs the app's credentials (APP_ID and PRIVATE_KEY) or an installation token of the app; add --dry-run to only look`,
+      );
+    }
+  }
   const budget = { remaining: maxWrites };
   const reports: RepoSweepReport[] = [];
   const auth = async (id?: number) => (await probot.auth(id)) as unknown as GitHubClient;
@@ -155,10 +174,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     const app = await auth();
     const ids: number[] = [];
     if (installationId !== null) ids.push(installationId);
-    else {
-      const res = await app.request("GET /app/installations", { per_page: 100 });
-      for (const i of res.data as Array<{ id: number }>) ids.push(i.id);
-    }
+    else ids.push(...(await appInstallations(app)));
     for (const id of ids) {
       const client = await auth(id);
       const list = await installationRepositories(client);

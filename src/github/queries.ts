@@ -157,6 +157,9 @@ export function sweepSearchQuery(count: number): string {
   return `query SweepSearch(${vars}) {\n  ${fields}\n}`;
 }
 
+/** Who a token belongs to (the CLI checks that a writing sweep runs as the app). */
+export const VIEWER = `query Viewer { viewer { login } }`;
+
 /** Create labels, one aliased mutation per label: `c0: createLabel(...)`. */
 export function createLabelsMutation(count: number): string {
   const vars = Array.from({ length: count }, (_, i) => `$c${i}: CreateLabelInput!`).join(", ");

@@ -418,6 +418,18 @@ export async function sweepRepositories(
   return reports;
 }
 
+/** Every installation of the app (an app-authenticated client), suspended ones left out. */
+export async function appInstallations(appClient: GitHubClient): Promise<number[]> {
+  const ids: number[] = [];
+  for (let page = 1; page <= 100; page++) {
+    const res = await appClient.request("GET /app/installations", { per_page: 100, page });
+    const list = res.data as Array<{ id: number; suspended_at?: string | null }>;
+    for (const inst of list) if (!inst.suspended_at) ids.push(inst.id);
+    if (list.length < 100) break;
+  }
+  return ids;
+}
+
 /** Repositories an installation client can see. */
 export async function installationRepositories(client: GitHubClient): Promise<RepoRef[]> {
   const out: RepoRef[] = [];

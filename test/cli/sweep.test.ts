@@ -85,6 +85,16 @@ describe("support-triage sweep", () => {
     expect(err.trim().split("\n")).toHaveLength(1);
   });
 
+  it("refuses to write with a token that is not the app's (its comments would not be recognised); --dry-run may look", async () => {
+    // The simulator says every token is the app's bot; name another app so the token is not.
+    const foreign = { ...env(), SUPPORT_TRIAGE_APP_SLUG: "other-app" };
+    expect(await run(["--repo", "acme/support"], foreign)).toBe(2);
+    expect(err).toMatch(/belongs to support-triage\[bot\], not to the app \(other-app\[bot\]\)/);
+    expect(world.repo("acme", "support")?.items.get(1)?.comments).toHaveLength(0);
+    err = "";
+    expect(await run(["--repo", "acme/support", "--dry-run", "--json"], foreign)).toBe(0);
+  });
+
   it("without credentials it says what to set", async () => {
     expect(await run(["--repo", "acme/support"], {})).toBe(2);
     expect(err).toMatch(/GITHUB_TOKEN/);

@@ -7,6 +7,7 @@ const documents: Array<[string, string]> = [
   ["READ_DISCUSSION", q.READ_DISCUSSION],
   ["READ_REPOSITORY", q.READ_REPOSITORY],
   ["COMMENTS_PAGE", q.COMMENTS_PAGE],
+  ["VIEWER", q.VIEWER],
   ["sweepSearchQuery(1)", q.sweepSearchQuery(1)],
   ["sweepSearchQuery(4)", q.sweepSearchQuery(4)],
   ["labelLookupQuery(3)", q.labelLookupQuery(3)],
