@@ -91,7 +91,7 @@ export async function resolveConfig(
     return {
       result: {
         config: null,
-        errors: [{ file, path: "_extends", line: null, column: null, message: `_extends "${ext}" is not "repo", "owner/repo" or "owner/repo:path".` }],
+        errors: [{ file, path: "_extends", ...extendsPosition(text), message: `_extends "${ext}" is not "repo", "owner/repo" or "owner/repo:path".` }],
         warnings: [],
       },
       source,
@@ -103,7 +103,7 @@ export async function resolveConfig(
     return {
       result: {
         config: null,
-        errors: [{ file, path: "_extends", line: null, column: null, message: `_extends points at ${baseFile}, which does not exist or cannot be read.` }],
+        errors: [{ file, path: "_extends", ...extendsPosition(text), message: `_extends points at ${baseFile}, which does not exist or cannot be read.` }],
         warnings: [],
       },
       source,
@@ -112,6 +112,13 @@ export async function resolveConfig(
   const base = loadConfigCached(baseText, baseFile, DEFAULT_CONFIG);
   if (!base.config) return { result: base, source: baseFile };
   return { result: loadConfigCached(text, file, base.config), source };
+}
+
+/** Line and column of the top-level `_extends` key (the loader accepted the file, so it is there). */
+export function extendsPosition(text: string): { line: number | null; column: number | null } {
+  const m = /^_extends[ \t]*:/m.exec(text);
+  if (!m) return { line: null, column: null };
+  return { line: text.slice(0, m.index).split("\n").length, column: 1 };
 }
 
 export function parseExtends(value: string, defaultOwner: string): { owner: string; repo: string; path: string } | null {
