@@ -23,6 +23,7 @@ const OPTIONAL_KEYS = [
   "escalatedAt",
   "warnedAt",
   "securityBy",
+  "previous",
   "notices",
   "untracked",
 ] as const satisfies readonly (keyof MarkerState)[];
@@ -104,6 +105,7 @@ function toState(data: unknown): MarkerState | null {
     ...defined("escalatedAt", optionalTime("escalatedAt")),
     ...defined("warnedAt", optionalTime("warnedAt")),
     ...defined("securityBy", optionalLogin("securityBy")),
+    ...defined("previous", allowedPriority(o["previous"])),
     ...defined("notices", notices && notices.length > 0 ? notices : undefined),
     ...defined("untracked", o["untracked"] === true ? true : undefined),
   };
@@ -113,6 +115,11 @@ function toState(data: unknown): MarkerState | null {
 /** Spreads `{key: value}` only when the value exists, so absent keys stay absent (exactOptional-friendly). */
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** `previous` only ever holds an allowed priority; anything else is dropped. */
+function allowedPriority(v: unknown): "P3" | "P4" | undefined {
+  return v === "P3" || v === "P4" ? v : undefined;
 }
 
 function isPriority(v: unknown): v is Priority {

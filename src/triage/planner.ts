@@ -20,7 +20,7 @@ import { hasLabel, presentPriorities, specFor } from "./labels.js";
 import { findTargetComment } from "./marker.js";
 import { resolvePriority } from "./priority.js";
 import type { PriorityContext } from "./priority.js";
-import { applyProductionRule } from "./production-rule.js";
+import { applyProductionRule, rememberPrevious } from "./production-rule.js";
 import { mergeStates, recall, SUPERSEDED_NOTE, withTag } from "./recall.js";
 import type { Recalled } from "./recall.js";
 import { renderEscalationComment, renderTargetComment, renderWarningComment } from "./render.js";
@@ -86,6 +86,7 @@ export function planItem(input: PlanInput): Plan {
   }
 
   // 5. First response.
+  const previous = rememberPrevious(prev, priority);
   const base: MarkerState = {
     priority,
     plan: plan.plan,
@@ -95,6 +96,7 @@ export function planItem(input: PlanInput): Plan {
     ...optional("escalatedAt", prev?.escalatedAt ?? recalled.escalatedAt ?? undefined),
     ...optional("warnedAt", prev?.warnedAt ?? recalled.warnedAt ?? undefined),
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
+    ...(previous !== undefined ? { previous } : {}),
     ...(rule.notices.length > 0 ? { notices: rule.notices } : {}),
   };
   const response = recordResponse(item, config, input.appLogin, input.teamMembers, base, prev);
@@ -165,9 +167,12 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, dec
     decisions.push({ rule: "escalate", message: `No first response by ${target.dueAt} (${late.text} late): escalating.` });
     const body = withTag(renderEscalationComment({ config, item, target, lateBy: late.text }), { kind: "escalation" });
     const actions: Action[] = [{ type: "postComment", purpose: "escalation", body }];
-    const wanted = config.escalation.assignees.map((a) => a.replace(/^@/, ""));
-    const missing = wanted.filter((a) => !item.assignees.some((x) => loginKey(x) === loginKey(a)));
-    if (missing.length > 0) actions.push({ type: "addAssignees", logins: missing });
+    // Discussions cannot be assigned: there the comment asks the assignees to look instead.
+    if (item.kind === "issue") {
+      const wanted = config.escalation.assignees.map((a) => a.replace(/^@/, ""));
+      const missing = wanted.filter((a) => !item.assignees.some((x) => loginKey(x) === loginKey(a)));
+      if (missing.length > 0) actions.push({ type: "addAssignees", logins: missing });
+    }
     const hook = config.escalation.webhook;
     if (hook !== null) {
       actions.push({ type: "sendWebhook", url: hook.url, secretEnv: hook.secret_env, payload: escalationPayload(config, item, target, now) });
@@ -242,7 +247,7 @@ function escalatedRemoval(input: PlanInput, firstRecorded: boolean, decisions: D
 
 /** Create the target comment when missing, edit it when its body would change, else nothing. */
 function targetCommentActions(input: PlanInput, comment: ItemComment | null, state: MarkerState, target: TargetResult | null): Action[] {
-  const body = renderTargetComment({ config: input.config, item: input.item, state, target });
+  const body = renderTargetComment({ config: input.config, item: input.item, state, target, appLogin: input.appLogin });
   if (comment === null) return [{ type: "createTargetComment", body }];
   if (normaliseBody(comment.body) !== normaliseBody(body)) return [{ type: "updateTargetComment", commentId: comment.id, body }];
   return [];

@@ -16,7 +16,7 @@ import { renderProductionNotice } from "./render.js";
 import type { ProductionCause } from "./render.js";
 import { isBotActor } from "./responders.js";
 import { loginKey } from "./text.js";
-import type { Actor, Decision } from "./types.js";
+import type { Actor, Decision, MarkerState } from "./types.js";
 
 /**
  * Labels GitHub applies from a form arrive as the author at creation time; anything a
@@ -67,15 +67,33 @@ export function shouldAddProduction(ctx: PriorityContext): boolean {
 
 /**
  * The priority to apply when the rule is broken: the item's previous priority if it was
- * allowed (P3/P4), else the form's answer if that is allowed, else the configured
- * default (P3 should the default itself be restricted).
+ * allowed (the marker's priority when P3/P4, else the last P3/P4 it remembered while
+ * P1/P2), else the form's answer if that is allowed, else the configured default (P3
+ * should the default itself be restricted).
  */
 export function fallbackPriority(ctx: PriorityContext): { priority: Priority; previous: boolean } {
-  const prev = ctx.prev?.priority;
-  if (prev !== undefined && !isRestricted(prev)) return { priority: prev, previous: true };
+  const before = lastAllowed(ctx.prev);
+  if (before !== undefined) return { priority: before, previous: true };
   const formP = ctx.form.hasPriorityField ? ctx.form.priority : null;
   if (formP !== null && !isRestricted(formP)) return { priority: formP, previous: true };
   return { priority: safeDefault(ctx.config), previous: false };
+}
+
+/** The last allowed priority a marker knows of: its own when P3/P4, else the one it remembered. */
+function lastAllowed(state: MarkerState | null): "P3" | "P4" | undefined {
+  if (state === null) return undefined;
+  const p = state.priority;
+  return p === "P3" || p === "P4" ? p : state.previous;
+}
+
+/**
+ * What the marker's `previous` holds after this plan: while the new priority is P1/P2,
+ * the last allowed priority before it (carried forward from marker to marker); nothing
+ * while it is P3/P4, which is then the answer itself. Derived from the previous marker
+ * only, so planning twice gives the same value (the planner's fixpoint).
+ */
+export function rememberPrevious(prev: MarkerState | null, priority: Priority): "P3" | "P4" | undefined {
+  return isRestricted(priority) ? lastAllowed(prev) : undefined;
 }
 
 function safeDefault(config: Config): Priority {
@@ -86,6 +104,7 @@ function safeDefault(config: Config): Priority {
 export interface Decided {
   readonly priority: Priority;
   readonly source: "form" | "label";
+  /** Who set it; the app's login when the app applied a fallback under this rule. */
   readonly setBy: string;
 }
 
@@ -153,7 +172,10 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
  * had not been added and the rules are asked again (the form, an earlier label
  * decision…), because that is exactly what the next event will see once the label is
  * gone: deciding it now keeps the plan a fixpoint. Whatever is still restricted falls
- * back to the previous allowed priority or the default.
+ * back to the previous allowed priority or the default, which the app applies itself:
+ * `setBy` is then the app (nobody chose that label), while the source stays what it was,
+ * so a form can still be re-derived by its author and a label decision still stands
+ * against the form.
  */
 function afterRejection(
   ctx: PriorityContext,
@@ -169,10 +191,10 @@ function afterRejection(
       const r = again.resolved;
       return allowed(r.priority)
         ? { decided: { priority: r.priority, source: r.source, setBy: r.setBy }, previous: true }
-        : { decided: { priority: fb.priority, source: r.source, setBy: r.setBy }, previous: fb.previous };
+        : { decided: { priority: fb.priority, source: r.source, setBy: ctx.appLogin }, previous: fb.previous };
     }
   }
-  return { decided: { priority: fb.priority, source: rejected.source, setBy: rejected.setBy }, previous: fb.previous };
+  return { decided: { priority: fb.priority, source: rejected.source, setBy: ctx.appLogin }, previous: fb.previous };
 }
 
 /**

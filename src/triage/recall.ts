@@ -123,8 +123,11 @@ export function mergeStates(kept: MarkerState | null, others: readonly MarkerSta
   if (kept === null || others.length === 0) return kept;
   let merged: MarkerState = kept;
   for (const other of others) {
-    const decision =
-      merged.source === "form" && other.source === "label" && merged.untracked !== true ? { priority: other.priority, source: other.source, setBy: other.setBy } : {};
+    // Adopting the other's label decision adopts what it remembered before it, too.
+    const adopt = merged.source === "form" && other.source === "label" && merged.untracked !== true;
+    const { previous: keptPrevious, ...rest } = merged;
+    const previous = adopt ? other.previous : keptPrevious;
+    const decision = adopt ? { priority: other.priority, source: other.source, setBy: other.setBy } : {};
     const notices = [...new Set([...(merged.notices ?? []), ...(other.notices ?? [])])];
     const respondedAt = earliest(merged.respondedAt, other.respondedAt);
     const respondedBy = respondedAt === merged.respondedAt ? merged.respondedBy : other.respondedBy;
@@ -132,8 +135,9 @@ export function mergeStates(kept: MarkerState | null, others: readonly MarkerSta
     const warnedAt = earliest(merged.warnedAt, other.warnedAt);
     const securityBy = merged.securityBy ?? other.securityBy;
     merged = {
-      ...merged,
+      ...rest,
       ...decision,
+      ...(previous !== undefined ? { previous } : {}),
       ...(notices.length > 0 ? { notices } : {}),
       ...(respondedAt !== undefined ? { respondedAt } : {}),
       ...(respondedBy !== undefined ? { respondedBy } : {}),

@@ -5,7 +5,8 @@
  *
  * Every piece of user-provided text (logins, environment answers, label names users may
  * have typed) goes through sanitize.ts. Only configured escalation contacts and
- * assignees are written as live mentions: pinging them is the point of escalation.
+ * assignees are written as live mentions: pinging them is the point of escalation
+ * (on discussions, which cannot be assigned, the assignees are asked to look instead).
  */
 import { businessTimeBetween, calendarFromConfig } from "../calendar/calendar.js";
 import type { Config, Priority } from "../config/types.js";
@@ -15,6 +16,7 @@ import type { Item, MarkerState } from "./types.js";
 import { renderMarker } from "./marker.js";
 import { codeSpan, quietLogin, userText } from "./sanitize.js";
 import { priorityName } from "./labels.js";
+import { sameLogin } from "./text.js";
 
 /** The policy sentence quoted verbatim by the production-rule notice (seed policy). */
 export const PRODUCTION_POLICY =
@@ -46,6 +48,16 @@ export interface TargetCommentInput {
   readonly state: MarkerState;
   /** The target for the state's plan and priority; null when untracked. */
   readonly target: TargetResult | null;
+  /**
+   * The app's login. A priority whose `setBy` is the app was applied by the app under
+   * the production rule, and is described as such rather than as someone's label.
+   */
+  readonly appLogin?: string;
+}
+
+/** "support-triage[bot]" → "support-triage": how the app names itself in text. */
+function appName(login: string): string {
+  return login.replace(/\[bot\]$/i, "");
 }
 
 export function renderTargetComment(input: TargetCommentInput): string {
@@ -61,8 +73,10 @@ export function renderTargetComment(input: TargetCommentInput): string {
     );
   } else {
     const setter = quietLogin(state.setBy);
-    const origin =
-      state.source === "form"
+    const byApp = input.appLogin !== undefined && sameLogin(state.setBy, input.appLogin);
+    const origin = byApp
+      ? `applied by ${userText(appName(input.appLogin ?? state.setBy), 60)} under the production rule`
+      : state.source === "form"
         ? `from the support form filled in by ${setter}`
         : `set by ${setter} with the ${codeSpan(config.labels.priorities[state.priority])} label`;
     lines.push(
@@ -188,8 +202,20 @@ export function renderEscalationComment(e: EscalationCommentInput): string {
   ];
   const contacts = config.escalation.contacts.map(mention);
   const assignees = config.escalation.assignees.map(mention);
-  if (contacts.length > 0) lines.push("", `${contacts.join(", ")}: please take a look.`);
-  if (assignees.length > 0) lines.push("", `Assigned to ${assignees.join(", ")}.`);
+  if (e.item.kind === "issue") {
+    if (contacts.length > 0) lines.push("", `${contacts.join(", ")}: please take a look.`);
+    if (assignees.length > 0) lines.push("", `Assigned to ${assignees.join(", ")}.`);
+  } else {
+    // Discussions cannot be assigned: the assignees are asked to look, like the contacts.
+    const seen = new Set<string>();
+    const asked = [...contacts, ...assignees].filter((m) => {
+      const key = m.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (asked.length > 0) lines.push("", `${asked.join(", ")}: please take a look.`);
+  }
   return lines.join("\n");
 }
 

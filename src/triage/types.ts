@@ -96,7 +96,10 @@ export interface MarkerState {
   readonly dueAt: string;
   /** Where the priority came from. */
   readonly source: "form" | "label";
-  /** Login that set the priority (the author for form priorities). */
+  /**
+   * Login that set the priority (the author for form priorities). The app's own login
+   * when the app applied the priority itself under the production rule (a fallback).
+   */
   readonly setBy: string;
   readonly respondedAt?: string;
   /** Login of the first responder. */
@@ -106,6 +109,12 @@ export interface MarkerState {
   readonly warnedAt?: string;
   /** Login of the responder who confirmed a security incident by labelling `security`. */
   readonly securityBy?: string;
+  /**
+   * While the priority is P1/P2: the last allowed (P3/P4) priority the item had before,
+   * which the production rule puts back when P1/P2 stops being allowed. Written only
+   * while the priority is P1/P2 (the priority itself is the answer otherwise).
+   */
+  readonly previous?: "P3" | "P4";
   /** Keys of rule notices already posted, so each is posted once. */
   readonly notices?: readonly string[];
   /**

@@ -28,7 +28,7 @@ export interface NodeOptions {
   createdAt?: string;
   labels?: string[];
   comments?: Array<{ id: string; body: string; author: string; bot?: boolean; association?: string; createdAt: string }>;
-  timeline?: Array<{ label: string; actor: string; createdAt: string; added?: boolean }>;
+  timeline?: Array<{ label: string; actor: string; createdAt: string; added?: boolean; bot?: boolean }>;
   closed?: boolean;
 }
 
@@ -65,7 +65,7 @@ export function issueNode(o: NodeOptions = {}) {
       nodes: (o.timeline ?? []).map((t) => ({
         __typename: t.added === false ? "UnlabeledEvent" : "LabeledEvent",
         createdAt: t.createdAt,
-        actor: actor(t.actor),
+        actor: actor(t.actor, t.bot),
         label: { name: t.label },
       })),
     },
@@ -149,8 +149,11 @@ export function commentPayload(o: { number?: number; author: string; association
   return adapt(p, o.author, o.bot ? "Bot" : "User");
 }
 
-export function discussionPayload(action: string, o: { number?: number; author?: string; sender?: string; label?: string; body?: string } = {}) {
-  const p = example("discussion", action === "labeled" || action === "edited" ? action : "created");
+export function discussionPayload(
+  action: string,
+  o: { number?: number; author?: string; sender?: string; senderType?: string; label?: string; body?: string; bodyChanged?: boolean } = {},
+) {
+  const p = example("discussion", action === "labeled" || action === "unlabeled" || action === "edited" ? action : "created");
   p.action = action;
   const d = p.discussion as Record<string, unknown>;
   d.number = o.number ?? 2;
@@ -159,5 +162,57 @@ export function discussionPayload(action: string, o: { number?: number; author?:
   d.category = { ...(d.category as object), slug: "support", name: "Support" };
   delete d.labels;
   if (o.label) p.label = { id: 1, node_id: labelId(o.label), name: o.label, color: "ededed", default: false, description: "" };
-  return adapt(p, o.sender ?? o.author ?? "octo-customer");
+  if (action === "edited") p.changes = o.bodyChanged === false ? { title: { from: "x" } } : { body: { from: "old" } };
+  return adapt(p, o.sender ?? o.author ?? "octo-customer", o.senderType);
+}
+
+/**
+ * A tiny GitHub for multi-step tests: the item as it is after the app's recorded writes
+ * (labels added and removed, with timeline events by the app; comments posted and edited),
+ * so the next delivery reads back exactly what the app wrote, marker included.
+ */
+export function afterWrites(node: NodeOptions, requests: readonly { query: string; variables: Record<string, unknown> }[], at: string): NodeOptions {
+  let labels = [...(node.labels ?? [])];
+  const timeline = [...(node.timeline ?? [])];
+  const comments = [...(node.comments ?? [])];
+  const nameOf = (id: string) => REPO_LABELS.find((l) => l.id === id)?.name ?? id;
+  for (const r of requests) {
+    if (!r.query.startsWith("mutation")) continue;
+    for (const m of r.query.matchAll(/(m\d+): (\w+)\(/g)) {
+      const input = r.variables[m[1] ?? ""] as Record<string, unknown>;
+      switch (m[2]) {
+        case "addLabelsToLabelable":
+          for (const name of (input.labelIds as string[]).map(nameOf)) {
+            if (!labels.includes(name)) labels.push(name);
+            timeline.push({ label: name, actor: "support-triage[bot]", bot: true, createdAt: at });
+          }
+          break;
+        case "removeLabelsFromLabelable":
+          for (const name of (input.labelIds as string[]).map(nameOf)) {
+            labels = labels.filter((l) => l !== name);
+            timeline.push({ label: name, actor: "support-triage[bot]", bot: true, createdAt: at, added: false });
+          }
+          break;
+        case "addComment":
+        case "addDiscussionComment":
+          comments.push({ id: `C_${comments.length + 1}`, body: String(input.body), author: "support-triage[bot]", bot: true, createdAt: at });
+          break;
+        case "updateIssueComment":
+        case "updateDiscussionComment": {
+          const id = String(input.id ?? input.commentId);
+          const i = comments.findIndex((c) => c.id === id);
+          const old = comments[i];
+          if (old) comments[i] = { ...old, body: String(input.body) };
+          break;
+        }
+      }
+    }
+  }
+  return { ...node, labels, timeline, comments };
+}
+
+/** A person adds (or removes) a label: the item's labels and timeline change as GitHub's would. */
+export function humanLabel(node: NodeOptions, label: string, by: string, at: string, added = true): NodeOptions {
+  const labels = added ? [...new Set([...(node.labels ?? []), label])] : (node.labels ?? []).filter((l) => l !== label);
+  return { ...node, labels, timeline: [...(node.timeline ?? []), { label, actor: by, createdAt: at, added }] };
 }

@@ -5,9 +5,20 @@
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { renderMarker } from "../../src/triage/marker.js";
+import { parseMarker, renderMarker } from "../../src/triage/marker.js";
 import type { MarkerState } from "../../src/triage/types.js";
-import { commentPayload, formBody, issueNode, issuePayload, issueTemplates, labelId, repoAnswer, type NodeOptions } from "./builders.js";
+import {
+  afterWrites,
+  commentPayload,
+  formBody,
+  humanLabel,
+  issueNode,
+  issuePayload,
+  issueTemplates,
+  labelId,
+  repoAnswer,
+  type NodeOptions,
+} from "./builders.js";
 import { makeProbot, mockGitHub, type Recorded } from "./nock-harness.js";
 
 const CONFIG = "customers:\n  octo-customer: business\n";
@@ -28,14 +39,37 @@ beforeEach(async () => {
 });
 afterEach(() => nock.cleanAll());
 
-const writes = () => recorded.graphql.filter((r) => r.query.startsWith("mutation"));
-const reads = () => recorded.graphql.filter((r) => r.query.trimStart().startsWith("query"));
-const inputs = (field: string) =>
-  writes().flatMap((w) => {
+const writes = (reqs: Recorded[] = recorded.graphql) => reqs.filter((r) => r.query.startsWith("mutation"));
+const reads = (reqs: Recorded[] = recorded.graphql) => reqs.filter((r) => r.query.trimStart().startsWith("query"));
+const inputs = (field: string, reqs: Recorded[] = recorded.graphql) =>
+  writes(reqs).flatMap((w) => {
     const out: Record<string, unknown>[] = [];
     for (const m of w.query.matchAll(/(m\d+): (\w+)\(/g)) if (m[2] === field && m[1]) out.push(w.variables[m[1]] as Record<string, unknown>);
     return out;
   });
+const labelsIn = (field: "addLabelsToLabelable" | "removeLabelsFromLabelable", reqs: Recorded[]) =>
+  inputs(field, reqs).flatMap((i) => i.labelIds as string[]);
+/** Production-rule notices posted by these requests (tagged comments that quote the policy). */
+const noticesIn = (reqs: Recorded[]) =>
+  inputs("addComment", reqs)
+    .map((c) => String(c.body))
+    .filter((b) => b.includes("<!-- support-triage:notice"));
+const iso = () => new Date(now).toISOString();
+
+/** One webhook delivery; the item then holds what the app wrote (for the next step). Returns its requests. */
+async function deliver(id: string, name: "issues" | "issue_comment", payload: unknown): Promise<Recorded[]> {
+  const from = recorded.graphql.length;
+  await probot.receive({ id, name, payload } as never);
+  const reqs = recorded.graphql.slice(from);
+  node = afterWrites(node, reqs, iso());
+  return reqs;
+}
+
+/** The state in the item's target comment, as the next read would see it. */
+function targetState() {
+  const c = (node.comments ?? []).find((x) => x.bot === true && x.body.includes("support-triage:target"));
+  return c ? parseMarker(c.body) : null;
+}
 
 function marker(state: Partial<MarkerState>): string {
   return renderMarker({ priority: "P3", plan: "business", dueAt: "2026-12-02T09:00:00.000-08:00", source: "form", setBy: "octo-customer", ...state });
@@ -103,9 +137,10 @@ describe("issues", () => {
     expect(String(update?.body)).toContain('"respondedAt"');
   });
 
+  // The author and the bot are MEMBERs here: only the author rule and the bot rule can exclude them.
   it.each([
-    ["the author", "octo-customer", "NONE", false],
-    ["a bot", "ci-helper[bot]", "NONE", true],
+    ["the author (a MEMBER)", "octo-customer", "MEMBER", false],
+    ["a bot (a MEMBER)", "ci-helper[bot]", "MEMBER", true],
     ["a non-member", "stranger", "CONTRIBUTOR", false],
     ["a first-time contributor", "newbie", "FIRST_TIME_CONTRIBUTOR", false],
   ])("a comment by %s is not a first response", async (_who, login, association, bot) => {
@@ -121,8 +156,11 @@ describe("issues", () => {
       name: "issue_comment",
       payload: commentPayload({ author: login, association, createdAt: "2026-12-01T17:30:00Z", bot }) as never,
     });
+    // The target comment above is not the rendered one, so it is rewritten: the rewrite must not record a response.
     const updates = inputs("updateIssueComment");
-    for (const u of updates) expect(String(u.body)).not.toContain('"respondedAt"');
+    expect(updates).toHaveLength(1);
+    for (const u of [...updates, ...inputs("addComment")]) expect(String(u.body)).not.toContain('"respondedAt"');
+    expect(labelsIn("removeLabelsFromLabelable", recorded.graphql)).toEqual([]);
   });
 
   it("a collaborator's comment is a first response; the owner's too", async () => {
@@ -164,6 +202,143 @@ describe("issues", () => {
     expect(inputs("removeLabelsFromLabelable").flatMap((i) => i.labelIds as string[])).toEqual([labelId("P1")]);
     expect(inputs("addLabelsToLabelable")).toEqual([]);
     expect(inputs("addComment").filter((c) => String(c.body).includes("reserved exclusively for production"))).toHaveLength(1);
+  });
+
+  it("production removed from a form P1 by a maintainer → P1 removed, P3 applied (no previous priority), one explanation", async () => {
+    node = {
+      body: formBody("P1 (Urgent)", "Production"),
+      labels: ["P1"],
+      comments: [
+        {
+          id: "IC_1",
+          body: `target\n${marker({ priority: "P1", dueAt: "2026-12-01T10:00:00.000-08:00" })}`,
+          author: "support-triage[bot]",
+          bot: true,
+          createdAt: "2026-12-01T17:00:05Z",
+        },
+      ],
+      timeline: [
+        { label: "P1", actor: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+        { label: "production", actor: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+        { label: "production", actor: "carol", createdAt: "2026-12-01T17:04:00Z", added: false },
+      ],
+    };
+    const payload = issuePayload("unlabeled", { label: "production", sender: "carol", body: node.body });
+    const reqs = await deliver("u1", "issues", payload);
+    expect(reads(reqs)).toHaveLength(1);
+    expect(writes(reqs)).toHaveLength(1);
+    expect(labelsIn("removeLabelsFromLabelable", reqs)).toEqual([labelId("P1")]);
+    expect(labelsIn("addLabelsToLabelable", reqs)).toEqual([labelId("P3")]);
+    const notices = noticesIn(reqs);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain("reserved exclusively for production");
+    expect(targetState()?.priority).toBe("P3");
+    // The same delivery again (now reading what was written): nothing more, no second explanation.
+    const again = await deliver("u1", "issues", payload);
+    expect(writes(again)).toHaveLength(0);
+    expect(node.labels).toEqual(["P3"]);
+  });
+
+  it("production removed from a P1 that was P4 before → P1 removed, the previous priority P4 restored, one explanation", async () => {
+    // Opened as P3 + Production; carol moves it to P4, then raises it to P1; then removes production.
+    node = { body: formBody("P3 (Normal)", "Production") };
+    now = Date.parse("2026-12-01T17:00:05Z");
+    await deliver("o", "issues", issuePayload("opened", { body: node.body }));
+    expect([...(node.labels ?? [])].sort()).toEqual(["P3", "production"]);
+    now = Date.parse("2026-12-01T17:01:00Z");
+    node = humanLabel(node, "P4", "carol", iso());
+    await deliver("l4", "issues", issuePayload("labeled", { label: "P4", sender: "carol", body: node.body }));
+    now = Date.parse("2026-12-01T17:02:00Z");
+    node = humanLabel(node, "P1", "carol", iso());
+    await deliver("l1", "issues", issuePayload("labeled", { label: "P1", sender: "carol", body: node.body }));
+    expect([...(node.labels ?? [])].sort()).toEqual(["P1", "production"]);
+    expect(targetState()?.priority).toBe("P1");
+
+    now = Date.parse("2026-12-01T17:04:00Z");
+    node = humanLabel(node, "production", "carol", iso(), false);
+    const reqs = await deliver("u", "issues", issuePayload("unlabeled", { label: "production", sender: "carol", body: node.body }));
+    expect(reads(reqs)).toHaveLength(1);
+    expect(writes(reqs)).toHaveLength(1);
+    expect(labelsIn("removeLabelsFromLabelable", reqs)).toEqual([labelId("P1")]);
+    expect(labelsIn("addLabelsToLabelable", reqs)).toEqual([labelId("P4")]);
+    expect(noticesIn(reqs)).toHaveLength(1);
+    expect(targetState()?.priority).toBe("P4");
+  });
+
+  it("security from the form template (added by the author at creation) does not allow P1 without production", async () => {
+    now = Date.parse("2026-12-01T17:00:02Z");
+    node = {
+      body: formBody("P1 (Urgent)", "Staging"),
+      labels: ["security"],
+      timeline: [{ label: "security", actor: "octo-customer", createdAt: "2026-12-01T17:00:00Z" }],
+    };
+    const reqs = await deliver("s1", "issues", issuePayload("opened", { body: node.body }));
+    expect(reads(reqs)).toHaveLength(1);
+    expect(writes(reqs)).toHaveLength(1);
+    expect(labelsIn("addLabelsToLabelable", reqs)).toEqual([labelId("P3")]);
+    expect(noticesIn(reqs)).toHaveLength(1);
+    expect(targetState()?.priority).toBe("P3");
+    expect(targetState()?.securityBy).toBeUndefined();
+    // GitHub also delivers the template's label as issues.labeled by the author: still P3, no second notice.
+    const labeled = await deliver("s2", "issues", issuePayload("labeled", { label: "security", body: node.body }));
+    expect(labelsIn("addLabelsToLabelable", labeled)).toEqual([]);
+    expect(noticesIn(labeled)).toEqual([]);
+    expect(node.labels).not.toContain("P1");
+    expect(targetState()?.securityBy).toBeUndefined();
+  });
+
+  it("security added by a maintainer allows the form's P1 and records securityBy in the marker", async () => {
+    node = { body: formBody("P1 (Urgent)", "Staging") };
+    now = Date.parse("2026-12-01T17:00:05Z");
+    await deliver("o", "issues", issuePayload("opened", { body: node.body }));
+    expect(node.labels).toEqual(["P3"]);
+    now = Date.parse("2026-12-01T17:04:00Z");
+    node = humanLabel(node, "security", "carol", iso());
+    const reqs = await deliver("sec", "issues", issuePayload("labeled", { label: "security", sender: "carol", body: node.body }));
+    expect(reads(reqs)).toHaveLength(1);
+    expect(writes(reqs)).toHaveLength(1);
+    expect(labelsIn("addLabelsToLabelable", reqs)).toEqual([labelId("P1")]);
+    expect(labelsIn("removeLabelsFromLabelable", reqs)).toEqual([labelId("P3")]);
+    expect(noticesIn(reqs)).toEqual([]);
+    const [update] = inputs("updateIssueComment", reqs);
+    expect(String(update?.body)).toContain('"securityBy":"carol"');
+    expect(targetState()).toMatchObject({ priority: "P1", securityBy: "carol" });
+  });
+
+  it("the author edits the form priority → re-derived while the form decides", async () => {
+    node = { body: formBody("P3 (Normal)", "Development") };
+    await deliver("o", "issues", issuePayload("opened", { body: node.body }));
+    expect(targetState()).toMatchObject({ priority: "P3", source: "form" });
+    now = Date.parse("2026-12-01T17:10:00Z");
+    node = { ...node, body: formBody("P4 (Low)", "Development") };
+    const reqs = await deliver("e", "issues", issuePayload("edited", { body: node.body }));
+    expect(reads(reqs)).toHaveLength(1);
+    expect(writes(reqs)).toHaveLength(1);
+    expect(labelsIn("addLabelsToLabelable", reqs)).toEqual([labelId("P4")]);
+    expect(labelsIn("removeLabelsFromLabelable", reqs)).toEqual([labelId("P3")]);
+    expect(targetState()).toMatchObject({ priority: "P4", source: "form", setBy: "octo-customer" });
+  });
+
+  it("the author's form edit does not change a priority a maintainer set", async () => {
+    node = {
+      body: formBody("P4 (Low)", "Development"),
+      labels: ["P3"],
+      comments: [
+        { id: "IC_1", body: `target\n${marker({ source: "label", setBy: "carol" })}`, author: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+      ],
+      timeline: [
+        { label: "P4", actor: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:00:05Z" },
+        { label: "P3", actor: "carol", createdAt: "2026-12-01T17:02:00Z" },
+        { label: "P4", actor: "support-triage[bot]", bot: true, createdAt: "2026-12-01T17:02:01Z", added: false },
+      ],
+    };
+    const reqs = await deliver("e", "issues", issuePayload("edited", { body: node.body }));
+    expect(reads(reqs)).toHaveLength(1);
+    expect(labelsIn("addLabelsToLabelable", reqs)).toEqual([]);
+    expect(labelsIn("removeLabelsFromLabelable", reqs)).toEqual([]);
+    expect(noticesIn(reqs)).toEqual([]);
+    expect(node.labels).toEqual(["P3"]);
+    expect(targetState()).toMatchObject({ priority: "P3", source: "label", setBy: "carol" });
   });
 
   it("an overdue item is escalated at once when the event arrives after the due time", async () => {

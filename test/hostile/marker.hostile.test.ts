@@ -11,7 +11,7 @@ import { MARKER_PREFIX, parseMarker, renderMarker } from "../../src/triage/marke
 import type { MarkerState } from "../../src/triage/types.js";
 import { anyCodeUnit, hostileKey, hostileLogin, hostileText, runs } from "./arbitraries.js";
 
-const ALLOWED_KEYS = new Set(["priority", "plan", "dueAt", "source", "setBy", "respondedAt", "respondedBy", "escalatedAt", "warnedAt", "securityBy", "notices", "untracked"]);
+const ALLOWED_KEYS = new Set(["priority", "plan", "dueAt", "source", "setBy", "respondedAt", "respondedBy", "escalatedAt", "warnedAt", "securityBy", "previous", "notices", "untracked"]);
 const ISO = /^\d{4}-\d{2}-\d{2}T/;
 
 /** Every property of a parsed state has the type the contract promises. */
@@ -41,6 +41,7 @@ function checkState(s: MarkerState): void {
     for (const n of s.notices) expect(typeof n).toBe("string");
   }
   if (s.untracked !== undefined) expect(s.untracked).toBe(true);
+  if (s.previous !== undefined) expect(["P3", "P4"]).toContain(s.previous);
 }
 
 const isoTime = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2100, 0, 1) }).map((t) => new Date(t).toISOString());
@@ -69,6 +70,7 @@ const markerish = fc
     respondedBy: fc.oneof(hostileLogin, hostileJson),
     notices: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), hostileJson),
     untracked: hostileJson,
+    previous: fc.oneof(fc.constantFrom(...PRIORITIES), hostileJson),
     __proto__: hostileJson,
     constructor: hostileJson,
   }, { requiredKeys: [] });

@@ -17,6 +17,7 @@ describe("renderMarker", () => {
     const m = renderMarker({
       notices: ["production:P1:form"],
       securityBy: "carol",
+      previous: "P4",
       escalatedAt: "2026-12-01T14:00:00.000-08:00",
       respondedBy: "dave",
       respondedAt: "2026-12-01T15:00:00.000-08:00",
@@ -25,7 +26,7 @@ describe("renderMarker", () => {
     expect(m).toBe(
       '<!-- support-triage:target {"priority":"P2","plan":"business","dueAt":"2026-12-01T13:00:00.000-08:00","source":"form","setBy":"alice",' +
         '"respondedAt":"2026-12-01T15:00:00.000-08:00","respondedBy":"dave","escalatedAt":"2026-12-01T14:00:00.000-08:00",' +
-        '"securityBy":"carol","notices":["production:P1:form"]} -->',
+        '"securityBy":"carol","previous":"P4","notices":["production:P1:form"]} -->',
     );
   });
 
@@ -46,6 +47,7 @@ describe("renderMarker", () => {
         source: fc.constantFrom("form", "label" as const),
         setBy: fc.string(),
         respondedBy: fc.string({ minLength: 1 }),
+        previous: fc.constantFrom("P3", "P4" as const),
         notices: fc.array(fc.string(), { minLength: 1 }),
         untracked: fc.constant(true as const),
       },
@@ -76,7 +78,7 @@ describe("parseMarker", () => {
   it("ignores unknown keys and drops malformed optional ones", () => {
     const body =
       '<!-- support-triage:target {"priority":"P3","plan":"standard","dueAt":"2026-12-03T09:00:00.000-08:00","source":"label","setBy":"carol",' +
-      '"future":{"x":1},"respondedAt":"yesterday","notices":["a",3],"untracked":"yes"} -->';
+      '"future":{"x":1},"respondedAt":"yesterday","notices":["a",3],"untracked":"yes","previous":"P1"} -->';
     expect(parseMarker(body)).toEqual({
       priority: "P3",
       plan: "standard",
@@ -85,6 +87,19 @@ describe("parseMarker", () => {
       setBy: "carol",
       notices: ["a"],
     });
+  });
+
+  it("reads `previous` (P3/P4 only), and markers without it as before", () => {
+    const m = (extra: string) =>
+      `<!-- support-triage:target {"priority":"P2","plan":"business","dueAt":"2026-12-01T13:00:00.000-08:00","source":"label","setBy":"carol"${extra}} -->`;
+    expect(parseMarker(m(',"previous":"P4"'))?.previous).toBe("P4");
+    expect(parseMarker(m(',"previous":"P3"'))?.previous).toBe("P3");
+    for (const bad of ['"P2"', '"p4"', "4", "null", '["P4"]']) {
+      const s = parseMarker(m(`,"previous":${bad}`));
+      expect(s).not.toBeNull();
+      expect(s && "previous" in s).toBe(false);
+    }
+    expect(parseMarker(m(""))).toEqual({ ...BASE, source: "label", setBy: "carol" });
   });
 
   it("never throws", () => {

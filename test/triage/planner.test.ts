@@ -67,7 +67,9 @@ describe.each(builders)("planner on a %s", (_kind, build) => {
     expect(notices[0]).toContain(PRODUCTION_POLICY);
     expect(notices[0]).toContain("Staging");
     expect(r.plan.decisions.map((d) => d.rule)).toContain("production-rule");
-    expect(r.plan.state).toMatchObject({ priority: "P3", source: "form", setBy: "alice" });
+    // The app applied P3 itself: nobody chose it, so nobody is named as having set it.
+    expect(r.plan.state).toMatchObject({ priority: "P3", source: "form", setBy: APP_LOGIN });
+    expect(targetComments(r.after)[0]?.body).toContain("P3 (Normal), applied by support-triage under the production rule");
     expect(r.again.actions).toEqual([]);
     // Redelivering `opened` later, or an author edit that keeps P1 + Staging, does not explain it again.
     const later = planItem(input({ item: r.after, trigger: edited(alice), form: FORM }));
@@ -211,6 +213,114 @@ describe.each(builders)("planner on a %s", (_kind, build) => {
     const reopened = { ...first.after, state: "open" as const };
     const plan = planItem(input({ item: reopened, trigger: { type: "reopened", sender: alice }, now: ms(T0) + 7 * 24 * HOUR }));
     expect(added(plan)).toContain("escalated");
+  });
+});
+
+/** Adds `label` as `who` and plans with that trigger; returns the item after the plan (asserting the fixpoint). */
+function step(item: Item, change: { add?: string; remove?: string }, who = carol, form: typeof FORM | null = null) {
+  const at = "2026-12-01T10:00:00.000Z";
+  let labels = [...item.labels];
+  let events = item.labelEvents === undefined ? undefined : [...item.labelEvents];
+  if (change.add !== undefined) {
+    labels.push(change.add);
+    events?.push(labelEvent({ label: change.add, actor: who, createdAt: at }));
+  }
+  if (change.remove !== undefined) {
+    const gone = change.remove;
+    labels = labels.filter((l) => l !== gone);
+    events?.push(labelEvent({ label: gone, actor: who, createdAt: at, added: false }));
+  }
+  const trigger = change.add !== undefined ? labeled(change.add, who) : unlabeled(change.remove ?? "", who);
+  const r = run({ item: { ...item, labels, ...(events !== undefined ? { labelEvents: events } : {}) }, trigger, form });
+  expect(r.again.actions).toEqual([]);
+  return r;
+}
+
+describe.each(builders)("the production rule keeps the previous priority on a %s", (_kind, build) => {
+  it("P4 → production → P2 → production removed ⇒ P4, applied by the app", () => {
+    const p4 = step(build({ body: "no form here" }), { add: "P4" });
+    expect(p4.plan.state).toMatchObject({ priority: "P4", source: "label", setBy: "carol" });
+    expect(p4.plan.state?.previous).toBeUndefined();
+    const prod = step(p4.after, { add: "production" });
+    const p2 = step(prod.after, { add: "P2" });
+    expect(removed(p2.plan)).toEqual(["P4"]);
+    expect(p2.plan.state).toMatchObject({ priority: "P2", source: "label", setBy: "carol", previous: "P4" });
+    expect(stateOf(p2.after)?.previous).toBe("P4");
+
+    const r = step(p2.after, { remove: "production" });
+    expect(priorityLabels(r.after)).toEqual(["P4"]);
+    expect(removed(r.plan)).toEqual(["P2"]);
+    expect(r.plan.state).toMatchObject({ priority: "P4", source: "label", setBy: APP_LOGIN });
+    expect(r.plan.state?.previous).toBeUndefined();
+    const notice = posts(r.plan, "notice")[0] ?? "";
+    expect(notice).toContain("removed the `production` label");
+    expect(notice).toContain("The priority is now P4 (Low) (its previous priority).");
+    const body = targetComments(r.after)[0]?.body ?? "";
+    expect(body).toContain("P4 (Low), applied by support-triage under the production rule");
+    expect(body).not.toContain("with the `P4` label");
+    expect(body).not.toMatch(/carol/);
+    // Later events leave it alone.
+    expect(planItem(input({ item: r.after, trigger: sweep })).actions).toEqual([]);
+  });
+
+  it("the previous priority survives P2 → P1 while production stays", () => {
+    const p4 = step(build({ body: "no form here" }), { add: "P4" });
+    const prod = step(p4.after, { add: "production" });
+    const p2 = step(prod.after, { add: "P2" });
+    const p1 = step(p2.after, { add: "P1" }, dave);
+    expect(p1.plan.state).toMatchObject({ priority: "P1", setBy: "dave", previous: "P4" });
+    const r = step(p1.after, { remove: "production" }, dave);
+    expect(priorityLabels(r.after)).toEqual(["P4"]);
+  });
+
+  it("form P3 → a maintainer's P1 without production ⇒ P3 kept (from the form)", () => {
+    const first = run({ item: build({ body: supportBody({ priority: optionFor("P3") }) }), trigger: opened(), form: FORM });
+    expect(priorityLabels(first.after)).toEqual(["P3"]);
+    const r = step(first.after, { add: "P1" }, carol, FORM);
+    expect(removed(r.plan)).toEqual(["P1"]);
+    expect(priorityLabels(r.after)).toEqual(["P3"]);
+    expect(r.plan.state).toMatchObject({ priority: "P3", source: "form", setBy: "alice" });
+    expect(posts(r.plan, "notice")[0]).toContain("The priority is now P3 (Normal) (its previous priority).");
+  });
+
+  it("no previous priority ⇒ P3, applied by the app rather than credited to whoever added P1", () => {
+    const p1 = step(build({ body: "no form here", labels: ["production"] }), { add: "P1" });
+    expect(p1.plan.state).toMatchObject({ priority: "P1", source: "label", setBy: "carol" });
+    expect(p1.plan.state?.previous).toBeUndefined();
+    const r = step(p1.after, { remove: "production" });
+    expect(priorityLabels(r.after)).toEqual(["P3"]);
+    expect(r.plan.state).toMatchObject({ priority: "P3", setBy: APP_LOGIN });
+    expect(posts(r.plan, "notice")[0]).toContain("The priority is now P3 (Normal).");
+    const body = targetComments(r.after)[0]?.body ?? "";
+    expect(body).toContain("P3 (Normal), applied by support-triage under the production rule");
+    expect(body).not.toMatch(/carol/);
+    // A maintainer choosing a priority afterwards is credited again.
+    const chosen = step(r.after, { add: "P4" }, dave);
+    expect(chosen.plan.state).toMatchObject({ priority: "P4", source: "label", setBy: "dave" });
+    expect(targetComments(chosen.after)[0]?.body).toContain("set by @\u200Bdave with the `P4` label");
+  });
+});
+
+describe.each(builders)("escalation on a %s", (kind, build) => {
+  const config = cfg({ plan: "business", escalation: { contacts: ["@acme/support-leads"], assignees: ["carol", "@dana"], webhook: null, warn_at: null } });
+  const now = ms("2026-12-01T11:30:00.000-08:00");
+
+  it(kind === "issue" ? "assigns the assignees and says so" : "assigns nobody and asks the assignees to look", () => {
+    const r = run({ item: build({ labels: ["P1", "production"] }), trigger: sweep, now, config });
+    const esc = posts(r.plan, "escalation")[0] ?? "";
+    const assigns = r.plan.actions.filter((a) => a.type === "addAssignees");
+    if (kind === "issue") {
+      expect(assigns).toEqual([{ type: "addAssignees", logins: ["carol", "dana"] }]);
+      expect(esc).toContain("@acme/support-leads: please take a look.");
+      expect(esc).toContain("Assigned to @carol, @dana.");
+      expect(r.after.assignees).toEqual(["carol", "dana"]);
+    } else {
+      expect(assigns).toEqual([]);
+      expect(esc).toContain("@acme/support-leads, @carol, @dana: please take a look.");
+      expect(esc).not.toMatch(/assign/i);
+      expect(r.after.assignees).toEqual([]);
+    }
+    expect(r.again.actions).toEqual([]);
   });
 });
 

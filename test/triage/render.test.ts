@@ -53,6 +53,17 @@ describe("renderTargetComment", () => {
     expect(responseVerdict(DEFAULT_CONFIG, target, responded)).toBe(text);
   });
 
+  it("a priority the app applied under the production rule is not credited to anyone", () => {
+    const applied = { ...state, priority: "P4" as const, source: "label" as const, setBy: "support-triage[bot]" };
+    const body = renderTargetComment({ config: DEFAULT_CONFIG, item: issue, state: applied, target: p3, appLogin: "support-triage[bot]" });
+    expect(body).toContain("P4 (Low), applied by support-triage under the production rule");
+    expect(body).not.toContain("set by");
+    // Both login spellings (REST and GraphQL) are the app; a form source reads the same.
+    const form = renderTargetComment({ config: DEFAULT_CONFIG, item: issue, state: { ...applied, source: "form", setBy: "support-triage" }, target: p3, appLogin: "support-triage[bot]" });
+    expect(form).toContain("applied by support-triage under the production rule");
+    expect(form).not.toContain("support form filled in");
+  });
+
   it("says when the item escalated, and when it is no longer tracked", () => {
     const escalated = renderTargetComment({ config: DEFAULT_CONFIG, item: issue, state: { ...state, escalatedAt: "2026-12-01T13:00:00.000-08:00" }, target: p2 });
     expect(escalated).toContain("**Escalated:** Tue, Dec 1, 2026, 1:00 PM PST");
@@ -88,6 +99,18 @@ describe("escalation and warning comments", () => {
     expect(body).toContain("Assigned to @dana.");
     expect(body).toContain("2 hours late");
     expect(body.match(/@/g)).toHaveLength(3);
+  });
+
+  it("on a discussion, which cannot be assigned, asks the assignees to look instead", () => {
+    const config = cfg({ escalation: { contacts: ["@acme/support-leads"], assignees: ["carol", "@acme/support-leads"] } });
+    const body = renderEscalationComment({ config, item: { kind: "discussion" }, target: p2, lateBy: "2 hours" });
+    expect(body).toContain("This P2 (High) discussion");
+    expect(body).toContain("@acme/support-leads, @carol: please take a look.");
+    expect(body).not.toMatch(/assign/i);
+    expect(body.match(/@/g)).toHaveLength(2);
+    const only = renderEscalationComment({ config: cfg({ escalation: { assignees: ["carol"] } }), item: { kind: "discussion" }, target: p2, lateBy: "2 hours" });
+    expect(only).toContain("@carol: please take a look.");
+    expect(only).not.toMatch(/assign/i);
   });
 
   it("has no mentions without contacts", () => {
