@@ -15,7 +15,7 @@ import {
   repoAnswer,
   type NodeOptions,
 } from "./builders.js";
-import { makeProbot, mockGitHub, type Recorded } from "./nock-harness.js";
+import { makeProbot, mockGitHub, type Recorded, requestViews } from "./nock-harness.js";
 
 let now = Date.parse("2026-12-01T17:05:00Z");
 let node: NodeOptions;
@@ -37,19 +37,7 @@ beforeEach(async () => {
 });
 afterEach(() => nock.cleanAll());
 
-const writes = (reqs: Recorded[] = recorded.graphql) => reqs.filter((r) => r.query.startsWith("mutation"));
-const reads = (reqs: Recorded[] = recorded.graphql) => reqs.filter((r) => r.query.trimStart().startsWith("query"));
-const inputs = (field: string, reqs: Recorded[] = recorded.graphql) =>
-  writes(reqs).flatMap((w) =>
-    [...w.query.matchAll(/(m\d+): (\w+)\(/g)].filter((m) => m[2] === field).map((m) => w.variables[m[1] ?? ""] as Record<string, unknown>),
-  );
-const labelsIn = (field: "addLabelsToLabelable" | "removeLabelsFromLabelable", reqs: Recorded[]) =>
-  inputs(field, reqs).flatMap((i) => i.labelIds as string[]);
-/** Production-rule notices posted by these requests (tagged comments). */
-const noticesIn = (reqs: Recorded[]) =>
-  inputs("addDiscussionComment", reqs)
-    .map((c) => String(c.body))
-    .filter((b) => b.includes("<!-- support-triage:notice"));
+const { writes, reads, inputs, labelsIn, noticesIn } = requestViews(() => recorded.graphql, "addDiscussionComment");
 const iso = () => new Date(now).toISOString();
 
 /** One webhook delivery; the discussion then holds what the app wrote (for the next step). Returns its requests. */

@@ -19,7 +19,7 @@ import {
   repoAnswer,
   type NodeOptions,
 } from "./builders.js";
-import { makeProbot, mockGitHub, type Recorded } from "./nock-harness.js";
+import { makeProbot, mockGitHub, type Recorded, requestViews } from "./nock-harness.js";
 
 const CONFIG = "customers:\n  octo-customer: business\n";
 let now = Date.parse("2026-12-01T17:05:00Z");
@@ -39,21 +39,7 @@ beforeEach(async () => {
 });
 afterEach(() => nock.cleanAll());
 
-const writes = (reqs: Recorded[] = recorded.graphql) => reqs.filter((r) => r.query.startsWith("mutation"));
-const reads = (reqs: Recorded[] = recorded.graphql) => reqs.filter((r) => r.query.trimStart().startsWith("query"));
-const inputs = (field: string, reqs: Recorded[] = recorded.graphql) =>
-  writes(reqs).flatMap((w) => {
-    const out: Record<string, unknown>[] = [];
-    for (const m of w.query.matchAll(/(m\d+): (\w+)\(/g)) if (m[2] === field && m[1]) out.push(w.variables[m[1]] as Record<string, unknown>);
-    return out;
-  });
-const labelsIn = (field: "addLabelsToLabelable" | "removeLabelsFromLabelable", reqs: Recorded[]) =>
-  inputs(field, reqs).flatMap((i) => i.labelIds as string[]);
-/** Production-rule notices posted by these requests (tagged comments that quote the policy). */
-const noticesIn = (reqs: Recorded[]) =>
-  inputs("addComment", reqs)
-    .map((c) => String(c.body))
-    .filter((b) => b.includes("<!-- support-triage:notice"));
+const { writes, reads, inputs, labelsIn, noticesIn } = requestViews(() => recorded.graphql, "addComment");
 const iso = () => new Date(now).toISOString();
 
 /** One webhook delivery; the item then holds what the app wrote (for the next step). Returns its requests. */

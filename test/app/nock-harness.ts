@@ -63,3 +63,24 @@ export function mockGitHub(answer: (req: Recorded) => unknown): { graphql: Recor
     });
   return { graphql, rest };
 }
+
+/**
+ * Views over the recorded GraphQL requests: reads, writes, the inputs of one mutation
+ * field across batched documents, labels added or removed, production-rule notices.
+ */
+export function requestViews(all: () => Recorded[], commentField: "addComment" | "addDiscussionComment") {
+  const writes = (reqs: Recorded[] = all()) => reqs.filter((r) => r.query.startsWith("mutation"));
+  const reads = (reqs: Recorded[] = all()) => reqs.filter((r) => r.query.trimStart().startsWith("query"));
+  const inputs = (field: string, reqs: Recorded[] = all()) =>
+    writes(reqs).flatMap((w) =>
+      [...w.query.matchAll(/(m\d+): (\w+)\(/g)].filter((m) => m[2] === field).map((m) => w.variables[m[1] ?? ""] as Record<string, unknown>),
+    );
+  const labelsIn = (field: "addLabelsToLabelable" | "removeLabelsFromLabelable", reqs: Recorded[]) =>
+    inputs(field, reqs).flatMap((i) => i.labelIds as string[]);
+  /** Production-rule notices posted by these requests (tagged comments). */
+  const noticesIn = (reqs: Recorded[]) =>
+    inputs(commentField, reqs)
+      .map((c) => String(c.body))
+      .filter((b) => b.includes("<!-- support-triage:notice"));
+  return { writes, reads, inputs, labelsIn, noticesIn };
+}
