@@ -93,6 +93,9 @@ async function prepareRepository(client: GitHubClient, services: Services, repo:
   if (!res.repository) return;
   const text = res.repository.config?.__typename === "Blob" ? (res.repository.config.text ?? null) : null;
   const loaded = await resolveConfig(client, repo, services.contents, services.now(), text);
+  // Installation and pushes to the config file are rare: look the issue up afresh rather
+  // than trust what this process remembers (another replica may have opened or closed it).
+  services.configIssues.forget(repo);
   await services.configIssues.sync(client, repo, appLogin, loaded.result.errors);
   if (!loaded.result.config) return;
   const labels = { repositoryId: res.repository.id, ids: labelIds(res.repository.labels.nodes), total: res.repository.labels.totalCount };

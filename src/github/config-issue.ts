@@ -81,9 +81,11 @@ export class ConfigIssueTracker {
     }
     const body = renderConfigIssue(errors);
     let current = known;
-    if (current.number === null && remembered) {
-      // Never create on a remembered miss: another process (replica) may have opened the
-      // issue since. Look again; a real miss costs one GET, and only while the file is broken.
+    if (remembered && current.body !== body) {
+      // About to write on what this process remembers: another replica may have opened,
+      // closed or replaced the issue since. Look again (only open issues are listed), so a
+      // remembered miss does not create a second issue and a remembered hit does not edit
+      // or reopen one that was closed. Costs one GET per change, only while the file is broken.
       this.known.delete(key);
       current = await this.find(client, repo, appLogin);
     }
@@ -98,13 +100,11 @@ export class ConfigIssueTracker {
       return "opened";
     }
     if (current.body === body) return "unchanged";
-    // `state: open` too: another replica may have closed it when the file was briefly valid.
     await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: repo.owner,
       repo: repo.repo,
       issue_number: current.number,
       body,
-      state: "open",
     });
     this.known.set(key, { number: current.number, body });
     return "updated";

@@ -361,7 +361,16 @@ export async function sweepRepository(
             // the search page's window are seen (else: a second target comment, a repeat
             // escalation).
             report.reads++;
-            const full = await readItem(client, { owner: repo.owner, repo: repo.repo, kind: item.kind, number: item.number, categorySlug: item.categorySlug });
+            let full;
+            try {
+              full = await readItem(client, { owner: repo.owner, repo: repo.repo, kind: item.kind, number: item.number, categorySlug: item.categorySlug });
+            } catch (err) {
+              if (itemFailed(item, err) === "stop") {
+                report.interrupted = true;
+                break rounds;
+              }
+              continue;
+            }
             if (!full) continue;
             item = full.item;
           }

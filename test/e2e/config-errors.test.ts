@@ -128,16 +128,22 @@ describe("the push payload", () => {
 });
 
 describe("§6 with two app servers", () => {
-  it("break → fix → break → change: still exactly one configuration-error issue open", async () => {
+  it("errors that come, go and change while deliveries alternate between replicas: one issue open at a time, none left open when fixed", async () => {
     const { runScenario } = await import("../../src/simulator/harness.js");
     const { scenarioText } = await import("./scenario-builder.js");
+    const broken = (plan: string) => push(`plan: ${plan}\n`, `plan ${plan}`);
     const text = scenarioText({
-      config: FIXED,
-      steps: [push(BROKEN, "break"), push(FIXED, "fix"), push(BROKEN, "break again"), push(HALF_FIXED, "half fix"), open(1, "wanda")],
+      config: "plan: business\n",
+      steps: [broken("platinum"), open(1, "wanda"), open(2, "wanda"), push(FIXED, "fix"), broken("gold"), open(3, "wanda"), broken("silver")],
     });
     const result = await runScenario(text, "replicas.yml", { replicas: 2 });
-    const open_ = configIssues(result).filter((found) => found.state === "open");
-    expect(open_).toHaveLength(1);
-    expect(open_[0]?.comments).toHaveLength(0);
+    expect(configIssues(result).filter((found) => found.state === "open")).toHaveLength(1);
+
+    const fixed = await runScenario(
+      scenarioText({ config: "plan: business\n", steps: [broken("platinum"), broken("gold"), open(1, "wanda"), push(FIXED, "fix")] }),
+      "replicas-fixed.yml",
+      { replicas: 2 },
+    );
+    expect(configIssues(fixed).filter((found) => found.state === "open")).toHaveLength(0);
   });
 });

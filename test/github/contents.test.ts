@@ -70,6 +70,11 @@ describe("ConfigIssueTracker", () => {
       .reply(201, { number: 7 });
     expect(await t.sync(c, repo, "support-triage[bot]", [problem])).toBe("opened");
     expect(await t.sync(c, repo, "support-triage[bot]", [problem])).toBe("unchanged");
+    // Before editing on what it remembers, it looks again (another replica may have closed #7).
+    nock(API)
+      .get("/repos/acme/support/issues")
+      .query(true)
+      .reply(200, [{ number: 7, title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nold` }]);
     nock(API).patch("/repos/acme/support/issues/7", (b) => typeof b.body === "string" && b.body.includes("line 2")).reply(200, {});
     expect(await t.sync(c, repo, "support-triage[bot]", [{ ...problem, line: 2 }])).toBe("updated");
     nock(API).patch("/repos/acme/support/issues/7", (b) => b.state === "closed").reply(200, {});
@@ -98,7 +103,7 @@ describe("ConfigIssueTracker", () => {
       .get("/repos/acme/support/issues")
       .query(true)
       .reply(200, [{ number: 9, title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nother` }]);
-    nock(API).patch("/repos/acme/support/issues/9", (b) => b.state === "open").reply(200, {});
+    nock(API).patch("/repos/acme/support/issues/9").reply(200, {});
     expect(await t.sync(client(), repo, "support-triage[bot]", [problem])).toBe("updated");
   });
 
