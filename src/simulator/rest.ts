@@ -61,6 +61,9 @@ const NOT_FOUND: RestResponse = { status: 404, body: { message: "Not Found", doc
 
 const json = (body: Json, status = 200, headers: Record<string, string> = {}): RestResponse => ({ status, body, headers });
 
+/** An item's labels as the labels endpoints answer them, sorted by name. */
+const itemLabels = (item: SimItem): RestResponse => json([...item.labels].sort((a, b) => a.name.localeCompare(b.name)).map(labelJson));
+
 const validationFailed = (resource: string, field: string, code: string): RestResponse =>
   json({ message: "Validation Failed", errors: [{ resource, code, field }], documentation_url: "https://docs.github.com/rest" }, 422);
 
@@ -69,6 +72,9 @@ function field(body: unknown, key: string): unknown {
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/** The labels endpoints take `["a", "b"]` or `{ labels: ["a", "b"] }`. */
+const labelNames = (body: unknown): string[] => (Array.isArray(body) ? strings(body) : strings(field(body, "labels")));
 
 /** `per_page`/`page` like GitHub (30 by default, 100 at most) with a `Link` header. */
 function paginate<T>(all: readonly T[], request: RestRequest, context: RestContext): { page: T[]; headers: Record<string, string> } {
@@ -402,7 +408,7 @@ const ROUTES: readonly Route[] = [
     auth: "token",
     handler: (_r, params, context) => {
       const found = issueOf(context, params);
-      return found ? json([...found.item.labels].sort((a, b) => a.name.localeCompare(b.name)).map(labelJson)) : NOT_FOUND;
+      return found ? itemLabels(found.item) : NOT_FOUND;
     },
   },
   {
@@ -412,9 +418,9 @@ const ROUTES: readonly Route[] = [
     handler: (request, params, context) => {
       const found = issueOf(context, params);
       if (!found) return NOT_FOUND;
-      const names = Array.isArray(request.body) ? strings(request.body) : strings(field(request.body, "labels"));
+      const names = labelNames(request.body);
       context.world.addLabels(found.item, labelsByName(context, found.repo, names), context.world.bot);
-      return json([...found.item.labels].sort((a, b) => a.name.localeCompare(b.name)).map(labelJson));
+      return itemLabels(found.item);
     },
   },
   {
@@ -424,11 +430,11 @@ const ROUTES: readonly Route[] = [
     handler: (request, params, context) => {
       const found = issueOf(context, params);
       if (!found) return NOT_FOUND;
-      const names = Array.isArray(request.body) ? strings(request.body) : strings(field(request.body, "labels"));
+      const names = labelNames(request.body);
       const wanted = labelsByName(context, found.repo, names);
       context.world.removeLabels(found.item, found.item.labels.filter((label) => !wanted.includes(label)), context.world.bot);
       context.world.addLabels(found.item, wanted, context.world.bot);
-      return json([...found.item.labels].sort((a, b) => a.name.localeCompare(b.name)).map(labelJson));
+      return itemLabels(found.item);
     },
   },
   {
@@ -441,7 +447,7 @@ const ROUTES: readonly Route[] = [
       const label = found.item.labels.find((present) => present.name.toLowerCase() === (params[3] ?? "").toLowerCase());
       if (!label) return json({ message: "Label does not exist", documentation_url: "https://docs.github.com/rest" }, 404);
       context.world.removeLabels(found.item, [label], context.world.bot);
-      return json([...found.item.labels].sort((a, b) => a.name.localeCompare(b.name)).map(labelJson));
+      return itemLabels(found.item);
     },
   },
   {
