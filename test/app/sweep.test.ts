@@ -4,7 +4,7 @@ import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../src/github/client.js";
 import { createServices, type Logger } from "../../src/handlers/services.js";
-import { sweepRepositories, sweepRepository, summarise } from "../../src/handlers/sweep.js";
+import { appInstallations, sweepRepositories, sweepRepository, summarise } from "../../src/handlers/sweep.js";
 import { renderMarker } from "../../src/triage/marker.js";
 import { discussionNode, issueNode, labelId, REPO_LABELS } from "./builders.js";
 
@@ -140,5 +140,17 @@ describe("sweep", () => {
     expect(s.failures).toBe(1);
     expect(reports[1]).toMatchObject({ repo: "acme/support", error: null });
     expect(quiet.errors).toHaveLength(1);
+  });
+});
+
+describe("installations", () => {
+  it("pages through every installation, leaving suspended ones out", async () => {
+    const page1 = Array.from({ length: 100 }, (_, i) => ({ id: i + 1, suspended_at: i === 4 ? "2026-01-01T00:00:00Z" : null }));
+    nock(API).get("/app/installations").query({ per_page: "100", page: "1" }).reply(200, page1);
+    nock(API).get("/app/installations").query({ per_page: "100", page: "2" }).reply(200, [{ id: 101 }, { id: 102 }]);
+    const ids = await appInstallations(client());
+    expect(ids).toHaveLength(101);
+    expect(ids).not.toContain(5);
+    expect(ids.at(-1)).toBe(102);
   });
 });
