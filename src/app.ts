@@ -5,17 +5,14 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, Probot } from "probot";
-import type { GitHubClient, RepoRef } from "./github/client.js";
-import { CONFIG_PATH, resolveConfig } from "./github/config.js";
-import { applyActions } from "./github/apply.js";
+import type { GitHubClient } from "./github/client.js";
+import { CONFIG_PATH } from "./github/config.js";
 import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise } from "./handlers/events.js";
 import { processItem } from "./handlers/item.js";
+import { prepareRepository } from "./handlers/setup.js";
 import { createServices, type Logger, type Services } from "./handlers/services.js";
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
-import { labelSpecs } from "./triage/labels.js";
-import { READ_REPOSITORY } from "./github/queries.js";
-import { labelIds } from "./github/normalize.js";
 
 export interface AppOptions {
   /** Epoch-ms clock; the simulator injects its own. Default Date.now. */
@@ -82,33 +79,6 @@ export async function sweepAll(
     }
   }
   return reports;
-}
-
-/** Installation set-up: create the labels the policy needs; report a broken configuration. */
-async function prepareRepository(client: GitHubClient, services: Services, repo: RepoRef, log: Logger): Promise<void> {
-  const appLogin = await services.appLogin();
-  const res = await client.graphql<{
-    repository: { id: string; labels: { totalCount: number; nodes: { id: string; name: string }[] }; config: { __typename: string; text?: string } | null } | null;
-  }>(READ_REPOSITORY, { owner: repo.owner, name: repo.repo, configExpr: `HEAD:${CONFIG_PATH}` });
-  if (!res.repository) return;
-  const text = res.repository.config?.__typename === "Blob" ? (res.repository.config.text ?? null) : null;
-  const loaded = await resolveConfig(client, repo, services.contents, services.now(), text);
-  // Installation and pushes to the config file are rare: look the issue up afresh rather
-  // than trust what this process remembers (another replica may have opened or closed it).
-  services.configIssues.forget(repo);
-  await services.configIssues.sync(client, repo, appLogin, loaded.result.errors);
-  if (!loaded.result.config) return;
-  const labels = { repositoryId: res.repository.id, ids: labelIds(res.repository.labels.nodes), total: res.repository.labels.totalCount };
-  const specs = labelSpecs(loaded.result.config).filter((s) => !labels.ids.has(s.name.toLowerCase()));
-  if (specs.length === 0) return;
-  // Only the label creation runs: the item is a placeholder the write layer does not touch.
-  await applyActions(
-    client,
-    { kind: "issue", owner: repo.owner, repo: repo.repo, number: 0, nodeId: "", title: "", body: "", author: { login: "", isBot: false }, authorAssociation: "NONE", createdAt: new Date(0).toISOString(), state: "open", labels: [], categorySlug: null, assignees: [], comments: [] },
-    labels,
-    [{ type: "ensureLabels", labels: specs }],
-  );
-  log.info({ event: "support-triage.labels-created", repo: `${repo.owner}/${repo.repo}`, labels: specs.map((s) => s.name) }, "labels created");
 }
 
 export function createApp(options: AppOptions = {}): ApplicationFunction {

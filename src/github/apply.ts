@@ -5,12 +5,15 @@
  * No decisions are taken here.
  */
 import type { Action, Item, LabelSpec } from "../triage/types.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient, RepoRef } from "./client.js";
+import { CONFIG_PATH } from "./config.js";
+import { labelIds } from "./normalize.js";
 import {
   MUTATIONS,
   batchMutation,
   createLabelsMutation,
   labelLookupQuery,
+  READ_REPOSITORY,
   userLookupQuery,
   type MutationPart,
 } from "./queries.js";
@@ -58,8 +61,8 @@ export function describeAction(a: Action): string {
 }
 
 /** Looks labels up by name and records the ids found; returns the specs still missing. */
-async function lookUpLabels(client: GitHubClient, item: Item, labels: RepoLabels, missing: readonly LabelSpec[]): Promise<LabelSpec[]> {
-  const vars: Record<string, unknown> = { owner: item.owner, name: item.repo };
+async function lookUpLabels(client: GitHubClient, repo: RepoRef, labels: RepoLabels, missing: readonly LabelSpec[]): Promise<LabelSpec[]> {
+  const vars: Record<string, unknown> = { owner: repo.owner, name: repo.repo };
   missing.forEach((l, i) => {
     vars[`n${i}`] = l.name;
   });
@@ -71,13 +74,17 @@ async function lookUpLabels(client: GitHubClient, item: Item, labels: RepoLabels
   return missing.filter((l) => !labels.ids.has(l.name.toLowerCase()));
 }
 
-async function ensureLabelIds(client: GitHubClient, item: Item, labels: RepoLabels, wanted: readonly LabelSpec[]): Promise<number> {
+/**
+ * Creates the wanted labels the repository lacks (one request; a label lookup first when the
+ * repository has more labels than were read) and records their ids. Returns requests made.
+ */
+export async function ensureLabels(client: GitHubClient, repo: RepoRef, labels: RepoLabels, wanted: readonly LabelSpec[]): Promise<number> {
   let requests = 0;
   let missing = wanted.filter((l) => !labels.ids.has(l.name.toLowerCase()));
   if (missing.length > 0 && labels.total > labels.ids.size) {
     // The repository has more labels than one page: look the names up before creating.
     requests++;
-    missing = await lookUpLabels(client, item, labels, missing);
+    missing = await lookUpLabels(client, repo, labels, missing);
   }
   if (missing.length === 0) return requests;
   const vars: Record<string, unknown> = {};
@@ -94,7 +101,7 @@ async function ensureLabelIds(client: GitHubClient, item: Item, labels: RepoLabe
     // They exist now, which is all that was wanted: look them up instead of failing.
     if (!/already been taken|already exists/i.test(err instanceof Error ? err.message : String(err))) throw err;
     requests++;
-    if ((await lookUpLabels(client, item, labels, missing)).length > 0) throw err;
+    if ((await lookUpLabels(client, repo, labels, missing)).length > 0) throw err;
     return requests;
   }
   for (const v of Object.values(res)) if (v?.label) labels.ids.set(v.label.name.toLowerCase(), v.label.id);
@@ -126,7 +133,7 @@ export async function applyActions(
       }
     }
   }
-  if (toEnsure.length > 0) writeRequests += await ensureLabelIds(client, item, labels, toEnsure);
+  if (toEnsure.length > 0) writeRequests += await ensureLabels(client, { owner: item.owner, repo: item.repo }, labels, toEnsure);
 
   let assigneeIds: string[] = [];
   const logins = actions.flatMap((a) => (a.type === "addAssignees" ? a.logins : []));
@@ -193,4 +200,17 @@ export async function applyActions(
     await (options.sendWebhook ?? sendEscalationWebhook)(a.url, a.secretEnv, a.payload);
   }
   return { writeRequests, writes, summary };
+}
+
+/** The repository's id, labels and own config file (installation set-up, sweeps that write). */
+export async function readRepository(client: GitHubClient, repo: RepoRef): Promise<{ labels: RepoLabels; configText: string | null } | null> {
+  const res = await client.graphql<{
+    repository: { id: string; labels: { totalCount: number; nodes: { id: string; name: string }[] }; config: { __typename: string; text?: string } | null } | null;
+  }>(READ_REPOSITORY, { owner: repo.owner, name: repo.repo, configExpr: `HEAD:${CONFIG_PATH}` });
+  const r = res.repository;
+  if (!r) return null;
+  return {
+    labels: { repositoryId: r.id, ids: labelIds(r.labels.nodes), total: r.labels.totalCount },
+    configText: r.config?.__typename === "Blob" ? (r.config.text ?? null) : null,
+  };
 }

@@ -10,11 +10,11 @@
  * handled (no priority label, no target comment), and the configuration-error issue.
  */
 import type { Config } from "../config/types.js";
-import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
+import { applyActions, describeAction, readRepository, type RepoLabels } from "../github/apply.js";
 import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
-import { CONFIG_PATH, resolveConfig } from "../github/config.js";
-import { labelIds, toItem, type GqlItem } from "../github/normalize.js";
-import { READ_REPOSITORY, sweepSearchQuery } from "../github/queries.js";
+import { resolveConfig } from "../github/config.js";
+import { toItem, type GqlItem } from "../github/normalize.js";
+import { sweepSearchQuery } from "../github/queries.js";
 import { retryAdvice } from "../github/retry.js";
 import { findTargetComment } from "../triage/marker.js";
 import { planItem } from "../triage/planner.js";
@@ -174,14 +174,6 @@ export function recoveryQuery(repo: string, config: Config, now: number): string
   return `repo:${repo} is:open ${without} created:>=${since} "${field}" in:body`;
 }
 
-async function readRepoLabels(client: GitHubClient, repo: RepoRef): Promise<RepoLabels | null> {
-  const res = await client.graphql<{
-    repository: { id: string; labels: { totalCount: number; nodes: { id: string; name: string }[] } } | null;
-  }>(READ_REPOSITORY, { owner: repo.owner, name: repo.repo, configExpr: `HEAD:${CONFIG_PATH}` });
-  if (!res.repository) return null;
-  return { repositoryId: res.repository.id, ids: labelIds(res.repository.labels.nodes), total: res.repository.labels.totalCount };
-}
-
 export async function sweepRepository(
   client: GitHubClient,
   services: Services,
@@ -306,7 +298,7 @@ export async function sweepRepository(
         }
         let applied;
         try {
-          labels ??= await readRepoLabels(client, repo);
+          labels ??= (await readRepository(client, repo))?.labels ?? null;
           if (!labels) return "ok";
           applied = await applyActions(client, item, labels, plan.actions, {
             ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
