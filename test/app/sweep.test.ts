@@ -1,16 +1,12 @@
 /** The sweep through nock: search pagination, escalation writes, budgets, failures isolated. */
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GitHubClient } from "../../src/github/client.js";
+import { API, client } from "../helpers/octokit.js";
 import { createServices, type Logger } from "../../src/handlers/services.js";
 import { appInstallations, sweepRepositories, sweepRepository, summarise } from "../../src/handlers/sweep.js";
 import { renderMarker } from "../../src/triage/marker.js";
 import { discussionNode, issueNode, labelId, REPO_LABELS } from "./builders.js";
 
-const API = "https://api.github.com";
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
 const quiet: Logger & { errors: unknown[] } = { errors: [], info: () => {}, warn: () => {}, debug: () => {}, error(o) { this.errors.push(o); } };
 // 14:00 PST: a P2 business item opened at 09:00 PST (due 13:00) is overdue; one opened at 12:00 is not.
 const NOW = Date.parse("2026-12-01T22:00:00Z");

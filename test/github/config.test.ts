@@ -1,14 +1,9 @@
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GitHubClient } from "../../src/github/client.js";
+import { API, client, fileAnswer } from "../helpers/octokit.js";
 import { extendsPosition, parseExtends, resolveConfig } from "../../src/github/config.js";
 import { ContentCache } from "../../src/github/contents.js";
 
-const API = "https://api.github.com";
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
-const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -27,7 +22,7 @@ describe("configuration resolution", () => {
   });
 
   it("falls back to the owner's .github repository", async () => {
-    nock(API).get("/repos/acme/.github/contents/.github%2Fsupport-triage.yml").reply(200, { type: "file", encoding: "base64", content: b64("plan: business\n") });
+    nock(API).get("/repos/acme/.github/contents/.github%2Fsupport-triage.yml").reply(200, fileAnswer("plan: business\n"));
     const r = await resolveConfig(client(), { owner: "acme", repo: "support" }, new ContentCache(), 0, null);
     expect(r.source).toBe("acme/.github:.github/support-triage.yml");
     expect(r.result.config?.plan).toBe("business");
@@ -36,7 +31,7 @@ describe("configuration resolution", () => {
   it("merges the repository's file over the file it extends", async () => {
     nock(API)
       .get("/repos/acme/shared/contents/.github%2Fsupport-triage.yml")
-      .reply(200, { type: "file", encoding: "base64", content: b64("plan: business\ncustomers: { wanda: enterprise }\n") });
+      .reply(200, fileAnswer("plan: business\ncustomers: { wanda: enterprise }\n"));
     const r = await resolveConfig(client(), { owner: "acme", repo: "support" }, new ContentCache(), 0, "_extends: shared\ntimezone: Europe/Berlin\n");
     expect(r.result.errors).toEqual([]);
     expect(r.result.config).toMatchObject({ plan: "business", timezone: "Europe/Berlin", customers: { wanda: "enterprise" } });

@@ -1,15 +1,10 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ProbotOctokit } from "probot";
-import type { GitHubClient } from "../../src/github/client.js";
+import { API, client, fileAnswer } from "../helpers/octokit.js";
 import { ContentCache } from "../../src/github/contents.js";
 import { ConfigIssueTracker } from "../../src/github/config-issue.js";
 import { CONFIG_ISSUE_TITLE, CONFIG_ISSUE_MARKER } from "../../src/config/report.js";
 
-const API = "https://api.github.com";
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
-const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -22,7 +17,7 @@ describe("ContentCache", () => {
     const cache = new ContentCache();
     nock(API)
       .get("/repos/acme/support/contents/.github%2Fsupport-triage.yml")
-      .reply(200, { type: "file", encoding: "base64", content: b64("plan: business\n") }, { etag: '"v1"' });
+      .reply(200, fileAnswer("plan: business\n"), { etag: '"v1"' });
     nock(API, { reqheaders: { "if-none-match": '"v1"' } })
       .get("/repos/acme/support/contents/.github%2Fsupport-triage.yml")
       .reply(304);
