@@ -81,6 +81,19 @@ export async function sweepAll(
   return reports;
 }
 
+/**
+ * Runs `sweep` every `intervalMinutes` (±10% jitter, which spreads replicas and
+ * installations so they don't all sweep at once). The next run is scheduled when one
+ * ends, so runs never overlap. The timer does not keep the process alive.
+ */
+export function startSweepTimer(intervalMinutes: number, sweep: () => Promise<void>, random: () => number = Math.random): void {
+  const schedule = () => {
+    const ms = intervalMinutes * 60_000 * (0.9 + random() * 0.2);
+    setTimeout(() => void sweep().finally(schedule), ms).unref();
+  };
+  schedule();
+}
+
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return (app, { addHandler }) => {
     const env = options.env ?? process.env;
@@ -169,26 +182,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const intervalMin = options.sweepIntervalMinutes ?? Number(env.SUPPORT_TRIAGE_SWEEP_INTERVAL ?? 10);
     const timerOn = (options.sweepTimer ?? true) && Number.isFinite(intervalMin) && intervalMin > 0;
     if (timerOn) {
-      let running = false;
-      const tick = async () => {
-        if (running) return;
-        running = true;
+      startSweepTimer(intervalMin, async () => {
         try {
           const s = summarise(await sweepAll(app, services, app.log, undefined, shard));
           app.log.info({ event: "support-triage.sweep", ...s, repositories: s.repositories.length }, "timed sweep done");
         } catch (err) {
           app.log.error({ event: "support-triage.sweep-failed", err: String(err) }, "timed sweep failed");
-        } finally {
-          running = false;
-          schedule();
         }
-      };
-      const schedule = () => {
-        // Jitter (±10%) spreads replicas and installations so they don't all sweep at once.
-        const ms = intervalMin * 60_000 * (0.9 + Math.random() * 0.2);
-        setTimeout(() => void tick(), ms).unref();
-      };
-      schedule();
+      });
     }
   };
 }
