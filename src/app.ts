@@ -13,6 +13,9 @@ import { processItem } from "./handlers/item.js";
 import { prepareRepository } from "./handlers/setup.js";
 import { createServices, type Logger, type Services } from "./handlers/services.js";
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
+import { Lifecycle, StoppingError } from "./handlers/lifecycle.js";
+import { runJson, SweepRunner } from "./handlers/sweep-runner.js";
+import type { Claims } from "./github/redis.js";
 
 export interface AppOptions {
   /** Epoch-ms clock; the simulator injects its own. Default Date.now. */
@@ -27,6 +30,10 @@ export interface AppOptions {
   /** Waits between retries (default: real time); the simulator's does not wait. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly env?: NodeJS.ProcessEnv;
+  /** In-flight work and the stopping flag, for a graceful shutdown (src/main.ts). */
+  readonly lifecycle?: Lifecycle;
+  /** Escalation claims shared by replicas (Redis); default: this process only. */
+  readonly claims?: Claims;
 }
 
 export const SWEEP_ROUTE = "/support-triage/sweep";
@@ -64,16 +71,18 @@ export async function sweepAll(
   log: Logger,
   maxWrites?: number,
   shard: { index: number; count: number } | null = null,
+  shouldStop: () => boolean = () => false,
 ): Promise<RepoSweepReport[]> {
   const appClient = asClient(await app.auth());
   const reports: RepoSweepReport[] = [];
   const budget = { remaining: maxWrites ?? Number.POSITIVE_INFINITY };
   for (const id of await appInstallations(appClient)) {
     if (!inShard(id, shard)) continue;
+    if (shouldStop()) break;
     try {
       const client = asClient(await app.auth(id));
       const repos = await installationRepositories(client);
-      reports.push(...(await sweepRepositories(client, services, repos, log, { repair: true }, budget)));
+      reports.push(...(await sweepRepositories(client, services, repos, log, { repair: true, shouldStop }, budget)));
     } catch (err) {
       log.error({ event: "support-triage.sweep-failed", installation: id, err: String(err) }, "installation sweep failed");
     }
@@ -86,19 +95,29 @@ export async function sweepAll(
  * installations so they don't all sweep at once). The next run is scheduled when one
  * ends, so runs never overlap. The timer does not keep the process alive.
  */
-export function startSweepTimer(intervalMinutes: number, sweep: () => Promise<void>, random: () => number = Math.random): void {
+export function startSweepTimer(intervalMinutes: number, sweep: () => Promise<void>, random: () => number = Math.random): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
   const schedule = () => {
+    if (stopped) return;
     const ms = intervalMinutes * 60_000 * (0.9 + random() * 0.2);
-    setTimeout(() => void sweep().finally(schedule), ms).unref();
+    timer = setTimeout(() => void sweep().finally(schedule), ms);
+    timer.unref();
   };
   schedule();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }
 
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return (app, { addHandler }) => {
     const env = options.env ?? process.env;
+    const lifecycle = options.lifecycle ?? new Lifecycle();
     const services = createServices({
       ...(options.clock ? { now: options.clock } : {}),
+      ...(options.claims ? { claims: options.claims } : {}),
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       appLogin: async () => {
@@ -112,15 +131,20 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on([...ITEM_EVENTS], async (context) => {
       const n = normalise(context.name, context.payload);
       if (!n) return;
-      const appLogin = await services.appLogin();
-      // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
-      if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
-      const key = `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`.toLowerCase();
-      const log = context.log.child({ repo: `${n.ref.owner}/${n.ref.repo}`, number: n.ref.number, kind: n.ref.kind });
-      await services.locks.run(key, () => processItem(asClient(context.octokit), services, n.ref, n.trigger, log));
+      // Shutting down: refuse with 503 (GitHub shows the delivery failed; it can be redelivered).
+      if (lifecycle.stopping) throw new StoppingError();
+      await lifecycle.track(async () => {
+        const appLogin = await services.appLogin();
+        // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
+        if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
+        const key = `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`.toLowerCase();
+        const log = context.log.child({ repo: `${n.ref.owner}/${n.ref.repo}`, number: n.ref.number, kind: n.ref.kind });
+        await services.locks.run(key, () => processItem(asClient(context.octokit), services, n.ref, n.trigger, log));
+      });
     });
 
     app.on(["installation.created", "installation_repositories.added"], async (context) => {
+      if (lifecycle.stopping) throw new StoppingError();
       const p = context.payload as { repositories?: { full_name: string }[]; repositories_added?: { full_name: string }[] };
       const repos = (p.repositories_added ?? p.repositories ?? []).slice(0, 500);
       for (const r of repos) {
@@ -143,31 +167,57 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       if (!touched) return;
       const repo = { owner: p.repository.owner?.login ?? "", repo: p.repository.name };
       services.contents.invalidate(repo.owner, repo.repo);
-      await prepareRepository(asClient(context.octokit), services, repo, context.log);
+      if (lifecycle.stopping) throw new StoppingError();
+      await lifecycle.track(() => prepareRepository(asClient(context.octokit), services, repo, context.log));
     });
 
     const shard = parseShard(env.SUPPORT_TRIAGE_SWEEP_SHARD);
     const secret = options.sweepSecret ?? env.SUPPORT_TRIAGE_SWEEP_SECRET ?? "";
+    const runner = new SweepRunner(
+      async () => summarise(await sweepAll(app, services, app.log, undefined, shard, () => lifecycle.stopping)),
+      services.now,
+      (fn) => lifecycle.track(fn),
+    );
+    const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+    };
+    /**
+     * POST /support-triage/sweep: 202 at once with the run's id (a trigger while a sweep runs
+     * joins it); `?wait=1` answers when it is done (200, the summary). GET …/sweep/<id>: the run.
+     */
     const sweepRoute = async (req: IncomingMessage, res: ServerResponse) => {
-      const path = (req.url ?? "").split("?")[0];
-      if (path !== SWEEP_ROUTE) return false;
-      if (req.method !== "POST") {
-        res.writeHead(405, { allow: "POST", "content-type": "application/json" }).end('{"error":"method not allowed"}');
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const path = url.pathname;
+      const runId = path.startsWith(`${SWEEP_ROUTE}/`) ? path.slice(SWEEP_ROUTE.length + 1) : null;
+      if (path !== SWEEP_ROUTE && runId === null) return false;
+      const allowed = runId === null ? "POST" : "GET";
+      if (req.method !== allowed) {
+        json(res, 405, { error: "method not allowed" }, { allow: allowed });
         return true;
       }
       const auth = req.headers.authorization ?? "";
       const presented = auth.startsWith("Bearer ") ? auth.slice(7) : "";
       if (!secret || !secretMatches(presented, secret)) {
-        res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
+        json(res, 401, { error: "unauthorized" });
         return true;
       }
-      try {
-        const reports = await sweepAll(app, services, app.log, undefined, shard);
-        const s = summarise(reports);
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...s, repositories: s.repositories.length }));
-      } catch (err) {
-        app.log.error({ event: "support-triage.sweep-failed", err: String(err) }, "sweep failed");
-        res.writeHead(500, { "content-type": "application/json" }).end('{"error":"sweep failed"}');
+      if (runId !== null) {
+        const run = runner.get(runId);
+        if (!run) json(res, 404, { error: "no such sweep run (only the last 20 are kept)" });
+        else json(res, 200, runJson(run));
+        return true;
+      }
+      if (lifecycle.stopping) {
+        json(res, 503, { error: "shutting down" });
+        return true;
+      }
+      const { run, joined } = runner.start("http");
+      const wait = url.searchParams.get("wait");
+      if (wait === "1" || wait === "true") {
+        await run.done;
+        json(res, run.status === "failed" ? 500 : 200, runJson(run, joined));
+      } else {
+        json(res, 202, runJson(run, joined), { location: `${SWEEP_ROUTE}/${run.id}` });
       }
       return true;
     };
@@ -182,14 +232,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const intervalMin = options.sweepIntervalMinutes ?? Number(env.SUPPORT_TRIAGE_SWEEP_INTERVAL ?? 10);
     const timerOn = (options.sweepTimer ?? true) && Number.isFinite(intervalMin) && intervalMin > 0;
     if (timerOn) {
-      startSweepTimer(intervalMin, async () => {
-        try {
-          const s = summarise(await sweepAll(app, services, app.log, undefined, shard));
-          app.log.info({ event: "support-triage.sweep", ...s, repositories: s.repositories.length }, "timed sweep done");
-        } catch (err) {
-          app.log.error({ event: "support-triage.sweep-failed", err: String(err) }, "timed sweep failed");
-        }
+      const stop = startSweepTimer(intervalMin, async () => {
+        if (lifecycle.stopping) return;
+        const { run, joined } = runner.start("timer");
+        await run.done;
+        if (joined) return;
+        if (run.status === "failed") app.log.error({ event: "support-triage.sweep-failed", err: run.error }, "timed sweep failed");
+        else app.log.info({ event: "support-triage.sweep", id: run.id, ...run.summary }, "timed sweep done");
       });
+      lifecycle.whenStopping(stop);
     }
   };
 }

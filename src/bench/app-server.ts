@@ -3,15 +3,16 @@
  * checked — pointed at a simulator URL. Used in the bench's own process (the smoke test)
  * and in the child process that isolates the app for the throughput and memory figures.
  *
- * Octokit's throttling and retry plugins are off, as in the simulator: the throttler
- * spaces requests about a second apart by design, which would measure the throttler,
- * not the app. Everything else (signature verification, logging at info, the per-item
- * locks, the caches) is production code.
+ * It runs the production Octokit stack (plugins and options, src/github/octokit.ts), started
+ * by the same `startServer` as production. The throughput and latency figures spend its
+ * waits (pacing between writes, back-off) on the simulator's instant scheduler, so they
+ * measure the app, not the pacing; the "production mode" figures pass the real scheduler
+ * and measure how long GitHub's documented pacing makes triage take.
  */
 import { pino } from "pino";
-import { Probot, Server } from "probot";
-import { createApp } from "../app.js";
-import { SimulatorOctokit as NoThrottleOctokit, appPrivateKey as privateKey, freePort } from "../simulator/app-host.js";
+import type { Scheduler } from "../github/octokit.js";
+import { startServer } from "../server.js";
+import { appPrivateKey as privateKey, freePort, simulatedScheduler } from "../simulator/app-host.js";
 
 export const BENCH_WEBHOOK_SECRET = "support-triage-bench-webhook-secret";
 export const BENCH_SWEEP_SECRET = "support-triage-bench-sweep-secret";
@@ -22,6 +23,8 @@ export interface AppServerOptions {
   readonly simUrl: string;
   /** Epoch ms the app's clock reads (the simulated world's "now"). */
   readonly clock: () => number;
+  /** How the stack's waits are spent; default the simulator's instant scheduler. */
+  readonly scheduler?: Scheduler;
 }
 
 export interface AppServer {
@@ -63,21 +66,20 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // The simulator owns the installation; these must not leak in from the caller's shell.
   delete process.env["SUPPORT_TRIAGE_APP_SLUG"];
   delete process.env["SUPPORT_TRIAGE_SWEEP_SHARD"];
-  const server = new Server({
+  const running = await startServer({
     host: "127.0.0.1",
     port,
     log,
     webhookPath: WEBHOOK_PATH,
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: privateKey(),
-      secret: BENCH_WEBHOOK_SECRET,
-      baseUrl: `${options.simUrl}/api/v3`,
-      log,
-      Octokit: NoThrottleOctokit,
-    }),
+    appId: 1,
+    privateKey: privateKey(),
+    secret: BENCH_WEBHOOK_SECRET,
+    baseUrl: `${options.simUrl}/api/v3`,
+    scheduler: options.scheduler ?? simulatedScheduler(options.clock),
+    app: { clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {} },
   });
-  await server.load(createApp({ clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {} }));
-  await server.start();
-  return { url: `http://127.0.0.1:${port}`, errors, stop: () => server.stop() };
+  return { url: `http://127.0.0.1:${port}`, errors, stop: async () => {
+      await running.shutdown(5000);
+    },
+  };
 }

@@ -28,7 +28,7 @@ export interface SweepResult {
 }
 
 async function sweepOnce(appUrl: string): Promise<{ items: number; escalated: number; writes: number }> {
-  const res = await fetch(`${appUrl}/support-triage/sweep`, { method: "POST", headers: { authorization: `Bearer ${BENCH_SWEEP_SECRET}` } });
+  const res = await fetch(`${appUrl}/support-triage/sweep?wait=1`, { method: "POST", headers: { authorization: `Bearer ${BENCH_SWEEP_SECRET}` } });
   const text = await res.text();
   if (!res.ok) throw new Error(`the sweep route answered ${res.status}: ${text.slice(0, 200)}`);
   const body = JSON.parse(text) as { items?: number; escalated?: number; writes?: number };

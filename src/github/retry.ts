@@ -6,6 +6,7 @@
  * reconciling planner sees that on the next read instead of posting a duplicate.
  */
 import { errorStatus } from "./client.js";
+import { InstallationPausedError } from "./octokit.js";
 
 export interface RetryAdvice {
   readonly retry: boolean;
@@ -23,6 +24,8 @@ export function retryAdvice(err: unknown, nowMs: number): RetryAdvice {
   const status = errorStatus(err);
   const retryAfter = header(err, "retry-after");
   const delayFromHeader = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : null;
+  // The installation is paused (rate limit, outage): nothing was sent; wait for the pause.
+  if (err instanceof InstallationPausedError) return { retry: true, delayMs: err.retryAfterMs };
   if (status === null) {
     // A network error, or a GraphQL error document without an HTTP status.
     const message = err instanceof Error ? err.message : String(err);

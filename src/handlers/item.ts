@@ -157,13 +157,24 @@ export async function processItem(
   log: Logger,
   options: ProcessOptions = {},
 ): Promise<ProcessResult> {
+  // Claims taken by this pipeline hold across its retries, and are given back if it gives up.
+  const held = new Set<string>();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await processOnce(client, services, ref, trigger, log, attempt === 1 ? options : { ...options, snapshot: undefined });
+      return await processOnce(client, services, ref, trigger, log, attempt === 1 ? options : { ...options, snapshot: undefined }, held);
     } catch (err) {
       const advice = retryAdvice(err, services.now());
       const delay = advice.retry && attempt < services.retry.attempts ? retryDelay(services.retry, attempt, advice) : null;
-      if (delay === null) throw err;
+      if (delay === null) {
+        for (const key of held) await services.claims.release(key).catch(() => undefined);
+        if (advice.retry) {
+          log.warn(
+            { event: "support-triage.deferred", repo: `${ref.owner}/${ref.repo}`, number: ref.number, trigger: trigger.type, status: errorStatus(err), err: String(err) },
+            "GitHub kept failing: this item is left as it is; the next sweep reads it again and repairs what is missing",
+          );
+        }
+        throw err;
+      }
       log.warn(
         { event: "support-triage.retry", repo: `${ref.owner}/${ref.repo}`, number: ref.number, attempt, delayMs: delay, status: errorStatus(err) },
         `GitHub request failed; reading again and re-planning in ${delay} ms`,
@@ -171,6 +182,19 @@ export async function processItem(
       await services.sleep(delay);
     }
   }
+}
+
+/**
+ * How long an escalation claim holds: long enough for the claimant to post the comment
+ * and the marker that records it (after which the marker itself rules out a repeat);
+ * short enough that a claimant that died is replaced by the next sweep.
+ */
+export const ESCALATION_CLAIM_MS = 10 * 60_000;
+
+/** The claim key of a plan that escalates: item and due time (null: the plan does not escalate). */
+export function escalationClaim(ref: ItemRef, plan: Plan): string | null {
+  if (!plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) return null;
+  return `escalation:${ref.owner}/${ref.repo}#${ref.number}:${plan.state?.dueAt ?? ""}`.toLowerCase();
 }
 
 /** Steps 1–4 once. */
@@ -181,6 +205,7 @@ async function processOnce(
   trigger: Trigger,
   log: Logger,
   options: ProcessOptions = {},
+  held: Set<string> = new Set(),
 ): Promise<ProcessResult> {
   const appLogin = await services.appLogin();
   const snapshot = options.snapshot ?? (await readItem(client, ref));
@@ -207,9 +232,21 @@ async function processOnce(
   const form = selectTemplate(parseTemplates(snapshot.templateFiles, config), snapshot.item.body);
   const teamMembers = await responderTeams(client, services, config, now, log);
   const plan = planItem({ item: snapshot.item, config, now, trigger, appLogin, form, ...(teamMembers ? { teamMembers } : {}) });
+  // An escalation is claimed before it is posted: another replica that planned the same
+  // escalation from the same state finds the claim taken and leaves it (with Redis, across
+  // processes; the per-item lock already serialises one process).
+  const claim = escalationClaim(ref, plan);
+  if (claim !== null && !options.dryRun && !held.has(claim)) {
+    if (!(await services.claims.claim(claim, ESCALATION_CLAIM_MS))) {
+      log.info({ event: "support-triage.escalation-claimed-elsewhere", repo: `${ref.owner}/${ref.repo}`, number: ref.number }, "another replica is escalating this item");
+      return { plan, skipped: "escalation claimed by another replica", writeRequests: 0, writes: 0 };
+    }
+    held.add(claim);
+  }
   const result = await applyActions(client, snapshot.item, snapshot.labels, plan.actions, {
     ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
     ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+    log,
   });
   log.info(
     {

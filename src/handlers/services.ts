@@ -7,6 +7,7 @@ import { ConfigIssueTracker } from "../github/config-issue.js";
 import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
+import { MemoryClaims, type Claims } from "../github/redis.js";
 import { KeyedMutex } from "./lock.js";
 
 export interface Logger {
@@ -29,6 +30,8 @@ export interface Services {
   /** Waits between retries; the simulator passes one that does not wait in real time. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly retry: RetryPolicy;
+  /** Exclusive claims on escalations (shared by replicas with Redis). */
+  readonly claims: Claims;
 }
 
 export function createServices(opts: {
@@ -37,9 +40,12 @@ export function createServices(opts: {
   sendWebhook?: WebhookSender;
   sleep?: (ms: number) => Promise<void>;
   retry?: RetryPolicy;
+  claims?: Claims;
 }): Services {
+  const now = opts.now ?? Date.now;
   return {
-    now: opts.now ?? Date.now,
+    now,
+    claims: opts.claims ?? new MemoryClaims(now),
     sleep: opts.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(),

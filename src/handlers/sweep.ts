@@ -10,7 +10,6 @@
  * handled (no priority label, no target comment), and the configuration-error issue.
  */
 import type { Config } from "../config/types.js";
-import { applyActions, describeAction, readRepository, type RepoLabels } from "../github/apply.js";
 import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
 import { resolveConfig } from "../github/config.js";
 import { toItem, type GqlItem } from "../github/normalize.js";
@@ -37,6 +36,8 @@ export interface SweepOptions {
    * personal token must not open issues as its user); the app's sweeps turn it on.
    */
   readonly repair?: boolean;
+  /** Asked between items: true stops the sweep cleanly (a shutdown; the next run continues). */
+  readonly shouldStop?: () => boolean;
 }
 
 /**
@@ -220,13 +221,13 @@ export async function sweepRepository(
       return report;
     }
     const repoBudget = { remaining: Math.min(budget.remaining, config.sweep.max_writes) };
-    let labels: RepoLabels | null = null;
     const teamMembers = await responderTeams(client, services, config, now, log);
     const qualifier = `repo:${name} is:open ${priorityLabelQualifier(config)}`;
     /**
-     * An unlabelled item goes through the whole item pipeline (a fresh read with its form
-     * template, retries): the search result lacks the template, and the form is all there
-     * is to go on for an item the app never saw.
+     * The whole item pipeline (a fresh read with its form template, planning, the
+     * escalation claim, retries): for every item the snapshot says may need work, and for
+     * unlabelled items (the search result lacks the template, and the form is all there is
+     * to go on for an item the app never saw).
      */
     const charge = (writeRequests: number): void => {
       const cost = Math.max(writeRequests, options.dryRun ? 1 : 0);
@@ -244,7 +245,7 @@ export async function sweepRepository(
       );
       return advice.retry ? "stop" : "ok";
     };
-    const recoverItem = async (item: Item): Promise<"ok" | "stop"> => {
+    const processFresh = async (item: Item): Promise<"ok" | "stop"> => {
       if (repoBudget.remaining <= 0) {
         report.stoppedByBudget = true;
         return "stop";
@@ -278,52 +279,30 @@ export async function sweepRepository(
         : []),
     ];
 
-    /** One item of a search page; "stop" ends this repository's sweep for this run. */
+    /**
+     * One item of a search page; "stop" ends this repository's sweep for this run. The
+     * search page is a snapshot read before the item's lock was taken: another sweep (on
+     * this replica or another), or a delivery, may have acted since. So the snapshot only
+     * says whether there may be something to do; the item is read again inside the lock
+     * and planned from that read before anything is written — a stale snapshot can never
+     * cause a second escalation.
+     */
     const sweepItem = (item: Item, recover: boolean): Promise<"ok" | "stop"> =>
       services.locks.run(`${name}#${item.number}`.toLowerCase(), async (): Promise<"ok" | "stop"> => {
-        if (recover) return recoverItem(item);
-        const plan = planItem({
-          item,
-          config,
-          now: services.now(),
-          trigger: { type: "sweep" },
-          appLogin,
-          form: null,
-          ...(teamMembers ? { teamMembers } : {}),
-        });
-        if (plan.actions.length === 0) return "ok";
-        if (repoBudget.remaining <= 0) {
-          report.stoppedByBudget = true;
-          return "stop";
-        }
-        let applied;
-        try {
-          labels ??= (await readRepository(client, repo))?.labels ?? null;
-          if (!labels) return "ok";
-          applied = await applyActions(client, item, labels, plan.actions, {
-            ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
-            ...(services.sendWebhook ? { sendWebhook: services.sendWebhook } : {}),
+        if (!recover) {
+          const plan = planItem({
+            item,
+            config,
+            now: services.now(),
+            trigger: { type: "sweep" },
+            appLogin,
+            form: null,
+            ...(teamMembers ? { teamMembers } : {}),
           });
-        } catch (err) {
-          return itemFailed(item, err);
+          if (plan.actions.length === 0) return "ok";
         }
-        charge(applied.writeRequests);
-        if (plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
-        if (plan.decisions.some((d) => d.rule === "first-response")) report.responded++;
-        log.info(
-          {
-            event: "support-triage.plan",
-            repo: name,
-            kind: item.kind,
-            number: item.number,
-            trigger: "sweep",
-            decisions: plan.decisions,
-            actions: plan.actions.map(describeAction),
-            dryRun: options.dryRun ?? false,
-          },
-          `sweep planned ${plan.actions.length} action(s)`,
-        );
-        return "ok";
+        report.reads++;
+        return processFresh(item);
       });
 
     // Every round reads the next page of each unfinished search in one request.
@@ -370,6 +349,10 @@ export async function sweepRepository(
           // tracked, and lost its priority labels because someone removed them.
           if (st.recover && findTargetComment(item, appLogin) !== null) continue;
           report.items++;
+          if (options.shouldStop?.() === true) {
+            report.interrupted = true;
+            break rounds;
+          }
           if ((await sweepItem(item, st.recover)) === "stop") {
             if (!report.stoppedByBudget) report.interrupted = true;
             break rounds;
@@ -411,10 +394,19 @@ export async function sweepRepositories(
 ): Promise<RepoSweepReport[]> {
   const reports: RepoSweepReport[] = [];
   for (const [i, repo] of repos.entries()) {
-    if (budget.remaining <= 0) break;
+    if (budget.remaining <= 0 || options.shouldStop?.() === true) break;
     const r = await sweepRepository(client, services, repo, log, budget, options);
     reports.push(r);
     options.onProgress?.({ repo: r.repo, repoIndex: i + 1, repoCount: repos.length, items: r.items });
+    // GitHub refused or failed this installation's requests (a secondary rate limit, an
+    // outage): its other repositories wait for the next run too, instead of going on.
+    if (r.interrupted && !r.stoppedByBudget && options.shouldStop?.() !== true) {
+      log.warn(
+        { event: "support-triage.sweep-installation-stopped", repo: r.repo, skipped: repos.length - i - 1 },
+        `GitHub refused or failed requests while sweeping ${r.repo}: the installation's other ${repos.length - i - 1} repositories wait for the next sweep`,
+      );
+      break;
+    }
   }
   return reports;
 }

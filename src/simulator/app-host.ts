@@ -4,11 +4,12 @@
  * GitHub, like app servers behind a load balancer), either in this process or each in its
  * own Node process — the only way to show what an in-process lock cannot protect.
  *
- * Only three things differ from production, each because a simulation must be offline,
- * instant and reproducible: the clock is the simulator's; Octokit's throttling and retry
- * plugins are off (the throttler spaces writes a second apart in real time, and retries
- * would wait) and the app's own retry waits resolve at once; outgoing escalation
- * webhooks are recorded, not sent.
+ * The server is started by the same `startServer` as production, with the same Octokit
+ * stack (plugins and options: src/github/octokit.ts). What differs is time, because a
+ * simulation must be instant and reproducible: the app reads the simulator's clock, and
+ * every wait — pacing between writes, back-off after a rate limit, retries — is spent on
+ * an instant scheduler (the clock only moves on `advance`). Outgoing escalation webhooks
+ * are recorded, not sent.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -16,8 +17,10 @@ import { existsSync } from "node:fs";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { Probot, ProbotOctokit, Server, type ApplicationFunction } from "probot";
+import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
+import type { Scheduler } from "../github/octokit.js";
+import { startServer, type RunningServer } from "../server.js";
 
 export const WEBHOOK_SECRET = "support-triage-simulator-webhook-secret";
 export const SWEEP_SECRET = "support-triage-simulator-sweep-secret";
@@ -59,15 +62,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** No throttling and no retries: both would make the run wait in real time. */
-export const SimulatorOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  throttle: { ...(typeof options["throttle"] === "object" ? (options["throttle"] as object) : {}), enabled: false },
-  retry: { enabled: false },
-}));
-
 /** The app's retry waits cost no real time, and no simulated time either (the clock only moves on `advance`). */
 export const noWait = (): Promise<void> => Promise.resolve();
+
+/** The simulator's scheduler: its clock, and waits that resolve at once. */
+export const simulatedScheduler = (clock: () => number): Scheduler => ({ now: clock, sleep: noWait });
 
 /** Writes each pino line to `onLine` (one JSON object per line). */
 export function lineLogger(onLine: (raw: string) => void) {
@@ -88,38 +87,35 @@ export interface AppServerSpec {
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
   readonly onOutgoingWebhook: (url: string) => void;
-  readonly createApp: (options: AppOptions) => ApplicationFunction;
+  readonly createApp?: (options: AppOptions) => ApplicationFunction;
+  /** Shared state for replicas (escalation claims, pacing), as in production. */
+  readonly redisUrl?: string;
 }
 
 /** A real Probot server with the app loaded, listening on 127.0.0.1. */
-export async function startAppServer(spec: AppServerSpec): Promise<Server> {
+export async function startAppServer(spec: AppServerSpec): Promise<RunningServer> {
   const logger = lineLogger(spec.onLogLine);
-  const server = new Server({
+  return startServer({
     host: "127.0.0.1",
     port: spec.port,
     log: logger,
     webhookPath: WEBHOOK_PATH,
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: spec.privateKey,
-      secret: WEBHOOK_SECRET,
-      baseUrl: `${spec.simUrl}/api/v3`,
-      log: logger,
-      Octokit: SimulatorOctokit,
-    }),
-  });
-  await server.load(
-    spec.createApp({
+    appId: 1,
+    privateKey: spec.privateKey,
+    secret: WEBHOOK_SECRET,
+    baseUrl: `${spec.simUrl}/api/v3`,
+    scheduler: simulatedScheduler(spec.clock),
+    ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
+    ...(spec.createApp ? { createApp: spec.createApp } : {}),
+    app: {
       clock: spec.clock,
       sweepTimer: false,
       sleep: noWait,
       sendWebhook: async (url) => {
         spec.onOutgoingWebhook(url);
       },
-    }),
-  );
-  await server.start();
-  return server;
+    },
+  });
 }
 
 /** One app server as the scenario runner sees it. */
@@ -147,7 +143,9 @@ export async function inProcessHost(spec: HostSpec, createApp: (options: AppOpti
     url: `http://127.0.0.1:${port}`,
     setClock: async () => {},
     flush: async () => {},
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.shutdown(5000);
+    },
   };
 }
 

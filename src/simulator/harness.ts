@@ -442,7 +442,7 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         return;
       case "sweep": {
         const host = context.hosts[context.sweeps++ % context.hosts.length] as AppHost;
-        const response = await fetch(`${host.url}${SWEEP_ROUTE}`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+        const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
         const text = await response.text();
         if (!response.ok) {
           context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);

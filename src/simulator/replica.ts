@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     } else if (message.type === "flush") {
       send({ type: "ack", id: message.id });
     } else {
-      void server.stop().finally(() => process.exit(0));
+      void server.shutdown(5000).finally(() => process.exit(0));
     }
   });
   // The runner died: don't linger as an orphan.

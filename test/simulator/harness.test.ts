@@ -77,7 +77,7 @@ describe("runScenario", () => {
       slugSeenByApp = process.env["SUPPORT_TRIAGE_APP_SLUG"];
       const secret = process.env["SUPPORT_TRIAGE_SWEEP_SECRET"];
       addHandler((request, response) => {
-        if (request.url !== "/support-triage/sweep") return false;
+        if ((request.url ?? "").split("?")[0] !== "/support-triage/sweep") return false;
         const ok = request.method === "POST" && request.headers.authorization === `Bearer ${secret}`;
         response.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ items: 2, escalated: 1 }));
         return true;

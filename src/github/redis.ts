@@ -1,0 +1,97 @@
+/**
+ * State that replicas share through Redis (`REDIS_URL`): the pacing state of each
+ * installation (write slots, back-off) and the escalation claims. Without Redis both
+ * live in the process (./octokit.ts's MemoryPacingStore, {@link MemoryClaims}).
+ *
+ * Keys are prefixed `support-triage:` so the app can share a Redis with Probot's limiter.
+ */
+import { Redis } from "ioredis";
+import type { PacingStore } from "./octokit.js";
+
+export const KEY_PREFIX = "support-triage:";
+
+/** Exclusive, expiring claims: "this replica escalates item X for due time T". */
+export interface Claims {
+  /** True when this caller now holds `key` (for `ttlMs`); false when someone else does. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives a claim back early (only if this caller still holds it). */
+  release(key: string): Promise<void>;
+}
+
+export class MemoryClaims implements Claims {
+  private readonly held = new Map<string, number>();
+  constructor(private readonly now: () => number) {}
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const until = this.held.get(key);
+    if (until !== undefined && until > now) return false;
+    this.held.set(key, now + ttlMs);
+    if (this.held.size > 10_000) for (const [k, u] of this.held) if (u <= now) this.held.delete(k);
+    return true;
+  }
+
+  async release(key: string): Promise<void> {
+    this.held.delete(key);
+  }
+}
+
+/** Next write slot: max(now, last + spacing), atomically; the key expires when idle. */
+const RESERVE_WRITE = `
+local last = tonumber(redis.call('GET', KEYS[1]) or '-1')
+local now = tonumber(ARGV[1])
+local spacing = tonumber(ARGV[2])
+local at = now
+if last >= 0 and last + spacing > now then at = last + spacing end
+redis.call('SET', KEYS[1], at, 'PX', spacing + 60000)
+return at`;
+
+/** A later block wins; the key lives as long as the block. */
+const BLOCK = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
+local untilMs = tonumber(ARGV[1])
+if untilMs > current then
+  redis.call('HSET', KEYS[1], 'until', untilMs, 'reason', ARGV[2])
+  redis.call('PEXPIREAT', KEYS[1], untilMs + 1000)
+end
+return 1`;
+
+/** Delete only when the value is still ours. */
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export class RedisPacingStore implements PacingStore {
+  constructor(private readonly redis: Redis) {}
+
+  async reserveWrite(key: string, spacingMs: number, now: number): Promise<number> {
+    return Number(await this.redis.eval(RESERVE_WRITE, 1, `${KEY_PREFIX}write:${key}`, String(now), String(spacingMs)));
+  }
+
+  async blocked(key: string): Promise<{ until: number; reason: string }> {
+    const h = await this.redis.hgetall(`${KEY_PREFIX}block:${key}`);
+    return { until: Number(h["until"] ?? 0), reason: h["reason"] ?? "" };
+  }
+
+  async block(key: string, until: number, reason: string): Promise<void> {
+    await this.redis.eval(BLOCK, 1, `${KEY_PREFIX}block:${key}`, String(Math.round(until)), reason);
+  }
+}
+
+export class RedisClaims implements Claims {
+  /** Identifies this process's claims, so a release never drops another replica's. */
+  private readonly owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  constructor(private readonly redis: Redis) {}
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const ok = await this.redis.set(`${KEY_PREFIX}claim:${key}`, this.owner, "PX", Math.max(1, Math.round(ttlMs)), "NX");
+    return ok === "OK";
+  }
+
+  async release(key: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, `${KEY_PREFIX}claim:${key}`, this.owner);
+  }
+}
+
+/** One connection for the app's shared state; fails fast rather than queueing forever. */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+}

@@ -1,0 +1,89 @@
+/**
+ * Starts the app in a Probot server with the one Octokit stack (src/github/octokit.ts).
+ * Production (src/main.ts), the simulator's app hosts and the bench all start it here, so
+ * they differ only in what they pass: the scheduler (the wall clock, or the simulator's),
+ * the clock the app reads, and where escalation notifications go.
+ */
+import type { Redis } from "ioredis";
+import { Probot, Server, type ApplicationFunction } from "probot";
+import type { Logger as PinoLogger } from "pino";
+import { createApp, type AppOptions } from "./app.js";
+import { createOctokit, DEFAULT_PACING, Pacing, type PacingOptions, type Scheduler } from "./github/octokit.js";
+import { connectRedis, RedisClaims, RedisPacingStore, type Claims } from "./github/redis.js";
+import { Lifecycle } from "./handlers/lifecycle.js";
+
+export interface ServerSpec {
+  readonly host: string;
+  readonly port: number;
+  readonly webhookPath?: string;
+  readonly webhookProxy?: string;
+  readonly log: PinoLogger;
+  readonly appId: number | string;
+  readonly privateKey: string;
+  readonly secret: string;
+  /** REST base URL (GitHub Enterprise, or the simulator: `<url>/api/v3`). */
+  readonly baseUrl?: string;
+  /** Shared state for replicas: Probot's limiter, the pacing state, escalation claims. */
+  readonly redisUrl?: string;
+  /** How waits are spent: real time in production. */
+  readonly scheduler: Scheduler;
+  readonly pacing?: PacingOptions;
+  /** Everything else the app is given (its clock, sweep settings, notification sender…). */
+  readonly app?: Omit<AppOptions, "lifecycle" | "claims">;
+  /** The app to load; default the production `createApp` (tests may pass a stand-in). */
+  readonly createApp?: (options: AppOptions) => ApplicationFunction;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  readonly lifecycle: Lifecycle;
+  readonly pacing: Pacing;
+  /**
+   * Graceful stop: no new deliveries, in-flight work finishes (at most `graceMs`), then the
+   * HTTP server and Redis close. Resolves true when nothing was cut short.
+   */
+  shutdown(graceMs: number): Promise<boolean>;
+}
+
+export async function startServer(spec: ServerSpec): Promise<RunningServer> {
+  const redis: Redis | null = spec.redisUrl ? connectRedis(spec.redisUrl) : null;
+  const pacing = new Pacing(spec.scheduler, spec.pacing ?? DEFAULT_PACING, ...(redis ? [new RedisPacingStore(redis)] : []));
+  const lifecycle = new Lifecycle();
+  const claims: Claims | undefined = redis ? new RedisClaims(redis) : undefined;
+  const server = new Server({
+    host: spec.host,
+    port: spec.port,
+    log: spec.log,
+    ...(spec.webhookPath ? { webhookPath: spec.webhookPath } : {}),
+    ...(spec.webhookProxy ? { webhookProxy: spec.webhookProxy } : {}),
+    Probot: Probot.defaults({
+      appId: spec.appId,
+      privateKey: spec.privateKey,
+      secret: spec.secret,
+      log: spec.log,
+      Octokit: createOctokit(pacing),
+      ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
+      ...(spec.redisUrl ? { redisConfig: spec.redisUrl } : {}),
+    }),
+  });
+  await server.load((spec.createApp ?? createApp)({ ...(spec.app ?? {}), lifecycle, ...(claims ? { claims } : {}) }));
+  await server.start();
+  let stopping: Promise<boolean> | null = null;
+  return {
+    server,
+    url: `http://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${server.port}`,
+    lifecycle,
+    pacing,
+    shutdown: (graceMs) =>
+      (stopping ??= (async () => {
+        // Stop listening first (in-flight requests keep their connections until answered),
+        // then let the work in flight finish.
+        const closed = server.stop().catch(() => undefined);
+        const complete = await lifecycle.drain(graceMs);
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
+        if (redis) await redis.quit().catch(() => undefined);
+        return complete;
+      })()),
+  };
+}
