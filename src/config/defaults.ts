@@ -52,6 +52,6 @@ export const DEFAULT_CONFIG: Config = {
     default_priority: "P3",
   },
   responders: { associations: ["OWNER", "MEMBER", "COLLABORATOR"], users: [], teams: [] },
-  escalation: { contacts: [], assignees: [], webhook: null, warn_at: null },
+  escalation: { contacts: [], assignees: [], webhooks: [], warn_at: null },
   sweep: { enabled: true, max_writes: 100 },
 };

@@ -22,11 +22,13 @@ import {
   type Document,
   type Pair,
 } from "yaml";
+import { isIP } from "node:net";
 import Holidays from "date-holidays";
 import { DateTime } from "luxon";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { businessLabel, DAY_NAMES, parseClock, parseDay } from "./hours.js";
 import { codeSpan, escapeControls, listOr, suggestion } from "./text.js";
+import { allowPrivateUrls, blockedAddress, checkOutgoingUrl, isLocalhostName } from "./url-policy.js";
 import {
   PRIORITIES,
   type BusinessHoursConfig,
@@ -40,6 +42,8 @@ import {
   type FormConfig,
   type HolidaysConfig,
   type LabelsConfig,
+  type NotificationFormat,
+  NOTIFICATION_FORMATS,
   type Priority,
   type RespondersConfig,
   type SweepConfig,
@@ -162,6 +166,8 @@ class Walker {
     readonly file: string,
     readonly doc: Document,
     readonly lines: LineCounter,
+    /** The environment opt-in for http and private notification URLs (src/config/url-policy.ts). */
+    readonly allowPrivateUrls: boolean = false,
   ) {}
 
   deref(node: Node): Node {
@@ -605,6 +611,15 @@ function resultOf(w: Walker, config: Config | null): ConfigResult {
   return { config: errors.length === 0 ? config : null, errors, warnings };
 }
 
+export interface LoadOptions {
+  /**
+   * Allow http and private addresses in notification URLs. Default: the server's
+   * SUPPORT_TRIAGE_ALLOW_PRIVATE_URLS (read from `env`, default process.env).
+   */
+  readonly allowPrivateUrls?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Parse, validate and merge a configuration file over `base` (the seed policy by default).
  * `text` null, empty or comment-only gives `base` unchanged. Never throws for bad input:
@@ -615,6 +630,7 @@ export function loadConfig(
   text: string | null,
   file: string = DEFAULT_CONFIG_FILE,
   base: Config = DEFAULT_CONFIG,
+  options: LoadOptions = {},
 ): ConfigResult {
   const lines = new LineCounter();
   if (text === null || text.trim() === "") return { config: base, errors: [], warnings: [] };
@@ -656,7 +672,7 @@ export function loadConfig(
       warnings: [],
     };
   }
-  const w = new Walker(file, doc, lines);
+  const w = new Walker(file, doc, lines, options.allowPrivateUrls ?? allowPrivateUrls(options.env));
   const deep = doc.errors.length === 0 ? tooDeep(doc.contents) : null;
   if (deep !== null) {
     w.error("", deep.node, TOO_DEEP);
@@ -1177,58 +1193,160 @@ function readResponders(w: Walker, e: Entry | undefined, base: RespondersConfig)
   return { associations, users, teams };
 }
 
-function readWebhook(w: Walker, e: Entry, base: EscalationWebhookConfig | null): EscalationWebhookConfig | null {
+/** Most notifications one configuration may send per escalation. */
+const MAX_WEBHOOKS = 5;
+const WEBHOOK_KEYS = ["name", "format", "url", "url_env", "secret_env"] as const;
+const NOTIFICATION_NAME_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const FORMAT_NAMES: Readonly<Record<NotificationFormat, string>> = { json: "JSON", slack: "Slack", teams: "Microsoft Teams" };
+
+/**
+ * `escalation.webhook`: one mapping (the original form) or a list of them; null, false or
+ * an empty list for none. Each is checked on its own; names must be distinct, because the
+ * name keys the notification's delivery record in the marker.
+ */
+function readWebhooks(w: Walker, e: Entry, base: readonly EscalationWebhookConfig[]): readonly EscalationWebhookConfig[] {
   const v = w.scalar(e.value);
-  if (v === null || v === false) return null;
-  const keys = w.byKey(w.entries(e.path, e.value, ["url", "secret_env"], "escalation.webhook"));
-  if (!isMap(w.deref(e.value))) return base;
-  let url: string | null = null;
-  const u = keys.get("url");
-  if (!u) {
-    w.error(e.path, e.value, "escalation.webhook needs a url, e.g. https://hooks.example.com/support");
+  if (v === null || v === false) return [];
+  const node = w.deref(e.value);
+  let items: { node: Node; path: string }[];
+  if (isSeq(node)) {
+    items = node.items.map((n, i) => ({ node: n, path: `${e.path}[${i}]` }));
+    if (items.length > MAX_WEBHOOKS) {
+      w.error(e.path, e.value, `at most ${MAX_WEBHOOKS} notifications can be configured; ${items.length} are listed`);
+      return base;
+    }
+  } else if (isMap(node)) {
+    items = [{ node: e.value, path: e.path }];
   } else {
-    const text = w.string(u, "an http(s) URL");
-    if (text !== undefined) url = checkWebhookUrl(w, u, text);
+    w.error(e.path, e.value, `expected a notification (a mapping with format and url or url_env) or a list of them, or null for none, not ${w.describe(e.value)}`);
+    return base;
   }
-  let secret_env: string | null = null;
-  const s = keys.get("secret_env");
-  if (s && !w.isNull(s.value)) {
-    const name = w.string(s, "the name of an environment variable, e.g. SUPPORT_TRIAGE_WEBHOOK_SECRET");
-    if (name !== undefined) {
-      if (!ENV_RE.test(name.trim())) {
+  const out: EscalationWebhookConfig[] = [];
+  let bad = false;
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const one = readWebhook(w, { key: "webhook", keyNode: item.node, value: item.node, path: item.path });
+    if (one === null) {
+      bad = true;
+      continue;
+    }
+    const other = seen.get(one.name);
+    if (other !== undefined) {
+      const at = w.deref(item.node);
+      const nameNode = isMap(at) ? (at.get("name", true) ?? item.node) : item.node;
+      w.error(
+        isMap(at) && at.has("name") ? `${item.path}.name` : item.path,
+        nameNode,
+        `two notifications are named ${codeSpan(one.name)} (the other is ${other}); give each its own name, e.g. name: ${one.format}-2`,
+      );
+      bad = true;
+      continue;
+    }
+    seen.set(one.name, item.path);
+    out.push(one);
+  }
+  return bad ? base : out;
+}
+
+/** One notification; null when it has errors (they are recorded). */
+function readWebhook(w: Walker, e: Entry): EscalationWebhookConfig | null {
+  const keys = w.byKey(w.entries(e.path, e.value, WEBHOOK_KEYS, "escalation.webhook"));
+  if (!isMap(w.deref(e.value))) return null;
+  const before = w.errors.length;
+
+  let format: NotificationFormat = "json";
+  const f = keys.get("format");
+  if (f) {
+    const text = w.string(f, `a notification format (${NOTIFICATION_FORMATS.join(", ")})`);
+    if (text !== undefined) {
+      const x = text.trim().toLowerCase();
+      if ((NOTIFICATION_FORMATS as readonly string[]).includes(x)) format = x as NotificationFormat;
+      else {
         w.error(
-          s.path,
-          s.value,
-          `${codeSpan(name)} is not an environment variable name (letters, digits and _); give the variable's name, never the secret itself`,
+          f.path,
+          f.value,
+          `${codeSpan(text)} is not a notification format${suggestion(x, NOTIFICATION_FORMATS)} (allowed: ${NOTIFICATION_FORMATS.join(", ")})`,
         );
-      } else {
-        secret_env = name.trim();
       }
     }
   }
-  return url === null ? base : { url, secret_env };
+
+  let name: string = format;
+  const n = keys.get("name");
+  if (n) {
+    const text = w.string(n, "a short name for this notification, e.g. support-slack");
+    if (text !== undefined) {
+      if (NOTIFICATION_NAME_RE.test(text.trim())) name = text.trim();
+      else {
+        w.error(n.path, n.value, `${codeSpan(text)} is not a notification name: up to 32 lower-case letters, digits and -, starting with a letter or digit`);
+      }
+    }
+  }
+
+  const envName = (entry: Entry, what: string): string | null => {
+    if (w.isNull(entry.value)) return null;
+    const text = w.string(entry, `the name of an environment variable, e.g. ${what}`);
+    if (text === undefined) return null;
+    if (!ENV_RE.test(text.trim())) {
+      w.error(
+        entry.path,
+        entry.value,
+        `${codeSpan(text)} is not an environment variable name (letters, digits and _); give the variable's name, never the secret itself`,
+      );
+      return null;
+    }
+    return text.trim();
+  };
+
+  let url: string | null = null;
+  let url_env: string | null = null;
+  const u = keys.get("url");
+  const ue = keys.get("url_env");
+  if (ue) url_env = envName(ue, format === "json" ? "SUPPORT_TRIAGE_WEBHOOK_URL" : `SUPPORT_TRIAGE_${format.toUpperCase()}_URL`);
+  if (u && !w.isNull(u.value)) {
+    if (ue && !w.isNull(ue.value)) {
+      w.error(u.path, u.value, "give either url or url_env, not both");
+    } else if (format !== "json") {
+      w.error(
+        u.path,
+        u.value,
+        `${FORMAT_NAMES[format]} webhook URLs are secrets (anyone who has one can post to the channel), so they do not belong in a repository: put it in an environment variable of the app and name the variable with url_env, e.g. url_env: SUPPORT_TRIAGE_${format.toUpperCase()}_URL`,
+      );
+    } else {
+      const text = w.string(u, "an https URL");
+      if (text !== undefined) url = checkWebhookUrl(w, u, text);
+    }
+  } else if (!ue || w.isNull(ue.value)) {
+    w.error(
+      e.path,
+      e.value,
+      format === "json"
+        ? "escalation.webhook needs a url (e.g. https://hooks.example.com/support) or url_env (the environment variable that holds it)"
+        : `a ${FORMAT_NAMES[format]} notification needs url_env: the name of the environment variable that holds the webhook URL`,
+    );
+  }
+
+  let secret_env: string | null = null;
+  const s = keys.get("secret_env");
+  if (s) {
+    secret_env = envName(s, "SUPPORT_TRIAGE_WEBHOOK_SECRET");
+    if (secret_env !== null && format !== "json") {
+      w.warn(s.path, s.value, `secret_env signs the generic JSON format; ${FORMAT_NAMES[format]} does not check signatures, so it has no effect here`);
+      secret_env = null;
+    }
+  }
+  if (w.errors.length > before) return null;
+  return { name, format, url, url_env, secret_env };
 }
 
 function checkWebhookUrl(w: Walker, u: Entry, text: string): string | null {
-  let url: URL | null = null;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    url = null;
-  }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    w.error(u.path, u.value, `${codeSpan(text)} is not an http(s) URL; write e.g. https://hooks.example.com/support`);
+  const checked = checkOutgoingUrl(text, { allowPrivate: w.allowPrivateUrls }, codeSpan(text));
+  if (!checked.ok) {
+    w.error(u.path, u.value, checked.message);
     return null;
   }
-  if (url.username !== "" || url.password !== "") {
-    w.error(
-      u.path,
-      u.value,
-      "the webhook URL must not contain credentials; put the signing secret in the environment variable named by secret_env",
-    );
-    return null;
-  }
-  if (url.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) {
+  const url = checked.url;
+  if (url.protocol === "http:" && !isLocalhostName(url.hostname) && (isIP(url.hostname.replace(/^\[|\]$/g, "")) === 0 || blockedAddress(url.hostname) === null)) {
     w.warn(u.path, u.value, "the webhook URL uses http, so escalations travel unencrypted; prefer https");
   }
   return url.toString();
@@ -1247,7 +1365,7 @@ function readEscalation(w: Walker, e: Entry | undefined, base: EscalationConfig)
     w.error(a?.path ?? e.path, a?.value ?? e.value, `GitHub allows at most 10 assignees per item; ${assignees.length} are listed`);
   }
   const wh = keys.get("webhook");
-  const webhook = wh ? readWebhook(w, wh, base.webhook) : base.webhook;
+  const webhooks = wh ? readWebhooks(w, wh, base.webhooks) : base.webhooks;
   let warn_at = base.warn_at;
   const wa = keys.get("warn_at");
   if (wa) {
@@ -1262,7 +1380,7 @@ function readEscalation(w: Walker, e: Entry | undefined, base: EscalationConfig)
       );
     }
   }
-  return { contacts, assignees, webhook, warn_at };
+  return { contacts, assignees, webhooks, warn_at };
 }
 
 function readSweep(w: Walker, e: Entry | undefined, base: SweepConfig): SweepConfig {

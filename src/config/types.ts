@@ -81,8 +81,25 @@ export interface RespondersConfig {
   readonly teams: readonly string[];
 }
 
+/** Body formats of the escalation notification (docs/notifications.md). */
+export type NotificationFormat = "json" | "slack" | "teams";
+export const NOTIFICATION_FORMATS: readonly NotificationFormat[] = ["json", "slack", "teams"] as const;
+
+/** One outgoing escalation notification. */
 export interface EscalationWebhookConfig {
-  readonly url: string;
+  /**
+   * Key of this notification's delivery record in the marker (`notifiedAt`) and part of its
+   * idempotency id. Default: the format's name; distinct within a configuration.
+   */
+  readonly name: string;
+  readonly format: NotificationFormat;
+  /** The URL written in the configuration (generic JSON receivers); null when `url_env` is used. */
+  readonly url: string | null;
+  /**
+   * Name of the environment variable that holds the URL (required for Slack and Teams, whose
+   * URLs are secrets); null when `url` is used.
+   */
+  readonly url_env: string | null;
   /** Name of the environment variable that holds the HMAC secret (never the secret itself). */
   readonly secret_env: string | null;
 }
@@ -92,7 +109,8 @@ export interface EscalationConfig {
   readonly contacts: readonly string[];
   /** Logins assigned on escalation. Default none. */
   readonly assignees: readonly string[];
-  readonly webhook: EscalationWebhookConfig | null;
+  /** Notifications sent on escalation (YAML `escalation.webhook`: one mapping or a list). Default none. */
+  readonly webhooks: readonly EscalationWebhookConfig[];
   /** Share of the target (0 < x < 1) after which an at-risk warning is posted; null = off (default). */
   readonly warn_at: number | null;
 }

@@ -17,7 +17,8 @@ import {
   userLookupQuery,
   type MutationPart,
 } from "./queries.js";
-import { sendEscalationWebhook, type WebhookSender } from "./webhook.js";
+import { recordDeliveries } from "../triage/marker.js";
+import { NotificationError, sendEscalationWebhook, type WebhookSender } from "./webhook.js";
 
 export interface RepoLabels {
   readonly repositoryId: string;
@@ -38,7 +39,20 @@ export interface ApplyResult {
 export interface ApplyOptions {
   readonly dryRun?: boolean;
   readonly sendWebhook?: WebhookSender;
+  /** Where notification outcomes are logged (the handlers' logger); default: failures on stderr. */
+  readonly log?: NotifyLog;
 }
+
+/** The part of a logger apply uses (the handlers' pino child loggers fit). */
+export interface NotifyLog {
+  info: (obj: object, msg?: string) => void;
+  warn: (obj: object, msg?: string) => void;
+}
+
+const stderrLog: NotifyLog = {
+  info: () => {},
+  warn: (_obj, msg) => console.warn(msg),
+};
 
 export function describeAction(a: Action): string {
   switch (a.type) {
@@ -56,7 +70,8 @@ export function describeAction(a: Action): string {
     case "addAssignees":
       return `addAssignees ${a.logins.join(", ")}`;
     case "sendWebhook":
-      return `sendWebhook ${a.url}`;
+      // The target, never the URL of an environment variable (a Slack or Teams URL is a secret).
+      return `sendWebhook ${a.notification.name} (${a.notification.format}) to ${a.notification.target}`;
   }
 }
 
@@ -153,6 +168,8 @@ export async function applyActions(
   // that was not posted.
   const parts: MutationPart[] = [];
   const record: MutationPart[] = [];
+  /** Position in `record` of the target comment this plan creates, if it creates one. */
+  let createdAt: number | null = null;
   let writes = 0;
   for (const a of actions) {
     switch (a.type) {
@@ -167,6 +184,7 @@ export async function applyActions(
         break;
       }
       case "createTargetComment":
+        createdAt = record.length;
         record.push(addComment(item, a.body));
         break;
       case "postComment":
@@ -187,19 +205,112 @@ export async function applyActions(
         break;
     }
   }
+  const createdPart = createdAt === null ? null : parts.length + createdAt;
   parts.push(...record);
+  let createdId: string | null = null;
   if (parts.length > 0) {
     const { query, variables } = batchMutation(parts);
     writeRequests++;
     writes += parts.length;
-    await client.graphql(query, variables);
+    const res = await client.graphql<Record<string, unknown> | undefined>(query, variables);
+    if (createdPart !== null) createdId = createdCommentId(res?.[`m${createdPart}`]);
   }
-  for (const a of actions) {
-    if (a.type !== "sendWebhook") continue;
-    writes++;
-    await (options.sendWebhook ?? sendEscalationWebhook)(a.url, a.secretEnv, a.payload);
+
+  // Notifications last, once GitHub shows the escalation, and never able to fail the
+  // GitHub part: a receiver that is down costs nothing here, its notification stays
+  // pending in the marker and a later plan sends it again.
+  const sends = actions.filter((a): a is Extract<Action, { type: "sendWebhook" }> => a.type === "sendWebhook");
+  if (sends.length > 0) {
+    writes += sends.length;
+    const delivered = await sendNotifications(item, sends, options);
+    if (delivered.length > 0) {
+      const update = recordUpdate(item, actions, delivered, createdId, options.log ?? stderrLog);
+      if (update !== null) {
+        writeRequests++;
+        writes++;
+        const { query, variables } = batchMutation([update]);
+        await client.graphql(query, variables);
+      }
+    }
   }
   return { writeRequests, writes, summary };
+}
+
+type SendAction = Extract<Action, { type: "sendWebhook" }>;
+
+/** The node id of a comment created in a batch, from its mutation's answer. */
+function createdCommentId(answer: unknown): string | null {
+  const a = answer as { commentEdge?: { node?: { id?: unknown } | null } | null; comment?: { id?: unknown } | null } | null | undefined;
+  const id = a?.commentEdge?.node?.id ?? a?.comment?.id;
+  return typeof id === "string" && id !== "" ? id : null;
+}
+
+/** Sends every notification (in parallel); returns the ones the receivers accepted. */
+async function sendNotifications(item: Item, sends: readonly SendAction[], options: ApplyOptions): Promise<SendAction[]> {
+  const send = options.sendWebhook ?? sendEscalationWebhook;
+  const log = options.log ?? stderrLog;
+  const outcomes = await Promise.all(
+    sends.map(async (a) => {
+      try {
+        await send(a.notification.target, a.notification);
+        return { a, error: null };
+      } catch (err) {
+        return { a, error: err };
+      }
+    }),
+  );
+  const fields = (a: SendAction) => ({
+    repo: `${item.owner}/${item.repo}`,
+    kind: item.kind,
+    number: item.number,
+    notification: a.notification.name,
+    format: a.notification.format,
+    deliveryId: a.notification.deliveryId,
+  });
+  for (const { a, error } of outcomes) {
+    const n = a.notification;
+    if (error === null) {
+      log.info({ event: "support-triage.notified", ...fields(a) }, `escalation notification ${n.name} delivered`);
+      continue;
+    }
+    const host = error instanceof NotificationError ? error.host : "";
+    const reason = error instanceof NotificationError ? error.reason : error instanceof Error ? error.message : String(error);
+    log.warn(
+      { event: "support-triage.notify-failed", ...fields(a), host, reason },
+      `escalation notification ${n.name} (${n.format}) to ${host || n.target} was not delivered: ${reason}. ` +
+        "The GitHub side is done; the notification stays pending in the target comment and will be re-sent by the next sweep",
+    );
+  }
+  return outcomes.filter((o) => o.error === null).map((o) => o.a);
+}
+
+/**
+ * The edit that records delivered notifications in the target comment's marker: the body
+ * the plan just wrote (or the comment's current body when the plan did not touch it), with
+ * `notifiedAt` updated. Null when the comment cannot be found (the record stays pending and
+ * a later plan sends again — receivers drop the repeat by its idempotency id).
+ */
+function recordUpdate(item: Item, actions: readonly Action[], delivered: readonly SendAction[], createdId: string | null, log: NotifyLog): MutationPart | null {
+  const first = delivered[0];
+  if (first === undefined) return null;
+  const commentId = first.record.commentId ?? createdId;
+  let body: string | undefined;
+  if (first.record.commentId === null) {
+    body = actions.find((a): a is Extract<Action, { type: "createTargetComment" }> => a.type === "createTargetComment")?.body;
+  } else {
+    body =
+      actions.find((a): a is Extract<Action, { type: "updateTargetComment" }> => a.type === "updateTargetComment" && a.commentId === commentId)?.body ??
+      item.comments.find((c) => c.id === commentId)?.body;
+  }
+  const recorded = body === undefined ? null : recordDeliveries(body, Object.fromEntries(delivered.map((a) => [a.notification.name, a.record.at])));
+  if (commentId === null || recorded === null) {
+    log.warn(
+      { event: "support-triage.notify-unrecorded", repo: `${item.owner}/${item.repo}`, number: item.number },
+      "escalation notification delivered, but the target comment to record it in was not found; a later plan may send it again (same idempotency id)",
+    );
+    return null;
+  }
+  return item.kind === "issue" ? MUTATIONS.updateIssueComment(commentId, recorded) : MUTATIONS.updateDiscussionComment(commentId, recorded);
 }
 
 /** The repository's id, labels and own config file (installation set-up, sweeps that write). */

@@ -21,6 +21,7 @@ const OPTIONAL_KEYS = [
   "respondedAt",
   "respondedBy",
   "escalatedAt",
+  "notifiedAt",
   "warnedAt",
   "securityBy",
   "previous",
@@ -41,6 +42,7 @@ export function renderMarker(state: MarkerState): string {
     if (value === undefined) continue;
     if (key === "notices" && Array.isArray(value) && value.length === 0) continue;
     if (key === "untracked" && value !== true) continue;
+    if (key === "notifiedAt" && typeof value === "object" && value !== null && Object.keys(value).length === 0) continue;
     ordered[key] = value;
   }
   const json = JSON.stringify(ordered)
@@ -103,6 +105,7 @@ function toState(data: unknown): MarkerState | null {
     ...defined("respondedAt", optionalTime("respondedAt")),
     ...defined("respondedBy", optionalLogin("respondedBy")),
     ...defined("escalatedAt", optionalTime("escalatedAt")),
+    ...defined("notifiedAt", deliveries(o["notifiedAt"])),
     ...defined("warnedAt", optionalTime("warnedAt")),
     ...defined("securityBy", optionalLogin("securityBy")),
     ...defined("previous", allowedPriority(o["previous"])),
@@ -115,6 +118,50 @@ function toState(data: unknown): MarkerState | null {
 /** Spreads `{key: value}` only when the value exists, so absent keys stay absent (exactOptional-friendly). */
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** Notification names as the configuration allows them (src/config/load.ts). */
+export const NOTIFICATION_NAME_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const MAX_NOTIFICATIONS = 10;
+
+/**
+ * `notifiedAt`: name → delivery time or null (pending). Entries with another shape are
+ * dropped; a record with no usable entry is absent. Dropping errs on the side of not
+ * sending: an absent record on an escalated item means "delivered the old way".
+ */
+function deliveries(v: unknown): Readonly<Record<string, string | null>> | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v as Record<string, unknown>)
+    .filter(([name, at]) => NOTIFICATION_NAME_RE.test(name) && (at === null || isIsoTime(at)))
+    .slice(0, MAX_NOTIFICATIONS) as [string, string | null][];
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+/** The pending notification names of a state (delivery record entries that are null), in record order. */
+export function pendingNotifications(state: MarkerState): string[] {
+  const record = state.notifiedAt;
+  if (record === undefined) return [];
+  return Object.keys(record).filter((name) => Object.hasOwn(record, name) && record[name] === null);
+}
+
+/**
+ * The body with the given notifications recorded as delivered in its (last) marker; the
+ * rest of the body is kept byte for byte. Null when the body has no usable marker.
+ * Names the marker does not list are added (a record is never lost).
+ */
+export function recordDeliveries(body: string, delivered: Readonly<Record<string, string>>): string | null {
+  const start = body.lastIndexOf(MARKER_PREFIX);
+  if (start < 0) return null;
+  const end = body.indexOf("-->", start + MARKER_PREFIX.length);
+  if (end < 0) return null;
+  const state = parseMarker(body);
+  if (state === null) return null;
+  const record: Record<string, string | null> = { ...(state.notifiedAt ?? {}) };
+  for (const [name, at] of Object.entries(delivered)) {
+    const old = Object.hasOwn(record, name) ? record[name] : null;
+    record[name] = typeof old === "string" ? old : at;
+  }
+  return `${body.slice(0, start)}${renderMarker({ ...state, notifiedAt: record })}${body.slice(end + 3)}`;
 }
 
 /** `previous` only ever holds an allowed priority; anything else is dropped. */

@@ -17,7 +17,8 @@ import type { Priority } from "../config/types.js";
 import { elapsedShare, escalationPayload, lateBy, shouldEscalate, shouldWarn } from "./escalation.js";
 import { readFormAnswers } from "./form.js";
 import { hasLabel, presentPriorities, specFor } from "./labels.js";
-import { findTargetComment } from "./marker.js";
+import { findTargetComment, pendingNotifications } from "./marker.js";
+import { buildNotification } from "./notification.js";
 import { resolvePriority } from "./priority.js";
 import type { PriorityContext } from "./priority.js";
 import { applyProductionRule, rememberPrevious } from "./production-rule.js";
@@ -94,6 +95,7 @@ export function planItem(input: PlanInput): Plan {
     source,
     setBy,
     ...optional("escalatedAt", prev?.escalatedAt ?? recalled.escalatedAt ?? undefined),
+    ...deliveryRecord(input, prev, recalled),
     ...optional("warnedAt", prev?.warnedAt ?? recalled.warnedAt ?? undefined),
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
     ...(previous !== undefined ? { previous } : {}),
@@ -102,8 +104,8 @@ export function planItem(input: PlanInput): Plan {
   const response = recordResponse(item, config, input.appLogin, input.teamMembers, base, prev);
   if (response.decision !== null) decisions.push(response.decision);
 
-  // 6. Escalation, or the early warning.
-  const due = dueStep(input, target, response.state, decisions);
+  // 6. Escalation, or the early warning; notifications not yet delivered.
+  const due = dueStep(input, target, response.state, comment, decisions);
   const state = due.state;
 
   // 7. Labels: rule 2, the form's production label, escalated on/off.
@@ -129,7 +131,45 @@ export function planItem(input: PlanInput): Plan {
   if (rule.notice !== null) actions.push({ type: "postComment", purpose: "notice", body: rule.notice });
   if (due.escalation !== null) actions.push(...due.escalation);
   if (due.warning !== null) actions.push({ type: "postComment", purpose: "warning", body: due.warning });
+  // Notifications go out after everything GitHub shows (the GitHub layer sends them after the writes).
+  actions.push(...due.notifications);
   return withSuperseded({ actions, decisions, state }, recalled);
+}
+
+/**
+ * The marker's delivery record carried into the new state. An escalation the marker
+ * records keeps its record as it is (absent = it predates delivery records: delivered).
+ * An escalation known only from its tagged comment (the batch that posted it was cut
+ * before the marker was written, so nothing was sent either) gets every configured
+ * notification pending.
+ */
+function deliveryRecord(input: PlanInput, prev: MarkerState | null, recalled: Recalled): Pick<MarkerState, "notifiedAt"> {
+  if (prev?.escalatedAt !== undefined) return prev.notifiedAt !== undefined ? { notifiedAt: prev.notifiedAt } : {};
+  if (recalled.escalatedAt === null) return {};
+  const pending = pendingRecord(input.config);
+  return pending === undefined ? {} : { notifiedAt: pending };
+}
+
+/** Every configured notification, pending; undefined when none is configured. */
+function pendingRecord(config: PlanInput["config"]): Readonly<Record<string, null>> | undefined {
+  const hooks = config.escalation.webhooks;
+  return hooks.length === 0 ? undefined : Object.fromEntries(hooks.map((h) => [h.name, null]));
+}
+
+/** sendWebhook actions for the named notifications of the item's escalation at `escalatedMs`. */
+function notificationActions(
+  input: PlanInput,
+  target: TargetResult,
+  escalatedMs: number,
+  names: readonly string[],
+  comment: ItemComment | null,
+): Action[] {
+  const { config, item } = input;
+  const hooks = config.escalation.webhooks.filter((h) => names.includes(h.name));
+  if (hooks.length === 0) return [];
+  const payload = escalationPayload(config, item, target, escalatedMs);
+  const record = { commentId: comment?.id ?? null, at: formatInZone(config, input.now) };
+  return hooks.map((hook) => ({ type: "sendWebhook", notification: buildNotification(config, hook, payload), record }));
 }
 
 function optional<K extends "escalatedAt" | "warnedAt">(key: K, value: string | undefined): { [P in K]?: string } {
@@ -146,13 +186,19 @@ function withSuperseded(plan: Plan, recalled: Recalled): Plan {
 
 interface DueOutcome {
   readonly state: MarkerState;
-  /** Escalation actions except the label (comment, assignees, webhook). */
+  /** Escalation actions except the label and the notifications (comment, assignees). */
   readonly escalation: Action[] | null;
   readonly warning: string | null;
+  /** sendWebhook actions: a new escalation's notifications, or the ones still pending. */
+  readonly notifications: Action[];
 }
 
-/** SPEC §5.3: escalate once when due and unanswered; otherwise maybe warn once. */
-function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, decisions: Decision[]): DueOutcome {
+/**
+ * SPEC §5.3: escalate once when due and unanswered; otherwise maybe warn once. An
+ * escalated open item whose notifications are not all delivered has them sent again
+ * (at least once; the idempotency id lets receivers drop repeats).
+ */
+function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, comment: ItemComment | null, decisions: Decision[]): DueOutcome {
   const { config, item, now } = input;
   const facts = {
     open: true,
@@ -173,11 +219,26 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, dec
       const missing = wanted.filter((a) => !item.assignees.some((x) => loginKey(x) === loginKey(a)));
       if (missing.length > 0) actions.push({ type: "addAssignees", logins: missing });
     }
-    const hook = config.escalation.webhook;
-    if (hook !== null) {
-      actions.push({ type: "sendWebhook", url: hook.url, secretEnv: hook.secret_env, payload: escalationPayload(config, item, target, now) });
+    const pending = pendingRecord(config);
+    const notifications = notificationActions(input, target, now, Object.keys(pending ?? {}), comment);
+    const { notifiedAt: _old, ...rest } = state;
+    return {
+      state: { ...rest, escalatedAt: formatInZone(config, now), ...(pending !== undefined ? { notifiedAt: pending } : {}) },
+      escalation: actions,
+      warning: null,
+      notifications,
+    };
+  }
+  if (state.escalatedAt !== undefined) {
+    const configured = new Set(config.escalation.webhooks.map((h) => h.name));
+    const pending = pendingNotifications(state).filter((name) => configured.has(name));
+    if (pending.length > 0) {
+      decisions.push({
+        rule: "notify",
+        message: `The escalation's notification${pending.length === 1 ? "" : "s"} ${pending.join(", ")} ${pending.length === 1 ? "was" : "were"} not delivered yet: sending again.`,
+      });
+      return { state, escalation: null, warning: null, notifications: notificationActions(input, target, Date.parse(state.escalatedAt), pending, comment) };
     }
-    return { state: { ...state, escalatedAt: formatInZone(config, now) }, escalation: actions, warning: null };
   }
   if (shouldWarn(config, target, { ...facts, warned: state.warnedAt !== undefined })) {
     const share = elapsedShare(config, target, now);
@@ -186,9 +247,10 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, dec
       state: { ...state, warnedAt: formatInZone(config, now) },
       escalation: null,
       warning: withTag(renderWarningComment({ config, item, target, share }), { kind: "warning" }),
+      notifications: [],
     };
   }
-  return { state, escalation: null, warning: null };
+  return { state, escalation: null, warning: null, notifications: [] };
 }
 
 /** Closed items: no label rules, no escalation; a response is still recorded (SPEC §3.7). */

@@ -113,6 +113,21 @@ const earliest = (a: string | undefined, b: string | undefined): string | undefi
   return Date.parse(b) < Date.parse(a) ? b : a;
 };
 
+/** Delivery records of two copies: every name either lists, delivered (earliest time) when either delivered it. */
+function mergeDeliveries(
+  a: MarkerState["notifiedAt"],
+  b: MarkerState["notifiedAt"],
+): MarkerState["notifiedAt"] {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const out: Record<string, string | null> = { ...a };
+  for (const [name, at] of Object.entries(b)) {
+    const mine = Object.hasOwn(out, name) ? out[name] : undefined;
+    out[name] = mine === undefined || mine === null ? at : at === null ? mine : (earliest(mine, at) ?? null);
+  }
+  return out;
+}
+
 /**
  * The kept marker with what its duplicates remembered: a responder's label decision
  * outranks a form-derived priority (the label is the later, deliberate act), a confirmed
@@ -132,6 +147,7 @@ export function mergeStates(kept: MarkerState | null, others: readonly MarkerSta
     const respondedAt = earliest(merged.respondedAt, other.respondedAt);
     const respondedBy = respondedAt === merged.respondedAt ? merged.respondedBy : other.respondedBy;
     const escalatedAt = earliest(merged.escalatedAt, other.escalatedAt);
+    const notifiedAt = mergeDeliveries(merged.notifiedAt, other.notifiedAt);
     const warnedAt = earliest(merged.warnedAt, other.warnedAt);
     const securityBy = merged.securityBy ?? other.securityBy;
     merged = {
@@ -142,6 +158,7 @@ export function mergeStates(kept: MarkerState | null, others: readonly MarkerSta
       ...(respondedAt !== undefined ? { respondedAt } : {}),
       ...(respondedBy !== undefined ? { respondedBy } : {}),
       ...(escalatedAt !== undefined ? { escalatedAt } : {}),
+      ...(notifiedAt !== undefined ? { notifiedAt } : {}),
       ...(warnedAt !== undefined ? { warnedAt } : {}),
       ...(securityBy !== undefined ? { securityBy } : {}),
     };

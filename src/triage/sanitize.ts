@@ -18,7 +18,7 @@ export function neutraliseMentions(text: string): string {
 }
 
 /** One line, no control or bidi characters, at most `max` characters (plus an ellipsis). */
-function flatten(text: string, max: number): string {
+export function flattenText(text: string, max: number): string {
   const flat = text
     .replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, "")
     .replace(/[\p{Cc}\s]+/gu, " ")
@@ -36,7 +36,7 @@ function flatten(text: string, max: number): string {
  * Escaping happens after capping so an escape sequence is never cut in half.
  */
 export function userText(text: string, max: number = DEFAULT_MAX): string {
-  const escaped = flatten(text, max)
+  const escaped = flattenText(text, max)
     .replace(/[\\`*_[\]()#|~!{}]/g, (c) => `\\${c}`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -49,7 +49,7 @@ export function userText(text: string, max: number = DEFAULT_MAX): string {
  * links or pings), with a backtick fence longer than any backtick run in the text.
  */
 export function codeSpan(text: string, max: number = DEFAULT_MAX): string {
-  const flat = flatten(text, max);
+  const flat = flattenText(text, max);
   let longest = 0;
   for (const run of flat.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = "`".repeat(longest + 1);

@@ -105,6 +105,15 @@ export interface MarkerState {
   /** Login of the first responder. */
   readonly respondedBy?: string;
   readonly escalatedAt?: string;
+  /**
+   * Delivery of the escalation's notifications, by notification name: the time the
+   * receiver accepted it, or null while it is pending (re-sent by every later plan of the
+   * open item). Written with `escalatedAt`. Absent on a marker that has `escalatedAt`
+   * means the escalation predates delivery records (its webhook was sent the old way):
+   * nothing is re-sent for it. A name that is not in the record was not configured when
+   * the item was escalated and is not sent (docs/notifications.md).
+   */
+  readonly notifiedAt?: Readonly<Record<string, string | null>>;
   /** At-risk warning posted. */
   readonly warnedAt?: string;
   /** Login of the responder who confirmed a security incident by labelling `security`. */
@@ -158,7 +167,37 @@ export type Action =
       readonly body: string;
     }
   | { readonly type: "addAssignees"; readonly logins: readonly string[] }
-  | { readonly type: "sendWebhook"; readonly url: string; readonly secretEnv: string | null; readonly payload: unknown };
+  /**
+   * POST one escalation notification, after the plan's GitHub writes. When the receiver
+   * accepts it, the GitHub layer records `record.at` under the notification's name in the
+   * target comment's marker (`record.commentId`, or the target comment this plan creates
+   * when null); when it does not, nothing is written and a later plan sends it again.
+   */
+  | { readonly type: "sendWebhook"; readonly notification: OutgoingNotification; readonly record: NotificationRecord };
+
+/** One escalation notification, ready to send: the body is built, only the URL may still come from the environment. */
+export interface OutgoingNotification {
+  /** The configured notification's name (key of its delivery record). */
+  readonly name: string;
+  readonly format: "json" | "slack" | "teams";
+  /** URL from the configuration, or null when it is read from `urlEnv` at send time. */
+  readonly url: string | null;
+  readonly urlEnv: string | null;
+  readonly secretEnv: string | null;
+  /** Where it goes, safe for logs: the configured URL, or `$ENV_NAME` (a Slack/Teams URL is a secret). */
+  readonly target: string;
+  /** Stable idempotency id: the same for every re-send of this escalation's notification, on every replica. */
+  readonly deliveryId: string;
+  /** The JSON body. */
+  readonly body: unknown;
+}
+
+export interface NotificationRecord {
+  /** Node id of the target comment; null when the same plan creates it. */
+  readonly commentId: string | null;
+  /** What the marker records as the delivery time (the plan's `now`, in the configured zone). */
+  readonly at: string;
+}
 
 /** Why the planner did what it did: for logs and the simulator's narration. */
 export interface Decision {

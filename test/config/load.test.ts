@@ -227,7 +227,7 @@ describe("loadConfig: valid files", () => {
     expect(config.escalation).toEqual({
       contacts: ["@acme/support-leads"],
       assignees: ["carol"],
-      webhook: { url: "https://hooks.example.com/support", secret_env: "SUPPORT_TRIAGE_WEBHOOK_SECRET" },
+      webhooks: [{ name: "json", format: "json", url: "https://hooks.example.com/support", url_env: null, secret_env: "SUPPORT_TRIAGE_WEBHOOK_SECRET" }],
       warn_at: 0.75,
     });
     expect(config.sweep).toEqual({ enabled: true, max_writes: 50 });
@@ -377,16 +377,19 @@ describe("loadConfig: single rules", () => {
     ]);
   });
 
-  it("warns about plain-http webhooks and dates both added and removed", () => {
+  it("warns about plain-http webhooks (allowed by the opt-in) and dates both added and removed", () => {
     const result = loadConfig(
       "escalation: { webhook: { url: 'http://hooks.example.com/x' } }\nholidays: { add: ['2026-12-24'], remove: ['2026-12-24'] }\n",
+      undefined,
+      undefined,
+      { env: { SUPPORT_TRIAGE_ALLOW_PRIVATE_URLS: "1" } },
     );
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.message)).toEqual([
       "The webhook URL uses http, so escalations travel unencrypted; prefer https.",
       "`2026-12-24` is both added and removed; removal wins, so the desk is open that day.",
     ]);
-    expect(result.config?.escalation.webhook).toEqual({ url: "http://hooks.example.com/x", secret_env: null });
+    expect(result.config?.escalation.webhooks).toEqual([{ name: "json", format: "json", url: "http://hooks.example.com/x", url_env: null, secret_env: null }]);
   });
 
   it("refuses a business target that would need years of a narrow window", () => {

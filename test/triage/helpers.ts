@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG } from "../../src/config/defaults.js";
 import type { Config } from "../../src/config/types.js";
 import { parseFormTemplate } from "../../src/triage/form-template.js";
 import { planItem } from "../../src/triage/planner.js";
-import type { Actor, FormTemplate, Item, ItemComment, LabelEvent, Plan, PlanInput, Trigger } from "../../src/triage/types.js";
+import { recordDeliveries } from "../../src/triage/marker.js";
+import type { Action, Actor, FormTemplate, Item, ItemComment, LabelEvent, Plan, PlanInput, Trigger } from "../../src/triage/types.js";
 
 export const APP_LOGIN = "support-triage[bot]";
 export const app: Actor = { login: APP_LOGIN, isBot: true };
@@ -154,18 +155,25 @@ export function cfg(patch: { [K in keyof Config]?: Partial<Config[K]> | Config[K
 export interface Applied {
   readonly item: Item;
   readonly posted: { purpose: string; body: string }[];
+  /** Bodies of the notifications sent. */
   readonly webhooks: unknown[];
+  readonly notifications: Extract<Action, { type: "sendWebhook" }>[];
   readonly ensured: string[];
 }
 
-/** Applies a plan the way the GitHub layer would, on a copy of the item. */
-export function applyPlan(item: Item, plan: Plan, now: number, appActor: Actor = app): Applied {
+/**
+ * Applies a plan the way the GitHub layer would, on a copy of the item. Notifications are
+ * accepted by their receivers and recorded in the marker, unless `deliver: false` (a
+ * receiver that is down: nothing is recorded).
+ */
+export function applyPlan(item: Item, plan: Plan, now: number, appActor: Actor = app, options: { deliver?: boolean } = {}): Applied {
   let labels = [...item.labels];
   const comments = [...item.comments];
   const assignees = [...item.assignees];
   const events = item.labelEvents === undefined ? undefined : [...item.labelEvents];
   const posted: { purpose: string; body: string }[] = [];
   const webhooks: unknown[] = [];
+  const notifications: Extract<Action, { type: "sendWebhook" }>[] = [];
   const ensured: string[] = [];
   const at = new Date(now).toISOString();
   const has = (name: string): boolean => labels.some((l) => l.toLowerCase() === name.toLowerCase());
@@ -210,14 +218,29 @@ export function applyPlan(item: Item, plan: Plan, now: number, appActor: Actor =
         for (const l of a.logins) if (!assignees.includes(l)) assignees.push(l);
         break;
       case "sendWebhook":
-        webhooks.push(a.payload);
+        webhooks.push(a.notification.body);
+        notifications.push(a);
         break;
     }
+  }
+  // Like the GitHub layer: the receivers accepted (unless told otherwise), so the deliveries
+  // are recorded in the target comment's marker, after the plan's writes.
+  const accepted = options.deliver === false ? [] : notifications;
+  if (accepted.length > 0) {
+    const first = accepted[0];
+    const id = first?.record.commentId ?? comments.find((c) => c.author?.login === appActor.login && c.body.includes("<!-- support-triage:target "))?.id;
+    const i = comments.findIndex((c) => c.id === id);
+    const old = comments[i];
+    if (old === undefined) throw new Error("no target comment to record deliveries in");
+    const body = recordDeliveries(old.body, Object.fromEntries(accepted.map((a) => [a.notification.name, a.record.at])));
+    if (body === null) throw new Error("target comment without a marker");
+    comments[i] = { ...old, body };
   }
   return {
     item: { ...item, labels, comments, assignees, ...(events !== undefined ? { labelEvents: events } : {}) },
     posted,
     webhooks,
+    notifications,
     ensured,
   };
 }

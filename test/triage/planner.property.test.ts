@@ -31,7 +31,7 @@ const LABELS = ["P1", "P2", "P3", "P4", "production", "security", "escalated", "
 const ACTORS: Actor[] = [alice, carol, mallory, ciBot, app, { login: "support-triage", isBot: true }];
 const CONFIGS = [
   cfg(),
-  cfg({ plan: "business", escalation: { contacts: ["@acme/leads"], assignees: ["dana"], webhook: { url: "https://example.test/h", secret_env: null }, warn_at: 0.5 } }),
+  cfg({ plan: "business", escalation: { contacts: ["@acme/leads"], assignees: ["dana"], webhooks: [{ name: "json", format: "json", url: "https://example.test/h", url_env: null, secret_env: null }], warn_at: 0.5 } }),
   cfg({ customers: { alice: "enterprise" }, form: { default_priority: "P4" } }),
 ];
 

@@ -302,7 +302,7 @@ describe.each(builders)("the production rule keeps the previous priority on a %s
 });
 
 describe.each(builders)("escalation on a %s", (kind, build) => {
-  const config = cfg({ plan: "business", escalation: { contacts: ["@acme/support-leads"], assignees: ["carol", "@dana"], webhook: null, warn_at: null } });
+  const config = cfg({ plan: "business", escalation: { contacts: ["@acme/support-leads"], assignees: ["carol", "@dana"], webhooks: [], warn_at: null } });
   const now = ms("2026-12-01T11:30:00.000-08:00");
 
   it(kind === "issue" ? "assigns the assignees and says so" : "assigns nobody and asks the assignees to look", () => {
@@ -354,7 +354,7 @@ describe("escalation timing", () => {
   it("escalates exactly once, with assignees and webhook, and a response then removes the label", () => {
     const config = cfg({
       plan: "business",
-      escalation: { contacts: ["@acme/support-leads"], assignees: ["dana"], webhook: { url: "https://hooks.example/esc", secret_env: "ESC_SECRET" }, warn_at: null },
+      escalation: { contacts: ["@acme/support-leads"], assignees: ["dana"], webhooks: [{ name: "json", format: "json", url: "https://hooks.example/esc", url_env: null, secret_env: "ESC_SECRET" }], warn_at: null },
     });
     const now = ms("2026-12-01T11:30:00.000-08:00");
     const item = anIssue({ labels: ["P1", "production"], title: "@everyone DB <b>down</b>" });
@@ -385,7 +385,9 @@ describe("escalation timing", () => {
       escalatedAt: "2026-12-01T11:30:00.000-08:00",
       lateByMs: 90 * MIN,
       lateBy: "1 hour 30 minutes",
+      deliveryId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
     });
+    expect(r.plan.state?.notifiedAt).toEqual({ json: null });
     expect(r.again.actions).toEqual([]);
     const later = planItem(input({ item: r.after, trigger: sweep, now: now + 5 * HOUR, config }));
     expect(later.actions).toEqual([]);
