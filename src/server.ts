@@ -25,6 +25,8 @@ export interface ServerSpec {
   readonly baseUrl?: string;
   /** Shared state for replicas: Probot's limiter, the pacing state, escalation claims. */
   readonly redisUrl?: string;
+  /** Prefix of the app's keys in Redis (default `support-triage:`). */
+  readonly redisPrefix?: string;
   /** How waits are spent: real time in production. */
   readonly scheduler: Scheduler;
   readonly pacing?: PacingOptions;
@@ -48,9 +50,9 @@ export interface RunningServer {
 
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const redis: Redis | null = spec.redisUrl ? connectRedis(spec.redisUrl) : null;
-  const pacing = new Pacing(spec.scheduler, spec.pacing ?? DEFAULT_PACING, ...(redis ? [new RedisPacingStore(redis)] : []));
+  const pacing = new Pacing(spec.scheduler, spec.pacing ?? DEFAULT_PACING, ...(redis ? [new RedisPacingStore(redis, spec.redisPrefix)] : []));
   const lifecycle = new Lifecycle();
-  const claims: Claims | undefined = redis ? new RedisClaims(redis) : undefined;
+  const claims: Claims | undefined = redis ? new RedisClaims(redis, spec.redisPrefix) : undefined;
   const server = new Server({
     host: spec.host,
     port: spec.port,

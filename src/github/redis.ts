@@ -18,23 +18,15 @@ export interface Claims {
   release(key: string): Promise<void>;
 }
 
-export class MemoryClaims implements Claims {
-  private readonly held = new Map<string, number>();
-  constructor(private readonly now: () => number) {}
-
-  async claim(key: string, ttlMs: number): Promise<boolean> {
-    const now = this.now();
-    const until = this.held.get(key);
-    if (until !== undefined && until > now) return false;
-    this.held.set(key, now + ttlMs);
-    if (this.held.size > 10_000) for (const [k, u] of this.held) if (u <= now) this.held.delete(k);
-    return true;
-  }
-
-  async release(key: string): Promise<void> {
-    this.held.delete(key);
-  }
-}
+/**
+ * Without Redis: every claim is granted. Inside one process the per-item lock and the
+ * fresh read inside it already make escalations exactly once; across processes only a
+ * shared store can (docs/architecture.md).
+ */
+export const LOCAL_CLAIMS: Claims = {
+  claim: async () => true,
+  release: async () => {},
+};
 
 /** Next write slot: max(now, last + spacing), atomically; the key expires when idle. */
 const RESERVE_WRITE = `
@@ -60,34 +52,40 @@ return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export class RedisPacingStore implements PacingStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = KEY_PREFIX,
+  ) {}
 
   async reserveWrite(key: string, spacingMs: number, now: number): Promise<number> {
-    return Number(await this.redis.eval(RESERVE_WRITE, 1, `${KEY_PREFIX}write:${key}`, String(now), String(spacingMs)));
+    return Number(await this.redis.eval(RESERVE_WRITE, 1, `${this.prefix}write:${key}`, String(now), String(spacingMs)));
   }
 
   async blocked(key: string): Promise<{ until: number; reason: string }> {
-    const h = await this.redis.hgetall(`${KEY_PREFIX}block:${key}`);
+    const h = await this.redis.hgetall(`${this.prefix}block:${key}`);
     return { until: Number(h["until"] ?? 0), reason: h["reason"] ?? "" };
   }
 
   async block(key: string, until: number, reason: string): Promise<void> {
-    await this.redis.eval(BLOCK, 1, `${KEY_PREFIX}block:${key}`, String(Math.round(until)), reason);
+    await this.redis.eval(BLOCK, 1, `${this.prefix}block:${key}`, String(Math.round(until)), reason);
   }
 }
 
 export class RedisClaims implements Claims {
   /** Identifies this process's claims, so a release never drops another replica's. */
   private readonly owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = KEY_PREFIX,
+  ) {}
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const ok = await this.redis.set(`${KEY_PREFIX}claim:${key}`, this.owner, "PX", Math.max(1, Math.round(ttlMs)), "NX");
+    const ok = await this.redis.set(`${this.prefix}claim:${key}`, this.owner, "PX", Math.max(1, Math.round(ttlMs)), "NX");
     return ok === "OK";
   }
 
   async release(key: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, `${KEY_PREFIX}claim:${key}`, this.owner);
+    await this.redis.eval(RELEASE, 1, `${this.prefix}claim:${key}`, this.owner);
   }
 }
 

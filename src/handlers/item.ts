@@ -185,15 +185,22 @@ export async function processItem(
 }
 
 /**
- * How long an escalation claim holds: long enough for the claimant to post the comment
- * and the marker that records it (after which the marker itself rules out a repeat);
- * short enough that a claimant that died is replaced by the next sweep.
+ * How long an escalation claim holds: long enough for the claimant to post the comment,
+ * send the notifications and write the marker that records them (after which the marker
+ * itself rules out a repeat); short enough that the work of a claimant that died is taken
+ * over by a sweep a few minutes later. A notification that could not be delivered is
+ * re-sent once the claim has expired.
  */
-export const ESCALATION_CLAIM_MS = 10 * 60_000;
+export const ESCALATION_CLAIM_MS = 5 * 60_000;
 
-/** The claim key of a plan that escalates: item and due time (null: the plan does not escalate). */
+/**
+ * The claim key of a plan with a side effect that must happen once — the escalation
+ * comment (it mentions people), a notification (it pages people): item and due time, the
+ * same on every replica. null: nothing to claim.
+ */
 export function escalationClaim(ref: ItemRef, plan: Plan): string | null {
-  if (!plan.actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) return null;
+  const once = plan.actions.some((a) => (a.type === "postComment" && a.purpose === "escalation") || a.type === "sendWebhook");
+  if (!once) return null;
   return `escalation:${ref.owner}/${ref.repo}#${ref.number}:${plan.state?.dueAt ?? ""}`.toLowerCase();
 }
 

@@ -7,7 +7,7 @@ import { ConfigIssueTracker } from "../github/config-issue.js";
 import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
-import { MemoryClaims, type Claims } from "../github/redis.js";
+import { LOCAL_CLAIMS, type Claims } from "../github/redis.js";
 import { KeyedMutex } from "./lock.js";
 
 export interface Logger {
@@ -45,7 +45,7 @@ export function createServices(opts: {
   const now = opts.now ?? Date.now;
   return {
     now,
-    claims: opts.claims ?? new MemoryClaims(now),
+    claims: opts.claims ?? LOCAL_CLAIMS,
     sleep: opts.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(),

@@ -90,6 +90,8 @@ export interface AppServerSpec {
   readonly createApp?: (options: AppOptions) => ApplicationFunction;
   /** Shared state for replicas (escalation claims, pacing), as in production. */
   readonly redisUrl?: string;
+  /** Key prefix in Redis: a run of its own must not see another run's claims. */
+  readonly redisPrefix?: string;
 }
 
 /** A real Probot server with the app loaded, listening on 127.0.0.1. */
@@ -106,6 +108,7 @@ export async function startAppServer(spec: AppServerSpec): Promise<RunningServer
     baseUrl: `${spec.simUrl}/api/v3`,
     scheduler: simulatedScheduler(spec.clock),
     ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
+    ...(spec.redisPrefix ? { redisPrefix: spec.redisPrefix } : {}),
     ...(spec.createApp ? { createApp: spec.createApp } : {}),
     app: {
       clock: spec.clock,
@@ -130,6 +133,8 @@ export interface AppHost {
 }
 
 export interface HostSpec {
+  readonly redisUrl?: string;
+  readonly redisPrefix?: string;
   readonly simUrl: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
@@ -160,6 +165,8 @@ export type FromReplica =
 
 /** What a forked replica reads from its environment (JSON in SUPPORT_TRIAGE_SIM_REPLICA). */
 export interface ReplicaEnv {
+  readonly redisUrl?: string;
+  readonly redisPrefix?: string;
   readonly simUrl: string;
   readonly port: number;
   readonly now: number;
@@ -188,7 +195,13 @@ export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): 
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  const config: ReplicaEnv = { simUrl: spec.simUrl, port, now: spec.clock() };
+  const config: ReplicaEnv = {
+    simUrl: spec.simUrl,
+    port,
+    now: spec.clock(),
+    ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
+    ...(spec.redisPrefix ? { redisPrefix: spec.redisPrefix } : {}),
+  };
   env["SUPPORT_TRIAGE_SIM_REPLICA"] = JSON.stringify(config);
   env["SUPPORT_TRIAGE_SIM_KEY"] = appPrivateKey();
   const child: ChildProcess = fork(entry.file, [], {

@@ -9,6 +9,7 @@
  * fail the way the real one does; errors that are consequences of injected faults are
  * reported apart from the run's `errors`, which are kept for bugs and simulator gaps.
  */
+import { randomUUID } from "node:crypto";
 import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
 import { APP_ENV, forkedHost, inProcessHost, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
@@ -116,6 +117,11 @@ export interface RunOptions {
   readonly replicaProcesses?: boolean;
   /** Node options for forked replicas (default: a TypeScript loader when running from sources). */
   readonly forkExecArgv?: readonly string[];
+  /**
+   * Redis shared by the replicas, as `REDIS_URL` is in production (escalation claims, the
+   * pacing state, Probot's limiter). Each run uses keys of its own.
+   */
+  readonly redisUrl?: string;
 }
 
 
@@ -211,7 +217,10 @@ export async function runScenario(text: string, file: string, options: RunOption
   const scenario = parseScenario(text, file);
   const maxDeliveries = options.maxDeliveriesPerStep ?? MAX_DELIVERIES_PER_STEP;
   const createApp = options.createApp ?? (await import("../app.js")).createApp;
-  const replicas = options.replicas ?? 1;
+  const replicas = options.replicas ?? scenario.replicas ?? 1;
+  // A scenario's `replicas:` are separate processes, like replicas behind a load balancer.
+  const replicaProcesses = options.replicaProcesses ?? (options.replicas === undefined && replicas > 1);
+  const redisPrefix = `support-triage:sim-${randomUUID()}:`;
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
     throw new RangeError(`replicas must be a whole number from 1 to ${MAX_REPLICAS}, got ${String(replicas)}`);
   }
@@ -277,6 +286,7 @@ export async function runScenario(text: string, file: string, options: RunOption
     onOutgoingWebhook: (url) => {
       timeline.push({ type: "outgoing-webhook", url });
     },
+    ...(options.redisUrl ? { redisUrl: options.redisUrl, redisPrefix } : {}),
   });
 
   const savedEnv = Object.keys(APP_ENV).map((name) => [name, process.env[name]] as const);
@@ -288,7 +298,7 @@ export async function runScenario(text: string, file: string, options: RunOption
       else process.env[name] = value;
     }
     const started = await Promise.allSettled(
-      Array.from({ length: replicas }, () => (options.replicaProcesses === true ? forkedHost(hostSpec(), options.forkExecArgv) : inProcessHost(hostSpec(), createApp))),
+      Array.from({ length: replicas }, () => (replicaProcesses ? forkedHost(hostSpec(), options.forkExecArgv) : inProcessHost(hostSpec(), createApp))),
     );
     for (const outcome of started) if (outcome.status === "fulfilled") hosts.push(outcome.value);
     const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
@@ -394,6 +404,14 @@ interface PlayContext {
   sweeps: number;
 }
 
+/** POST /support-triage/sweep on one app server (`?wait=1`: answered when the sweep is done). */
+async function sweepOn(host: AppHost, context: PlayContext): Promise<void> {
+  const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+  const text = await response.text();
+  if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
+  else context.timeline.push({ type: "sweep-summary", text });
+}
+
 /** Applies one step to the world; its webhooks are queued for delivery. */
 async function playStep(step: Step, context: PlayContext): Promise<void> {
   const { world, repo, scenario, timeline } = context;
@@ -440,17 +458,9 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         world.now = advanceClock(world.now, step, scenario.timezone);
         await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
         return;
-      case "sweep": {
-        const host = context.hosts[context.sweeps++ % context.hosts.length] as AppHost;
-        const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
-        const text = await response.text();
-        if (!response.ok) {
-          context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
-        } else {
-          timeline.push({ type: "sweep-summary", text });
-        }
+      case "sweep":
+        await sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context);
         return;
-      }
       case "redeliver": {
         const last = context.dispatcher.lastUserDelivery;
         if (!last) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");
@@ -466,11 +476,19 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "push":
         world.push(repo, world.user(step.by), new Map(step.files), step.message);
         return;
-      case "concurrently":
+      case "concurrently": {
         // The world changes in order, as GitHub applies the actions; the webhooks they
-        // cause are then delivered all at once (see the drain after this step).
-        for (const inner of step.steps) await playStep(inner, context);
+        // cause are then delivered all at once (see the drain after this step). Sweeps
+        // in the list are all called at once, each on the next replica, as cron calls
+        // that overlap would be.
+        const sweeps: Promise<void>[] = [];
+        for (const inner of step.steps) {
+          if (inner.type === "sweep") sweeps.push(sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context));
+          else await playStep(inner, context);
+        }
+        await Promise.all(sweeps);
         return;
+      }
     }
   } catch (error) {
     if (error instanceof SimulationError) throw new ScenarioError(scenario.file, step.line, error.message);

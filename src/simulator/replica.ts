@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     clock: () => now,
     onLogLine: (line) => send({ type: "log", line }),
     onOutgoingWebhook: (url) => send({ type: "outgoing-webhook", url }),
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...(config.redisPrefix ? { redisPrefix: config.redisPrefix } : {}),
     createApp,
   });
   process.on("message", (incoming) => {

@@ -81,6 +81,8 @@ export interface Scenario {
   readonly steps: readonly Step[];
   /** Extension: fault injection (`faults:`); absent = GitHub never fails. */
   readonly faults?: FaultSpec;
+  /** Extension: app replicas, each its own Node process (`replicas: 3`); absent = one server. */
+  readonly replicas?: number;
 }
 
 /** A scenario that cannot run, with where the problem is. */
@@ -110,9 +112,11 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   push: ["files", "by", "message"],
   concurrently: [],
 };
-/** Steps a `concurrently` step may hold: the ones that are a person's action on an item. */
-const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen"];
-const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults"];
+/** Steps a `concurrently` step may hold: a person's action on an item, or a sweep (a cron call). */
+const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "sweep"];
+const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults", "replicas"];
+/** Bound on `replicas:`: each is a whole Probot server in its own process. */
+export const MAX_SCENARIO_REPLICAS = 8;
 const FAULT_KEYS = ["seed", "error_rate", "applied_on_error", "secondary_rate_limit", "latency_ms", "drop_webhooks", "delay_webhooks", "until"];
 /** Real latency is capped: a scenario must stay quick to run. */
 const MAX_LATENCY_MS = 1000;
@@ -283,6 +287,16 @@ class Parser {
     const faultsNode = top.get("faults")?.value;
     const faults = faultsNode === undefined ? null : this.faults(faultsNode as YamlNode, root, timezone);
 
+    const replicasNode = top.get("replicas")?.value;
+    let replicas: number | null = null;
+    if (replicasNode !== undefined) {
+      const value = isScalar(replicasNode) ? replicasNode.value : null;
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_SCENARIO_REPLICAS) {
+        this.fail(replicasNode as YamlNode, `replicas must be a whole number from 1 to ${MAX_SCENARIO_REPLICAS}, found ${quote(value ?? typeof replicasNode)}`);
+      }
+      replicas = value;
+    }
+
     const stepsEntry = top.get("steps");
     if (!stepsEntry) this.fail(root, "`steps` is required: a list of steps such as `- open: {...}`");
     const stepsNode = stepsEntry.value;
@@ -307,6 +321,7 @@ class Parser {
       files,
       steps,
       ...(faults !== null ? { faults } : {}),
+      ...(replicas !== null ? { replicas } : {}),
     };
   }
 
