@@ -70,7 +70,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
     }),
   });
   await server.load((spec.createApp ?? createApp)({ ...(spec.app ?? {}), lifecycle, ...(claims ? { claims } : {}) }));
-  await server.start();
+  const http = await server.start();
   let stopping: Promise<boolean> | null = null;
   return {
     server,
@@ -83,7 +83,10 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
         // then let the work in flight finish.
         const closed = server.stop().catch(() => undefined);
         const complete = await lifecycle.drain(graceMs);
+        // Answers are out: connections kept alive by clients go too.
+        http.closeIdleConnections();
         await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
+        http.closeAllConnections();
         if (redis) await redis.quit().catch(() => undefined);
         return complete;
       })()),
