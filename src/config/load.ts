@@ -1213,7 +1213,6 @@ function readWebhooks(w: Walker, e: Entry, base: readonly EscalationWebhookConfi
     items = node.items.map((n, i) => ({ node: n, path: `${e.path}[${i}]` }));
     if (items.length > MAX_WEBHOOKS) {
       w.error(e.path, e.value, `at most ${MAX_WEBHOOKS} notifications can be configured; ${items.length} are listed`);
-      return base;
     }
   } else if (isMap(node)) {
     items = [{ node: e.value, path: e.path }];
@@ -1245,7 +1244,7 @@ function readWebhooks(w: Walker, e: Entry, base: readonly EscalationWebhookConfi
     seen.set(one.name, item.path);
     out.push(one);
   }
-  return bad ? base : out;
+  return bad || items.length > MAX_WEBHOOKS ? base : out;
 }
 
 /** One notification; null when it has errors (they are recorded). */
@@ -1331,7 +1330,7 @@ function readWebhook(w: Walker, e: Entry): EscalationWebhookConfig | null {
   if (s) {
     secret_env = envName(s, "SUPPORT_TRIAGE_WEBHOOK_SECRET");
     if (secret_env !== null && format !== "json") {
-      w.warn(s.path, s.value, `secret_env signs the generic JSON format; ${FORMAT_NAMES[format]} does not check signatures, so it has no effect here`);
+      w.warn(s.path, s.value, `${FORMAT_NAMES[format]} does not check signatures, so secret_env (which signs the generic JSON format) has no effect here`);
       secret_env = null;
     }
   }

@@ -5,10 +5,10 @@
  * description.
  *
  * User text (the item's title) goes into the chat formats only where it cannot act:
- * - Slack: `&`, `<`, `>` escaped as Slack asks (so `<!channel>`, `<@U123>`, `<!subteam^…>`
- *   and `<url|text>` are shown, not executed), `@` followed by a zero-width space (a bare
- *   `@here` cannot be linked even where a workspace parses names), and in blocks only
- *   inside `plain_text` objects, which Slack never formats or links.
+ * - Slack: `&`, `<`, `>` escaped as Slack asks, everywhere (so `<!channel>`, `<@U123>`,
+ *   `<!subteam^…>` and `<url|text>` are shown, not executed), `@` followed by a zero-width
+ *   space (a bare `@here` cannot be linked even where a workspace parses names), and in
+ *   blocks only inside `plain_text` objects, which Slack never formats or links.
  * - Teams: only inside an Adaptive Card `TextRun`, which Teams renders as plain text
  *   (no Markdown, no links); no `msteams.entities` are sent, so `<at>…</at>` cannot
  *   mention anyone; `@` gets the zero-width space too.
@@ -123,7 +123,7 @@ export function slackBody(config: Config, payload: EscalationPayload): { text: s
         type: "section",
         text: { type: "mrkdwn", text: `:rotating_light: *First-response target missed:* <${url}|${slackEscape(ref)}>`, verbatim: true },
       },
-      { type: "section", text: { type: "plain_text", text: title === "" ? "(no title)" : title, emoji: false } },
+      { type: "section", text: { type: "plain_text", text: title === "" ? "(no title)" : slackEscape(title), emoji: false } },
       {
         type: "section",
         fields: [

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findTargetComment, parseMarker, renderMarker } from "../../src/triage/marker.js";
+import { findTargetComment, parseMarker, pendingNotifications, recordDeliveries, renderMarker } from "../../src/triage/marker.js";
 import type { MarkerState } from "../../src/triage/types.js";
 import { aComment, anIssue, app, carol } from "./helpers.js";
 
@@ -130,5 +130,58 @@ describe("findTargetComment", () => {
   it("returns the comment with a null state when its marker is unreadable", () => {
     const item = anIssue({ comments: [aComment({ author: app, body: "x\n<!-- support-triage:target {oops} -->" })] });
     expect(findTargetComment(item, "support-triage[bot]")).toMatchObject({ state: null });
+  });
+});
+
+describe("the delivery record (notifiedAt)", () => {
+  const ESC = "2026-12-01T14:00:00.000-08:00";
+  const AT = "2026-12-01T14:20:00.000-08:00";
+
+  it("is written after escalatedAt, and an empty record is not written", () => {
+    expect(renderMarker({ ...BASE, escalatedAt: ESC, notifiedAt: { json: null, slack: AT } })).toContain(
+      `"escalatedAt":"${ESC}","notifiedAt":{"json":null,"slack":"${AT}"}`,
+    );
+    expect(renderMarker({ ...BASE, escalatedAt: ESC, notifiedAt: {} })).not.toContain("notifiedAt");
+  });
+
+  it("round-trips pending and delivered entries", () => {
+    const state = { ...BASE, escalatedAt: ESC, notifiedAt: { json: null, "support-slack": AT } };
+    expect(parseMarker(renderMarker(state))).toEqual(state);
+    expect(pendingNotifications(state)).toEqual(["json"]);
+  });
+
+  it("reads markers written before the field existed (nothing pending)", () => {
+    const old =
+      '<!-- support-triage:target {"priority":"P2","plan":"business","dueAt":"2026-12-01T13:00:00.000-08:00","source":"form","setBy":"alice","escalatedAt":"2026-12-01T14:00:00.000-08:00"} -->';
+    const state = parseMarker(old);
+    expect(state).toEqual({ ...BASE, escalatedAt: ESC });
+    expect(state && "notifiedAt" in state).toBe(false);
+    expect(pendingNotifications(state!)).toEqual([]);
+  });
+
+  it("drops malformed entries, and a record with none left (erring towards not re-sending)", () => {
+    const m = (v: string) =>
+      parseMarker(`<!-- support-triage:target {"priority":"P2","plan":"business","dueAt":"2026-12-01T13:00:00.000-08:00","source":"form","setBy":"alice","notifiedAt":${v}} -->`);
+    expect(m(`{"json":null,"Bad Name":null,"__proto__":null,"slack":"later","teams":"${AT}","x":1}`)?.notifiedAt).toEqual({ json: null, teams: AT });
+    for (const bad of ["null", "true", '"json"', "[null]", '{"__proto__":null}', "{}"]) {
+      const s = m(bad);
+      expect(s).not.toBeNull();
+      expect(s && "notifiedAt" in s).toBe(false);
+    }
+    // A name shadowing Object.prototype is an ordinary entry, not an inherited value.
+    const odd = m('{"constructor":null}');
+    expect(odd?.notifiedAt).toEqual({ constructor: null });
+    expect(pendingNotifications(odd!)).toEqual(["constructor"]);
+    expect(pendingNotifications({ ...BASE, notifiedAt: { json: AT } })).toEqual([]);
+  });
+
+  it("recordDeliveries edits only the marker, keeps earlier deliveries and adds missing names", () => {
+    const body = `Human part\n\n${renderMarker({ ...BASE, escalatedAt: ESC, notifiedAt: { json: null, slack: null, teams: "2026-12-01T14:05:00.000-08:00" } })}\ntrailer`;
+    const out = recordDeliveries(body, { json: AT, teams: AT, extra: AT });
+    expect(out?.startsWith("Human part\n\n<!-- support-triage:target ")).toBe(true);
+    expect(out?.endsWith(" -->\ntrailer")).toBe(true);
+    expect(parseMarker(out ?? "")?.notifiedAt).toEqual({ json: AT, slack: null, teams: "2026-12-01T14:05:00.000-08:00", extra: AT });
+    expect(recordDeliveries("no marker here", { json: AT })).toBeNull();
+    expect(recordDeliveries("<!-- support-triage:target {broken} -->", { json: AT })).toBeNull();
   });
 });
