@@ -41,6 +41,8 @@ export interface RunningServer {
   readonly url: string;
   readonly lifecycle: Lifecycle;
   readonly pacing: Pacing;
+  /** The Probot instance (tests compare the clients it makes). */
+  readonly probot: Probot;
   /**
    * Graceful stop: no new deliveries, in-flight work finishes (at most `graceMs`), then the
    * HTTP server and Redis close. Resolves true when nothing was cut short.
@@ -69,6 +71,10 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(spec.redisUrl ? { redisConfig: spec.redisUrl } : {}),
     }),
   });
+  let probot: Probot | null = null;
+  await server.load((app) => {
+    probot = app;
+  });
   await server.load((spec.createApp ?? createApp)({ ...(spec.app ?? {}), lifecycle, ...(claims ? { claims } : {}) }));
   const http = await server.start();
   let stopping: Promise<boolean> | null = null;
@@ -77,6 +83,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
     url: `http://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${server.port}`,
     lifecycle,
     pacing,
+    probot: probot as unknown as Probot,
     shutdown: (graceMs) =>
       (stopping ??= (async () => {
         // Stop listening first (in-flight requests keep their connections until answered),

@@ -319,9 +319,24 @@ export function installationKey(octokitOptions: Record<string, unknown>): string
   return typeof auth === "string" ? "token" : "app";
 }
 
+/**
+ * The options an Octokit instance runs with, as plain data (functions by name): what the
+ * test comparing the production client with the simulated one compares.
+ */
+export function describeOptions(octokitOptions: Record<string, unknown>): Record<string, unknown> {
+  const plain = (v: unknown, depth = 0): unknown => {
+    if (typeof v === "function") return `function ${(v as { name?: string }).name || "(anonymous)"}`;
+    if (v === passThroughGroup) return "pass-through group";
+    if (typeof v !== "object" || v === null || depth > 3) return v;
+    if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, plain(x, depth + 1)]));
+  };
+  return { throttle: plain(octokitOptions["throttle"]), retry: plain(octokitOptions["retry"]) };
+}
+
 /** The request policy plugin, bound to one process's pacing. */
 export function requestPolicy(pacing: Pacing) {
-  const plugin = (octokit: OctokitLike, octokitOptions: Record<string, unknown>): Record<string, never> => {
+  const plugin = (octokit: OctokitLike, octokitOptions: Record<string, unknown>): { supportTriageStack: Record<string, unknown> } => {
     const key = installationKey(octokitOptions);
     octokit.hook.wrap("request", async (request, options) => {
       const kind = classify(options);
@@ -346,7 +361,7 @@ export function requestPolicy(pacing: Pacing) {
         }
       }
     });
-    return {};
+    return { supportTriageStack: { key, ...describeOptions(octokitOptions) } };
   };
   Object.defineProperty(plugin, "name", { value: "supportTriageRequestPolicy" });
   return plugin;
