@@ -195,8 +195,8 @@ interface DueOutcome {
 
 /**
  * SPEC §5.3: escalate once when due and unanswered; otherwise maybe warn once. An
- * escalated open item whose notifications are not all delivered has them sent again
- * (at least once; the idempotency id lets receivers drop repeats).
+ * escalated open item whose notifications are not all delivered has them sent again by
+ * the sweep (at least once; the idempotency id lets receivers drop repeats).
  */
 function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, comment: ItemComment | null, decisions: Decision[]): DueOutcome {
   const { config, item, now } = input;
@@ -229,7 +229,10 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, com
       notifications,
     };
   }
-  if (state.escalatedAt !== undefined) {
+  // Re-sends are the sweep's job: it visits every open tracked item on a timer, so a
+  // receiver that was down gets the notification within one interval of coming back, and
+  // an event on the item (a response, a label) is never held up by a receiver's outage.
+  if (state.escalatedAt !== undefined && input.trigger.type === "sweep") {
     const configured = new Set(config.escalation.webhooks.map((h) => h.name));
     const pending = pendingNotifications(state).filter((name) => configured.has(name));
     if (pending.length > 0) {

@@ -107,8 +107,8 @@ export interface MarkerState {
   readonly escalatedAt?: string;
   /**
    * Delivery of the escalation's notifications, by notification name: the time the
-   * receiver accepted it, or null while it is pending (re-sent by every later plan of the
-   * open item). Written with `escalatedAt`. Absent on a marker that has `escalatedAt`
+   * receiver accepted it, or null while it is pending (re-sent by every sweep of the open
+   * item until delivered). Written with `escalatedAt`. Absent on a marker that has `escalatedAt`
    * means the escalation predates delivery records (its webhook was sent the old way):
    * nothing is re-sent for it. A name that is not in the record was not configured when
    * the item was escalated and is not sent (docs/notifications.md).

@@ -97,12 +97,11 @@ describe("a receiver that was down", () => {
     const comment = targetComments(item)[0];
     expect(sends(later)[0]?.record).toEqual({ commentId: comment?.id, at: "2026-12-01T11:40:00.000-08:00" });
 
-    // Any event re-sends too (here: the customer comments again), still without GitHub writes.
+    // An event on the item is not held up by the receiver: re-sending is the sweep's job.
     const c = aComment({ author: alice, association: "NONE", createdAt: "2026-12-01T11:45:00.000-08:00", body: "any news?" });
     const withComment = { ...item, comments: [...item.comments, c] };
-    const onEvent = plan(withComment, NOW + 15 * MIN, config, commented(c));
-    expect(nonSends(onEvent)).toEqual([]);
-    expect(sends(onEvent)).toHaveLength(2);
+    expect(plan(withComment, NOW + 15 * MIN, config, commented(c)).actions).toEqual([]);
+    expect(sends(plan(withComment, NOW + 15 * MIN))).toHaveLength(2);
   });
 
   it("once it is back: delivered, recorded with the send's time, and never sent again", () => {
@@ -124,12 +123,16 @@ describe("a receiver that was down", () => {
     expect(sends(plan(partly, NOW + 10 * MIN)).map((a) => a.notification.name)).toEqual(["slack"]);
   });
 
-  it("keeps re-sending after a first response (the breach happened), but not once the item is closed or untracked", () => {
+  it("keeps re-sending after a first response (the breach happened), but not once the item is closed", () => {
     const { item } = escalatedWhileDown();
     const answer = aComment({ author: carol, createdAt: "2026-12-01T11:50:00.000-08:00" });
-    const answered = plan({ ...item, comments: [...item.comments, answer] }, NOW + 30 * MIN, config, commented(answer));
+    const withAnswer = { ...item, comments: [...item.comments, answer] };
+    // The response event records the response and takes `escalated` off, and sends nothing.
+    const answered = plan(withAnswer, NOW + 30 * MIN, config, commented(answer));
     expect(answered.state?.respondedAt).toBeDefined();
-    expect(sends(answered)).toHaveLength(2);
+    expect(sends(answered)).toEqual([]);
+    const recorded = applyPlan(withAnswer, answered, NOW + 30 * MIN, app, { deliver: false }).item;
+    expect(sends(plan(recorded, NOW + 40 * MIN))).toHaveLength(2);
     expect(plan({ ...item, state: "closed" }, NOW + 30 * MIN).actions.filter((a) => a.type === "sendWebhook")).toEqual([]);
     // Reopened: evaluated again, and the pending notifications go out.
     expect(sends(plan({ ...item, state: "open" }, NOW + 40 * MIN))).toHaveLength(2);
