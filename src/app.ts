@@ -5,7 +5,9 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, Probot } from "probot";
-import type { GitHubClient } from "./github/client.js";
+import { errorStatus, type GitHubClient } from "./github/client.js";
+import { InstallationPausedError } from "./github/octokit.js";
+import { retryAdvice } from "./github/retry.js";
 import { CONFIG_PATH } from "./github/config.js";
 import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise } from "./handlers/events.js";
@@ -39,6 +41,21 @@ export interface AppOptions {
 export const SWEEP_ROUTE = "/support-triage/sweep";
 
 const asClient = (octokit: unknown): GitHubClient => octokit as GitHubClient;
+
+/**
+ * A delivery given up on because GitHub failed or refused (an outage, a rate limit): say
+ * what is deferred and when it is tried again. Nothing is lost — GitHub shows the delivery
+ * failed (it can be redelivered), and the next sweep reads the item and repairs it.
+ */
+function deferred(log: Logger, err: unknown, now: number, item: string, event: string): void {
+  const advice = retryAdvice(err, now);
+  if (!advice.retry) return;
+  const until = err instanceof InstallationPausedError ? new Date(err.until).toISOString() : null;
+  log.warn(
+    { event: "support-triage.deferred", item, webhook: event, status: errorStatus(err), until, err: String(err) },
+    `GitHub kept failing: ${item} is left as it is${until ? ` (requests paused until ${until})` : ""}; the next sweep reads it again and repairs what is missing`,
+  );
+}
 
 /** Constant-time comparison of a presented secret with the configured one. */
 export function secretMatches(presented: string, expected: string): boolean {
@@ -134,12 +151,17 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       // Shutting down: refuse with 503 (GitHub shows the delivery failed; it can be redelivered).
       if (lifecycle.stopping) throw new StoppingError();
       await lifecycle.track(async () => {
-        const appLogin = await services.appLogin();
-        // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
-        if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
-        const key = `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`.toLowerCase();
         const log = context.log.child({ repo: `${n.ref.owner}/${n.ref.repo}`, number: n.ref.number, kind: n.ref.kind });
-        await services.locks.run(key, () => processItem(asClient(context.octokit), services, n.ref, n.trigger, log));
+        try {
+          const appLogin = await services.appLogin();
+          // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
+          if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
+          const key = `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`.toLowerCase();
+          await services.locks.run(key, () => processItem(asClient(context.octokit), services, n.ref, n.trigger, log));
+        } catch (err) {
+          deferred(log, err, services.now(), `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`, context.name);
+          throw err;
+        }
       });
     });
 

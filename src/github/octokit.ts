@@ -120,16 +120,24 @@ export class MemoryPacingStore implements PacingStore {
   }
 }
 
+/** "installation 12", or "the app itself (JWT)": a pacing key for people. */
+export function describeKey(key: string): string {
+  if (key.startsWith("installation:")) return `installation ${key.slice("installation:".length)}`;
+  return key === "app" ? "the app's own requests (JWT)" : "requests with the token";
+}
+
 /** GitHub refuses this installation's requests for now; nothing was sent. */
 export class InstallationPausedError extends Error {
   override readonly name = "InstallationPausedError";
+  /** A webhook handler failing with it answers 503: GitHub shows the delivery failed, it can be redelivered. */
+  readonly status = 503;
   constructor(
     readonly installation: string,
     readonly until: number,
     readonly reason: string,
     readonly retryAfterMs: number,
   ) {
-    super(`GitHub requests for installation ${installation} are paused until ${new Date(until).toISOString()} (${reason}); nothing was sent`);
+    super(`GitHub requests of ${describeKey(installation)} are paused until ${new Date(until).toISOString()} (${reason}); nothing was sent`);
   }
 }
 
@@ -251,7 +259,7 @@ export class Pacing {
       await this.store.block(key, f.until, reason);
       log?.warn(
         { event: "support-triage.github-backoff", installation: key, reason, until: new Date(f.until).toISOString(), waitMs: f.until - now },
-        `GitHub ${reason}: every request of installation ${key} waits until ${new Date(f.until).toISOString()}`,
+        `GitHub ${reason}: every request of ${describeKey(key)} waits until ${new Date(f.until).toISOString()}`,
       );
       return;
     }
@@ -267,7 +275,7 @@ export class Pacing {
     await this.store.block(key, until, `${this.options.breakerThreshold} server errors in a row`);
     log?.warn(
       { event: "support-triage.github-paused", installation: key, pauseMs: pause, until: new Date(until).toISOString() },
-      `GitHub keeps failing: installation ${key} pauses for ${Math.round(pause / 1000)} s, until ${new Date(until).toISOString()}; work that comes meanwhile waits or is left to the next sweep`,
+      `GitHub keeps failing: ${describeKey(key)} pause for ${Math.round(pause / 1000)} s, until ${new Date(until).toISOString()}; work that comes meanwhile waits or is left to the next sweep`,
     );
   }
 }

@@ -167,12 +167,6 @@ export async function processItem(
       const delay = advice.retry && attempt < services.retry.attempts ? retryDelay(services.retry, attempt, advice) : null;
       if (delay === null) {
         for (const key of held) await services.claims.release(key).catch(() => undefined);
-        if (advice.retry) {
-          log.warn(
-            { event: "support-triage.deferred", repo: `${ref.owner}/${ref.repo}`, number: ref.number, trigger: trigger.type, status: errorStatus(err), err: String(err) },
-            "GitHub kept failing: this item is left as it is; the next sweep reads it again and repairs what is missing",
-          );
-        }
         throw err;
       }
       log.warn(

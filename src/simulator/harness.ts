@@ -252,9 +252,13 @@ export async function runScenario(text: string, file: string, options: RunOption
     for (const url of appUrls) out = out.split(url).join("<app>");
     return out.replace(/ - \d+ms\b/g, "");
   };
+  // Once the app has paused an installation (GitHub kept failing), what it refuses without
+  // sending is a consequence of the injected faults too.
+  let pausedSeen = false;
+  const consequence = (cleaned: string): boolean => faults !== null && (cleaned.includes(INJECTED) || (pausedSeen && / are paused until /.test(cleaned)));
   const addError = (message: string): void => {
     const cleaned = clean(message);
-    if (faults !== null && cleaned.includes(INJECTED)) {
+    if (consequence(cleaned)) {
       // The app gave up on a request GitHub kept failing: what the scenario asked for.
       expected.push(cleaned);
       timeline.push({ type: "fault", text: `the app gave up: ${cleaned}` });
@@ -276,6 +280,7 @@ export async function runScenario(text: string, file: string, options: RunOption
     }
     const level = typeof line.level === "number" ? line.level : 30;
     if (line.event === "support-triage.plan") timeline.push({ type: "plan", plan: asPlan(line) });
+    if (line.event === "support-triage.github-paused" || line.event === "support-triage.github-backoff") pausedSeen = true;
     if (level >= 50) addError(logMessage(line));
     else if (level >= 40) timeline.push({ type: "log", level: "warn", message: clean(logMessage(line)) });
   };
@@ -320,9 +325,9 @@ export async function runScenario(text: string, file: string, options: RunOption
     dispatcher.onDelivered = ({ delivery, status, faultsDuring }) => {
       if (status >= 200 && status < 300) return;
       const message = `simulator: delivery ${delivery.id} (${delivery.name}${delivery.action ? `.${delivery.action}` : ""}) was answered ${status}`;
-      if (faultsDuring > 0) {
+      if (faultsDuring > 0 || (faults !== null && pausedSeen && status === 503)) {
         expected.push(message);
-        timeline.push({ type: "fault", text: `${message} (GitHub failed the app ${faultsDuring} time(s) meanwhile)` });
+        timeline.push({ type: "fault", text: `${message} (${faultsDuring > 0 ? `GitHub failed the app ${faultsDuring} time(s) meanwhile` : "the app had paused its requests: GitHub kept failing"})` });
       } else addError(message);
     };
     const drain = async (line: number, concurrently = false): Promise<void> => {

@@ -34,6 +34,19 @@ afterEach(() => {
   quiet.errors.length = 0;
 });
 
+/**
+ * The answer to the item read a sweep makes inside the item's lock, before it writes: the
+ * item as `nodes` hold it, with the repository around it.
+ */
+function readIssueAnswer(query: string, variables: Record<string, unknown>, nodes: Record<number, unknown>) {
+  if (!query.includes("query ReadIssue")) return null;
+  return {
+    data: {
+      repository: { id: "R_1", labels: { totalCount: REPO_LABELS.length, nodes: REPO_LABELS }, config: null, templates: null, issue: nodes[variables["number"] as number] ?? null },
+    },
+  };
+}
+
 function mockConfig(repo: string, status = 404) {
   nock(API).get(`/repos/acme/${repo}/contents/.github%2Fsupport-triage.yml`).reply(status, status === 404 ? { message: "Not Found" } : {});
   if (status === 404) nock(API).get("/repos/acme/.github/contents/.github%2Fsupport-triage.yml").reply(404, { message: "Not Found" });
@@ -68,8 +81,11 @@ describe("sweep", () => {
           rounds.push(round);
           return { data };
         }
-        if (b.query.includes("query ReadRepository"))
-          return { data: { repository: { id: "R_1", labels: { totalCount: REPO_LABELS.length, nodes: REPO_LABELS }, config: null } } };
+        const read = readIssueAnswer(b.query, b.variables, {
+          1: tracked(1, "2026-12-01T13:00:00.000-08:00"),
+          3: tracked(3, "2026-12-01T16:00:00.000-08:00", "2026-12-01T20:00:00Z"),
+        });
+        if (read) return read;
         writes.push(JSON.stringify(b.variables));
         return { data: {} };
       });
@@ -84,7 +100,8 @@ describe("sweep", () => {
       [["ISSUE", "c1"]],
     ]);
     expect(queries[0]).toBe("repo:acme/support is:open label:P1,P2,P3,P4 is:issue");
-    expect(r).toMatchObject({ items: 2, escalated: 1, reads: 2, error: null });
+    // Two search rounds, and each item with something to do read again inside its lock.
+    expect(r).toMatchObject({ items: 2, escalated: 1, reads: 4, error: null });
     // Item 1 is escalated; item 3's hand-written target comment is re-rendered, nothing more.
     expect(writes.filter((w) => w.includes(labelId("escalated")))).toHaveLength(1);
     expect(writes.filter((w) => w.includes('"subjectId":"I_1"'))).toHaveLength(1);
@@ -96,7 +113,7 @@ describe("sweep", () => {
       .persist()
       .post("/graphql")
       .reply(200, (_u, body) => {
-        const b = body as { query: string };
+        const b = body as { query: string; variables: Record<string, unknown> };
         if (b.query.includes("query SweepSearch"))
           return {
             data: {
@@ -107,9 +124,8 @@ describe("sweep", () => {
               s1: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
             },
           };
-        if (b.query.includes("query ReadRepository"))
-          return { data: { repository: { id: "R_1", labels: { totalCount: REPO_LABELS.length, nodes: REPO_LABELS }, config: null } } };
-        return { data: {} };
+        const read = readIssueAnswer(b.query, b.variables, { 1: tracked(1, "2026-12-01T09:00:00.000-08:00"), 2: tracked(2, "2026-12-01T09:00:00.000-08:00") });
+        return read ?? { data: {} };
       });
     const services = createServices({ now: () => NOW, appLogin: async () => "support-triage[bot]" });
     const budget = { remaining: 1 };

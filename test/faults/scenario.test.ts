@@ -102,12 +102,29 @@ describe("push, concurrently and redeliver options", () => {
     ["a push by someone without write access", "  - push: {files: {a.md: x}, by: mallory}\n", /f\.yml:4: mallory cannot push: pushing needs write access/],
     ["a push without files", "  - push: {by: carol}\n", /push\.files must map repository paths/],
     ["a push outside the repository", "  - push: {files: {../etc/passwd: x}, by: carol}\n", /file path "\.\.\/etc\/passwd" must be relative to the repository root/],
-    ["a sweep inside concurrently", "  - open: {number: 1, author: alice}\n  - concurrently: [{sweep: {}}]\n", /f\.yml:5: concurrently may hold only open, label, unlabel, comment, edit, close, reopen steps, not "sweep"/],
+    ["an advance inside concurrently", "  - open: {number: 1, author: alice}\n  - concurrently: [{advance: 1h}]\n", /f\.yml:5: concurrently may hold only open, label, unlabel, comment, edit, close, reopen, sweep steps, not "advance"/],
     ["an empty concurrently", "  - concurrently: []\n", /concurrently needs a list of steps/],
     ["a step in concurrently GitHub would refuse", "  - open: {number: 1, author: alice}\n  - concurrently: [{label: {number: 1, label: P1, by: alice}}]\n", /alice cannot label #1/],
     ["too many redeliveries", "  - open: {number: 1, author: alice}\n  - redeliver: {times: 1000}\n", /redeliver\.times must be at most 100, found 1000/],
     ["an unknown redeliver option", "  - open: {number: 1, author: alice}\n  - redeliver: {twice: true}\n", /redeliver: unknown key "twice"/],
   ])("refuse %s", (_what, steps, message) => {
     expect(problem(`${HEAD}steps:\n${steps}`)).toMatch(message);
+  });
+});
+
+describe("replicas: and sweeps inside concurrently", () => {
+  it("reads replicas and a list of concurrent sweeps", () => {
+    const scenario = parseScenario(`${HEAD}replicas: 3\nsteps:\n  - concurrently: [{sweep: {}}, {sweep: {}}]\n`, "f.yml");
+    expect(scenario.replicas).toBe(3);
+    expect(scenario.steps).toEqual([{ type: "concurrently", line: 5, steps: [{ type: "sweep", line: 5 }, { type: "sweep", line: 5 }] }]);
+    expect(parseScenario(`${HEAD}steps: []\n`, "f.yml").replicas).toBeUndefined();
+  });
+
+  it.each([
+    ["replicas: 0", /f\.yml:3: replicas must be a whole number from 1 to 8, found 0/],
+    ["replicas: 9", /f\.yml:3: replicas must be a whole number from 1 to 8, found 9/],
+    ["replicas: two", /f\.yml:3: replicas must be a whole number from 1 to 8, found "two"/],
+  ])("refuses %s", (line, message) => {
+    expect(problem(`${HEAD}${line}\nsteps: []\n`)).toMatch(message);
   });
 });
