@@ -310,7 +310,7 @@ export class World {
     const base: Record<string, Json> = {
       repository: repoJson(repo),
       sender: userJson(sender),
-      installation: installationLiteJson(),
+      installation: installationLiteJson(this.installationId(repo)),
     };
     if (repo.owner.type === "Organization") base["organization"] = orgJson(repo.owner);
     return base;
@@ -366,17 +366,41 @@ export class World {
     this.outbox.push({
       name: "push",
       action: null,
-      payload: pushJson({ repo, pusher, before, after, treeId: blobSha(`tree:${tree}`), message, at: this.now, added, modified, removed }),
+      payload: pushJson({ installationId: this.installationId(repo), repo, pusher, before, after, treeId: blobSha(`tree:${tree}`), message, at: this.now, added, modified, removed }),
       cause: pusher.login === BOT_LOGIN ? "app" : "user",
     });
   }
 
   /** The one `installation.created` GitHub sends when the app is installed. */
+  /**
+   * The app is installed once per owner (organisation or user): installation 1 is the owner
+   * of the first repository, 2 the next owner, and so on.
+   */
+  installationOwners(): SimUser[] {
+    const owners: SimUser[] = [];
+    for (const repo of this.repos.values()) if (!owners.includes(repo.owner)) owners.push(repo.owner);
+    return owners;
+  }
+
+  installationId(repo: SimRepo): number {
+    return this.installationOwners().indexOf(repo.owner) + 1;
+  }
+
+  /** Repositories of one installation (all repositories of its owner). */
+  installationRepos(id: number): SimRepo[] {
+    const owner = this.installationOwners()[id - 1];
+    return owner ? [...this.repos.values()].filter((repo) => repo.owner === owner) : [];
+  }
+
+  /** `installation.created` for each owner's installation, with its repositories. */
   installationCreated(sender: SimUser): void {
-    const repos = [...this.repos.values()].map((repo) => ({ id: repo.id, node_id: repo.nodeId, name: repo.name, full_name: repo.fullName, private: false }));
-    const first = [...this.repos.values()][0];
-    if (!first) return;
-    this.send("installation", "created", { installation: installationJsonFor(first), repositories: repos, sender: userJson(sender) }, sender);
+    for (const [index] of this.installationOwners().entries()) {
+      const list = this.installationRepos(index + 1);
+      const first = list[0];
+      if (!first) continue;
+      const repos = list.map((repo) => ({ id: repo.id, node_id: repo.nodeId, name: repo.name, full_name: repo.fullName, private: false }));
+      this.send("installation", "created", { installation: installationJsonFor(first, index + 1), repositories: repos, sender: userJson(sender) }, sender);
+    }
   }
 
   // ---------------------------------------------------------------- items

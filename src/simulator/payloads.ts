@@ -314,18 +314,18 @@ export function discussionCommentJson(comment: SimComment): Json {
   };
 }
 
-export function installationLiteJson(): Json {
-  return { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+export function installationLiteJson(id = 1): Json {
+  return { id, node_id: Buffer.from(`023:IntegrationInstallation${id}`).toString("base64") };
 }
 
-export function installationJson(repo: SimRepo): Json {
+export function installationJson(repo: SimRepo, id = 1): Json {
   return {
-    id: 1,
+    id,
     account: userJson(repo.owner),
     repository_selection: "selected",
-    access_tokens_url: `${API}/app/installations/1/access_tokens`,
+    access_tokens_url: `${API}/app/installations/${id}/access_tokens`,
     repositories_url: `${API}/installation/repositories`,
-    html_url: `${WEB}/organizations/${repo.owner.login}/settings/installations/1`,
+    html_url: `${WEB}/organizations/${repo.owner.login}/settings/installations/${id}`,
     app_id: 1,
     app_slug: "support-triage",
     target_id: repo.owner.id,
@@ -348,6 +348,8 @@ function gitPerson(user: SimUser, at: number): Json {
 }
 
 export interface PushSpec {
+  /** The installation the repository belongs to (one per owner; default 1). */
+  readonly installationId?: number;
   readonly repo: SimRepo;
   readonly pusher: SimUser;
   readonly before: string;
@@ -394,7 +396,7 @@ export function pushJson(push: PushSpec): Record<string, Json> {
     repository: repoJson(repo),
     pusher: { name: push.pusher.login, email: `${push.pusher.id}+${push.pusher.login}@users.noreply.github.com` },
     sender: userJson(push.pusher),
-    installation: installationLiteJson(),
+    installation: installationLiteJson(push.installationId ?? 1),
   };
   if (repo.owner.type === "Organization") payload["organization"] = orgJson(repo.owner);
   return payload;

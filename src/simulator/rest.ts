@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { blobSha } from "./git.js";
-import { INSTALLATION_ID, isoTime, type SimItem, type SimLabel, type SimRepo, type SimUser, type World } from "./model.js";
+import { isoTime, type SimItem, type SimLabel, type SimRepo, type SimUser, type World } from "./model.js";
 import {
   API,
   APP_PERMISSIONS,
@@ -42,8 +42,10 @@ export interface RestContext {
   readonly world: World;
   /** The simulator's own REST base (for `Link` headers), e.g. http://127.0.0.1:1234/api/v3. */
   readonly baseUrl: string;
-  /** Issues a new installation token (counted, deterministic). */
-  readonly issueToken: () => string;
+  /** Issues a new installation token (counted, deterministic) for an installation. */
+  readonly issueToken: (installationId: number) => string;
+  /** The installation a request's token was issued for (1 when unknown). */
+  readonly tokenInstallation: (authorization: string) => number;
   readonly report: (message: string) => void;
 }
 
@@ -272,8 +274,10 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/app\/installations$/,
     auth: "jwt",
     handler: (request, _p, context) => {
-      const first = [...context.world.repos.values()][0];
-      const all = first ? [installationJson(first)] : [];
+      const all = context.world.installationOwners().flatMap((_, i) => {
+        const first = context.world.installationRepos(i + 1)[0];
+        return first ? [installationJson(first, i + 1)] : [];
+      });
       const { page, headers } = paginate(all, request, context);
       return json(page, 200, headers);
     },
@@ -283,8 +287,9 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/app\/installations\/(\d+)$/,
     auth: "jwt",
     handler: (_r, params, context) => {
-      const first = [...context.world.repos.values()][0];
-      return first && Number(params[0]) === INSTALLATION_ID ? json(installationJson(first)) : NOT_FOUND;
+      const id = Number(params[0]);
+      const first = context.world.installationRepos(id)[0];
+      return first ? json(installationJson(first, id)) : NOT_FOUND;
     },
   },
   {
@@ -292,10 +297,11 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/app\/installations\/(\d+)\/access_tokens$/,
     auth: "jwt",
     handler: (_r, params, context) => {
-      if (Number(params[0]) !== INSTALLATION_ID) return NOT_FOUND;
+      const id = Number(params[0]);
+      if (context.world.installationRepos(id).length === 0) return NOT_FOUND;
       return json(
         {
-          token: context.issueToken(),
+          token: context.issueToken(id),
           expires_at: isoTime(context.world.now + 3_600_000),
           permissions: { ...APP_PERMISSIONS },
           repository_selection: "selected",
@@ -310,7 +316,7 @@ const ROUTES: readonly Route[] = [
     auth: "jwt",
     handler: (_r, params, context) => {
       const repo = repoOf(context, params);
-      return repo ? json(installationJson(repo)) : NOT_FOUND;
+      return repo ? json(installationJson(repo, context.world.installationId(repo))) : NOT_FOUND;
     },
   },
   // ---- installation-token routes
@@ -319,7 +325,7 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/installation\/repositories$/,
     auth: "token",
     handler: (request, _p, context) => {
-      const all = [...context.world.repos.values()];
+      const all = context.world.installationRepos(context.tokenInstallation(String(request.headers["authorization"] ?? "")));
       const { page, headers } = paginate(all, request, context);
       return json({ total_count: all.length, repository_selection: "selected", repositories: page.map(repoJson) }, 200, headers);
     },

@@ -56,6 +56,8 @@ export class GitHubSimulator {
   private server: Server | null = null;
   private base = "";
   private tokens = 0;
+  /** Installation token → the installation it was issued for. */
+  private readonly tokenInstallations = new Map<string, number>();
 
   constructor(readonly world: World) {}
 
@@ -173,7 +175,12 @@ export class GitHubSimulator {
       {
         world: this.world,
         baseUrl: `${this.base}/api/v3`,
-        issueToken: () => `ghs_simulated${String(++this.tokens).padStart(4, "0")}`,
+        issueToken: (installationId) => {
+          const token = `ghs_simulated${String(++this.tokens).padStart(4, "0")}`;
+          this.tokenInstallations.set(token, installationId);
+          return token;
+        },
+        tokenInstallation: (authorization) => this.tokenInstallations.get(authorization.replace(/^(?:token|bearer)\s+/i, "")) ?? 1,
         report: (message) => this.report(message),
       },
     );

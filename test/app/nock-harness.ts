@@ -6,8 +6,9 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
 import { createApp, type AppOptions } from "../../src/app.js";
+import { TestOctokit } from "../helpers/octokit.js";
 
 export const API = "https://api.github.com";
 
@@ -21,13 +22,8 @@ export async function makeProbot(now: () => number, options: Partial<AppOptions>
   const probot = new Probot({
     appId: 1,
     privateKey: privateKey(),
-    // Function-form defaults: Probot passes its own throttle options to the constructor, which
-    // would override object-form defaults; this turns throttling and retries off for real.
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-      ...o,
-      retry: { enabled: false },
-      throttle: { ...(o.throttle as object), enabled: false },
-    })) as typeof ProbotOctokit,
+    // The production stack; its waits (pacing, back-off) are instant.
+    Octokit: TestOctokit(),
     logLevel: "fatal",
   });
   await probot.load(

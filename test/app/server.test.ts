@@ -5,11 +5,12 @@
 import { createHmac } from "node:crypto";
 import nock from "nock";
 import { pino } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, secretMatches } from "../../src/app.js";
 import { issuePayload } from "./builders.js";
 import { privateKey } from "./nock-harness.js";
+import { TestOctokit } from "../helpers/octokit.js";
 
 let server: Server;
 let base = "";
@@ -38,7 +39,7 @@ beforeAll(async () => {
       privateKey: privateKey(),
       secret: "webhook-secret",
       log: pino({ level: "silent" }),
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false }, retry: { enabled: false } })) as typeof ProbotOctokit,
+      Octokit: TestOctokit(),
     }),
     log: pino({ level: "silent" }),
   } as ConstructorParameters<typeof Server>[0]);

@@ -20,6 +20,8 @@ describe("bench", () => {
       warmSamples: 2,
       isolate: false,
       repos: 2,
+      productionRounds: 1,
+      productionItems: 3,
     });
     const ids = report.figures.map((f) => f.id);
     expect(ids).toEqual([
@@ -36,6 +38,8 @@ describe("bench", () => {
       "sweep.150.writes",
       "sweep.150.items",
       "sweep.overdue.writes",
+      "production.one-repository",
+      "production.ten-installations",
       "targets.rate",
       "webhooks.throughput",
       "webhooks.p99",
@@ -57,6 +61,8 @@ describe("bench", () => {
     expect(value("sweep.150.writes")).toBe(0);
     expect(value("sweep.150.items")).toBe(150);
     expect(value("sweep.overdue.writes")).toBe(3);
+    // Real pacing: three writes on one installation cannot take less than two seconds.
+    expect(value("production.one-repository")).toBeGreaterThanOrEqual(2000);
     expect(report.errors).toEqual([]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(renderReport(report)).toContain("| Webhook deliveries per second");

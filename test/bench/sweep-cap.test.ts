@@ -4,7 +4,7 @@
  * nothing is written when nothing is overdue. The bench found the sweep stopping at the
  * first 1,000 items of each kind; this keeps it from coming back.
  */
-import { ProbotOctokit } from "probot";
+import { TestOctokit } from "../helpers/octokit.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchConfig, benchWorld } from "../../src/bench/rig.js";
 import { seedTracked } from "../../src/bench/seed.js";
@@ -35,12 +35,7 @@ afterAll(async () => {
 
 describe("sweep beyond the search cap", () => {
   it("sees every item once, writes nothing, and pays few extra queries", async () => {
-    const client = new ProbotOctokit({
-      auth: { token: "ghs_bench_test" },
-      baseUrl: `${sim.url}/api/v3`,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    }) as unknown as GitHubClient;
+    const client = new (TestOctokit())({ auth: { token: "ghs_bench_test" }, baseUrl: `${sim.url}/api/v3` }) as unknown as GitHubClient;
     const services = createServices({ now: () => now, appLogin: async () => "support-triage[bot]" });
     const before = sim.log.length;
     const report = await sweepRepository(client, services, { owner: "acme", repo: "support" }, quiet, { remaining: Infinity });
