@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../github/client.js";
+import { createOctokit, Pacing, pacingFromEnv, realScheduler } from "../github/octokit.js";
 import { VIEWER } from "../github/queries.js";
 import { createServices, type Logger } from "../handlers/services.js";
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport, type SweepProgress } from "../handlers/sweep.js";
@@ -47,13 +48,15 @@ function baseUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 function probotFromEnv(env: NodeJS.ProcessEnv, needApp: boolean): Probot {
   const url = baseUrl(env);
+  // The same Octokit stack as the server: no blind re-sends, writes paced per installation.
+  const Octokit = createOctokit(new Pacing(realScheduler, pacingFromEnv(env)));
   const privateKey = env.PRIVATE_KEY ?? (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, "utf8") : undefined);
   if (env.APP_ID && privateKey) {
-    return new Probot({ appId: env.APP_ID, privateKey, ...(url ? { baseUrl: url } : {}), logLevel: "warn" });
+    return new Probot({ appId: env.APP_ID, privateKey, Octokit, ...(url ? { baseUrl: url } : {}), logLevel: "warn" });
   }
   if (needApp) throw new UsageError("--installation and --all need APP_ID with PRIVATE_KEY or PRIVATE_KEY_PATH");
   if (!env.GITHUB_TOKEN) throw new UsageError("no credentials: set GITHUB_TOKEN, or APP_ID with PRIVATE_KEY or PRIVATE_KEY_PATH");
-  return new Probot({ githubToken: env.GITHUB_TOKEN, ...(url ? { baseUrl: url } : {}), logLevel: "warn" });
+  return new Probot({ githubToken: env.GITHUB_TOKEN, Octokit, ...(url ? { baseUrl: url } : {}), logLevel: "warn" });
 }
 
 function progressBar(p: SweepProgress): void {
