@@ -11,7 +11,7 @@ import { MARKER_PREFIX, parseMarker, renderMarker } from "../../src/triage/marke
 import type { MarkerState } from "../../src/triage/types.js";
 import { anyCodeUnit, hostileKey, hostileLogin, hostileText, runs } from "./arbitraries.js";
 
-const ALLOWED_KEYS = new Set(["priority", "plan", "dueAt", "source", "setBy", "respondedAt", "respondedBy", "escalatedAt", "warnedAt", "securityBy", "previous", "notices", "untracked"]);
+const ALLOWED_KEYS = new Set(["priority", "plan", "dueAt", "source", "setBy", "respondedAt", "respondedBy", "escalatedAt", "warnedAt", "securityBy", "previous", "notices", "untracked", "notifiedAt"]);
 const ISO = /^\d{4}-\d{2}-\d{2}T/;
 
 /** Every property of a parsed state has the type the contract promises. */
