@@ -17,12 +17,8 @@ import { startServer } from "../server.js";
 import { appPrivateKey, freePort } from "../simulator/app-host.js";
 import { World, type SimRepo } from "../simulator/model.js";
 import { GitHubSimulator } from "../simulator/server.js";
-import { labelSpecs } from "../triage/labels.js";
 import { BENCH_WEBHOOK_SECRET, WEBHOOK_PATH } from "./app-server.js";
-import { BENCH_CONFIG_TEXT, BENCH_NOW, benchConfig, Deliverer, DISCUSSION_FORM_PATH, formBody, ISSUE_FORM_PATH } from "./rig.js";
-import { readFileSync } from "node:fs";
-
-const shipped = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+import { BENCH_NOW, benchConfig, benchRepo, Deliverer, formBody } from "./rig.js";
 
 export interface ProductionRound {
   readonly load: "one-repository" | "ten-installations";
@@ -46,14 +42,7 @@ function world(installations: number): { world: World; repos: SimRepo[] } {
   const w = new World(BENCH_NOW);
   const config = benchConfig();
   const repos: SimRepo[] = [];
-  for (let i = 1; i <= installations; i++) {
-    const repo = w.createRepo(`acme-${i}/support`);
-    repo.files.set(".github/support-triage.yml", BENCH_CONFIG_TEXT);
-    repo.files.set(ISSUE_FORM_PATH, shipped(ISSUE_FORM_PATH));
-    repo.files.set(DISCUSSION_FORM_PATH, shipped(DISCUSSION_FORM_PATH));
-    for (const spec of labelSpecs(config)) w.createLabel(repo, spec.name, spec.color, spec.description, w.bot);
-    repos.push(repo);
-  }
+  for (let i = 1; i <= installations; i++) repos.push(benchRepo(w, `acme-${i}/support`, config));
   w.outbox.length = 0;
   w.effects.length = 0;
   return { world: w, repos };

@@ -153,6 +153,16 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
+/** A support repository with the bench's config, the shipped forms, and the labels the app creates on installation. */
+export function benchRepo(world: World, fullName: string, config: Config = benchConfig()): SimRepo {
+  const repo = world.createRepo(fullName);
+  repo.files.set(".github/support-triage.yml", BENCH_CONFIG_TEXT);
+  repo.files.set(ISSUE_FORM_PATH, shipped(ISSUE_FORM_PATH));
+  repo.files.set(DISCUSSION_FORM_PATH, shipped(DISCUSSION_FORM_PATH));
+  for (const spec of labelSpecs(config)) world.createLabel(repo, spec.name, spec.color, spec.description, world.bot);
+  return repo;
+}
+
 /** One organisation with `repos` support repositories, each with the config, forms and labels. */
 export function benchWorld(repoCount: number): { world: World; repos: SimRepo[]; members: SimUser[] } {
   const world = new World(BENCH_NOW);
@@ -160,13 +170,8 @@ export function benchWorld(repoCount: number): { world: World; repos: SimRepo[];
   const members = [world.user("carol"), world.user("dave")];
   const repos: SimRepo[] = [];
   for (let i = 1; i <= repoCount; i++) {
-    const repo = world.createRepo(i === 1 ? "acme/support" : `acme/support-${i}`);
+    const repo = benchRepo(world, i === 1 ? "acme/support" : `acme/support-${i}`, config);
     for (const m of members) repo.members.add(m.login.toLowerCase());
-    repo.files.set(".github/support-triage.yml", BENCH_CONFIG_TEXT);
-    repo.files.set(ISSUE_FORM_PATH, shipped(ISSUE_FORM_PATH));
-    repo.files.set(DISCUSSION_FORM_PATH, shipped(DISCUSSION_FORM_PATH));
-    // As after installation: the app created the labels it needs.
-    for (const spec of labelSpecs(config)) world.createLabel(repo, spec.name, spec.color, spec.description, world.bot);
     repos.push(repo);
   }
   world.outbox.length = 0;
