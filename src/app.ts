@@ -17,7 +17,9 @@ import { createServices, type Logger, type Services } from "./handlers/services.
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
 import { Lifecycle, StoppingError } from "./handlers/lifecycle.js";
 import { runJson, SweepRunner } from "./handlers/sweep-runner.js";
-import type { Claims } from "./github/redis.js";
+import type { Claims, Leases } from "./github/redis.js";
+import type { ItemLocks } from "./handlers/item-locks.js";
+import { InlineQueue, type DeliveryJob, type DeliveryQueue, type JobRunner } from "./handlers/queue.js";
 
 export interface AppOptions {
   /** Epoch-ms clock; the simulator injects its own. Default Date.now. */
@@ -36,6 +38,12 @@ export interface AppOptions {
   readonly lifecycle?: Lifecycle;
   /** Escalation claims shared by replicas (Redis); default: this process only. */
   readonly claims?: Claims;
+  /** Per-item locks (with Redis: shared by replicas); default: this process only. */
+  readonly itemLocks?: ItemLocks;
+  /** Leases on repository sweeps (with Redis: shared by replicas); default: always granted. */
+  readonly leases?: Leases;
+  /** Where deliveries go (with Redis: a durable queue); default: handled in place. */
+  readonly deliveryQueue?: (run: JobRunner) => DeliveryQueue;
 }
 
 export const SWEEP_ROUTE = "/support-triage/sweep";
@@ -135,6 +143,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const services = createServices({
       ...(options.clock ? { now: options.clock } : {}),
       ...(options.claims ? { claims: options.claims } : {}),
+      ...(options.itemLocks ? { locks: options.itemLocks } : {}),
+      ...(options.leases ? { leases: options.leases } : {}),
+      ...(env.SUPPORT_TRIAGE_SWEEP_LEASE_MS ? { sweepLeaseMs: Number(env.SUPPORT_TRIAGE_SWEEP_LEASE_MS) } : {}),
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       appLogin: async () => {
@@ -145,38 +156,75 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       },
     });
 
+    /** One delivery's work, wherever it runs: where it arrived (in memory) or on any replica's worker. */
+    const runJob: JobRunner = (job, given) =>
+      lifecycle.track(async () => {
+        const client = given ?? asClient(job.installationId !== null ? await app.auth(job.installationId) : await app.auth());
+        if (job.kind === "prepare") {
+          for (const repo of job.repos) {
+            if (job.invalidate) services.contents.invalidate(repo.owner, repo.repo);
+            try {
+              await prepareRepository(client, services, repo, app.log);
+            } catch (err) {
+              app.log.error({ event: "support-triage.prepare-failed", repo: `${repo.owner}/${repo.repo}`, err: String(err) }, "repository set-up failed");
+              if (job.event === "push") throw err;
+            }
+          }
+          return;
+        }
+        const { ref } = job;
+        const log = app.log.child({ repo: `${ref.owner}/${ref.repo}`, number: ref.number, kind: ref.kind, delivery: job.deliveryId });
+        try {
+          const key = `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
+          await services.locks.run(key, () => processItem(client, services, ref, job.trigger, log));
+        } catch (err) {
+          deferred(log, err, services.now(), `${ref.owner}/${ref.repo}#${ref.number}`, job.event);
+          throw err;
+        }
+      });
+    const queue: DeliveryQueue = options.deliveryQueue ? options.deliveryQueue(runJob) : new InlineQueue(runJob);
+    lifecycle.whenStopping(() => void lifecycle.track(() => queue.close()));
+    lifecycle.countPending(() => queue.pending());
+    const installationOf = (payload: unknown): number | null => {
+      const id = (payload as { installation?: { id?: unknown } }).installation?.id;
+      return typeof id === "number" ? id : null;
+    };
+
     app.on([...ITEM_EVENTS], async (context) => {
       const n = normalise(context.name, context.payload);
       if (!n) return;
       // Shutting down: refuse with 503 (GitHub shows the delivery failed; it can be redelivered).
       if (lifecycle.stopping) throw new StoppingError();
-      await lifecycle.track(async () => {
-        const log = context.log.child({ repo: `${n.ref.owner}/${n.ref.repo}`, number: n.ref.number, kind: n.ref.kind });
-        try {
-          const appLogin = await services.appLogin();
-          // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
-          if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
-          const key = `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`.toLowerCase();
-          await services.locks.run(key, () => processItem(asClient(context.octokit), services, n.ref, n.trigger, log));
-        } catch (err) {
-          deferred(log, err, services.now(), `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`, context.name);
-          throw err;
-        }
-      });
+      // Events the app caused itself carry its bot as sender: nothing to do (SPEC §3.8).
+      let appLogin: string;
+      try {
+        appLogin = await services.appLogin();
+      } catch (err) {
+        deferred(context.log, err, services.now(), `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`, context.name);
+        throw err;
+      }
+      if (n.sender && n.sender.login.toLowerCase() === appLogin.toLowerCase()) return;
+      const job: DeliveryJob = {
+        kind: "item",
+        deliveryId: context.id,
+        event: context.name,
+        installationId: installationOf(context.payload),
+        ref: n.ref,
+        trigger: n.trigger,
+        sender: n.sender?.login ?? null,
+      };
+      await queue.enqueue(job, asClient(context.octokit));
     });
 
     app.on(["installation.created", "installation_repositories.added"], async (context) => {
       if (lifecycle.stopping) throw new StoppingError();
       const p = context.payload as { repositories?: { full_name: string }[]; repositories_added?: { full_name: string }[] };
-      const repos = (p.repositories_added ?? p.repositories ?? []).slice(0, 500);
-      for (const r of repos) {
+      const repos = (p.repositories_added ?? p.repositories ?? []).slice(0, 500).map((r) => {
         const [owner = "", repo = ""] = r.full_name.split("/");
-        try {
-          await prepareRepository(asClient(context.octokit), services, { owner, repo }, context.log);
-        } catch (err) {
-          context.log.error({ event: "support-triage.prepare-failed", repo: r.full_name, err: String(err) }, "repository set-up failed");
-        }
-      }
+        return { owner, repo };
+      });
+      const job: DeliveryJob = { kind: "prepare", deliveryId: context.id, event: context.name, installationId: installationOf(context.payload), repos, invalidate: false };
+      await queue.enqueue(job, asClient(context.octokit));
     });
 
     app.on("push", async (context) => {
@@ -190,7 +238,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const repo = { owner: p.repository.owner?.login ?? "", repo: p.repository.name };
       services.contents.invalidate(repo.owner, repo.repo);
       if (lifecycle.stopping) throw new StoppingError();
-      await lifecycle.track(() => prepareRepository(asClient(context.octokit), services, repo, context.log));
+      const job: DeliveryJob = { kind: "prepare", deliveryId: context.id, event: "push", installationId: installationOf(p), repos: [repo], invalidate: true };
+      await queue.enqueue(job, asClient(context.octokit));
     });
 
     const shard = parseShard(env.SUPPORT_TRIAGE_SWEEP_SHARD);

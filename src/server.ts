@@ -9,7 +9,10 @@ import { Probot, Server, type ApplicationFunction } from "probot";
 import type { Logger as PinoLogger } from "pino";
 import { createApp, type AppOptions } from "./app.js";
 import { createOctokit, DEFAULT_PACING, Pacing, type PacingOptions, type Scheduler } from "./github/octokit.js";
-import { connectRedis, RedisClaims, RedisPacingStore, type Claims } from "./github/redis.js";
+import { Redis as RedisClient } from "ioredis";
+import { connectRedis, KEY_PREFIX, RedisClaims, RedisLeases, RedisPacingStore, type Claims } from "./github/redis.js";
+import { SharedItemLocks } from "./handlers/item-locks.js";
+import { RedisQueue } from "./handlers/queue.js";
 import { Lifecycle } from "./handlers/lifecycle.js";
 
 export interface ServerSpec {
@@ -55,6 +58,11 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const pacing = new Pacing(spec.scheduler, spec.pacing ?? DEFAULT_PACING, ...(redis ? [new RedisPacingStore(redis, spec.redisPrefix)] : []));
   const lifecycle = new Lifecycle();
   const claims: Claims | undefined = redis ? new RedisClaims(redis, spec.redisPrefix) : undefined;
+  const leases = redis ? new RedisLeases(redis, spec.redisPrefix) : undefined;
+  // BullMQ wants connections that never give up on a command (it blocks waiting for jobs).
+  const queueConnections = spec.redisUrl
+    ? [new RedisClient(spec.redisUrl, { maxRetriesPerRequest: null }), new RedisClient(spec.redisUrl, { maxRetriesPerRequest: null })]
+    : [];
   const server = new Server({
     host: spec.host,
     port: spec.port,
@@ -75,7 +83,18 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   await server.load((app) => {
     probot = app;
   });
-  await server.load((spec.createApp ?? createApp)({ ...(spec.app ?? {}), lifecycle, ...(claims ? { claims } : {}) }));
+  const [queueConnection, workerConnection] = queueConnections;
+  await server.load(
+    (spec.createApp ?? createApp)({
+      ...(spec.app ?? {}),
+      lifecycle,
+      ...(claims ? { claims } : {}),
+      ...(leases ? { leases, itemLocks: new SharedItemLocks(leases) } : {}),
+      ...(queueConnection && workerConnection
+        ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull` }) }
+        : {}),
+    }),
+  );
   const http = await server.start();
   let stopping: Promise<boolean> | null = null;
   return {
@@ -94,7 +113,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
         http.closeIdleConnections();
         await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
         http.closeAllConnections();
-        if (redis) await redis.quit().catch(() => undefined);
+        for (const c of [...queueConnections, ...(redis ? [redis] : [])]) await c.quit().catch(() => undefined);
         return complete;
       })()),
   };

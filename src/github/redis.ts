@@ -93,3 +93,59 @@ export class RedisClaims implements Claims {
 export function connectRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
 }
+
+/** Extend only when the value is still ours. */
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
+/** A held lease: renewed while the work goes on, released at the end; lost if the holder dies. */
+export interface Lease {
+  release(): Promise<void>;
+}
+
+/** Exclusive, renewed leases (a sweep of a repository; the lock on an item). */
+export interface Leases {
+  /** The lease, or null when someone else holds it. */
+  tryAcquire(key: string, ttlMs: number): Promise<Lease | null>;
+  /** Waits (polling) until the lease is free, at most `waitMs`; null if it never was. */
+  acquire(key: string, ttlMs: number, waitMs: number): Promise<Lease | null>;
+}
+
+/** Without Redis: every lease is granted (a process serialises its own work). */
+export const LOCAL_LEASES: Leases = {
+  tryAcquire: async () => ({ release: async () => {} }),
+  acquire: async () => ({ release: async () => {} }),
+};
+
+export class RedisLeases implements Leases {
+  private readonly owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  private seq = 0;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = KEY_PREFIX,
+  ) {}
+
+  async tryAcquire(key: string, ttlMs: number): Promise<Lease | null> {
+    const full = `${this.prefix}lease:${key}`;
+    const value = `${this.owner}-${++this.seq}`;
+    const ok = await this.redis.set(full, value, "PX", ttlMs, "NX");
+    if (ok !== "OK") return null;
+    // Renewed at a third of its time while held: a holder that dies lets it expire.
+    const timer = setInterval(() => void this.redis.eval(RENEW, 1, full, value, String(ttlMs)).catch(() => undefined), Math.max(50, Math.floor(ttlMs / 3)));
+    timer.unref();
+    return {
+      release: async () => {
+        clearInterval(timer);
+        await this.redis.eval(RELEASE, 1, full, value).catch(() => undefined);
+      },
+    };
+  }
+
+  async acquire(key: string, ttlMs: number, waitMs: number): Promise<Lease | null> {
+    const deadline = Date.now() + waitMs;
+    for (let delay = 5; ; delay = Math.min(100, delay * 2)) {
+      const lease = await this.tryAcquire(key, ttlMs);
+      if (lease || Date.now() >= deadline) return lease;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}

@@ -17,6 +17,22 @@ export class Lifecycle {
     return this.inFlight.size;
   }
 
+  private pendingWork: () => Promise<number> = async () => 0;
+
+  /** Work accepted but not started here (a durable queue's waiting jobs). */
+  countPending(fn: () => Promise<number>): void {
+    this.pendingWork = fn;
+  }
+
+  /** Resolves once nothing is in flight or waiting (the simulator's "let the app settle"), at most `maxMs`. */
+  async idle(maxMs = 60_000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline) {
+      if (this.inFlight.size === 0 && (await this.pendingWork()) === 0 && this.inFlight.size === 0) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   /** Runs `fn` as work the shutdown waits for. */
   track<T>(fn: () => Promise<T>): Promise<T> {
     const p = fn();

@@ -7,7 +7,8 @@ import { ConfigIssueTracker } from "../github/config-issue.js";
 import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
-import { LOCAL_CLAIMS, type Claims } from "../github/redis.js";
+import { LOCAL_CLAIMS, LOCAL_LEASES, type Claims, type Leases } from "../github/redis.js";
+import type { ItemLocks } from "./item-locks.js";
 import { KeyedMutex } from "./lock.js";
 
 export interface Logger {
@@ -23,7 +24,11 @@ export interface Services {
   readonly contents: ContentCache;
   readonly configIssues: ConfigIssueTracker;
   readonly teams: TeamCache;
-  readonly locks: KeyedMutex;
+  readonly locks: ItemLocks;
+  /** Leases on repository sweeps: replicas split the repositories, never sweep one twice at once. */
+  readonly leases: Leases;
+  /** How long a sweep lease lives without renewal: a dead holder's repositories are taken over after it. */
+  readonly sweepLeaseMs: number;
   /** The app's bot login, e.g. "support-triage[bot]". */
   readonly appLogin: () => Promise<string>;
   readonly sendWebhook?: WebhookSender;
@@ -41,6 +46,9 @@ export function createServices(opts: {
   sleep?: (ms: number) => Promise<void>;
   retry?: RetryPolicy;
   claims?: Claims;
+  locks?: ItemLocks;
+  leases?: Leases;
+  sweepLeaseMs?: number;
 }): Services {
   const now = opts.now ?? Date.now;
   return {
@@ -51,7 +59,9 @@ export function createServices(opts: {
     contents: new ContentCache(),
     configIssues: new ConfigIssueTracker(),
     teams: new TeamCache(),
-    locks: new KeyedMutex(),
+    locks: opts.locks ?? new KeyedMutex(),
+    leases: opts.leases ?? LOCAL_LEASES,
+    sweepLeaseMs: opts.sweepLeaseMs !== undefined && Number.isFinite(opts.sweepLeaseMs) && opts.sweepLeaseMs > 0 ? opts.sweepLeaseMs : 60_000,
     appLogin: memo(opts.appLogin),
     ...(opts.sendWebhook ? { sendWebhook: opts.sendWebhook } : {}),
   };

@@ -10,7 +10,7 @@
  * handled (no priority label, no target comment), and the configuration-error issue.
  */
 import type { Config } from "../config/types.js";
-import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
+import { errorStatus, repoKey, type GitHubClient, type RepoRef } from "../github/client.js";
 import { resolveConfig } from "../github/config.js";
 import { toItem, type GqlItem } from "../github/normalize.js";
 import { sweepSearchQuery } from "../github/queries.js";
@@ -395,7 +395,19 @@ export async function sweepRepositories(
   const reports: RepoSweepReport[] = [];
   for (const [i, repo] of repos.entries()) {
     if (budget.remaining <= 0 || options.shouldStop?.() === true) break;
-    const r = await sweepRepository(client, services, repo, log, budget, options);
+    // One sweep of a repository at a time across replicas (with Redis): whoever takes the
+    // lease sweeps it; a holder that dies stops renewing and the lease lapses.
+    const lease = options.dryRun ? null : await services.leases.tryAcquire(`sweep:${repoKey(repo)}`, services.sweepLeaseMs);
+    if (!options.dryRun && !lease) {
+      log.info({ event: "support-triage.sweep-leased-elsewhere", repo: `${repo.owner}/${repo.repo}` }, "another replica is sweeping this repository");
+      continue;
+    }
+    let r: RepoSweepReport;
+    try {
+      r = await sweepRepository(client, services, repo, log, budget, options);
+    } finally {
+      await lease?.release();
+    }
     reports.push(r);
     options.onProgress?.({ repo: r.repo, repoIndex: i + 1, repoCount: repos.length, items: r.items });
     // GitHub refused or failed this installation's requests (a secondary rate limit, an

@@ -127,7 +127,7 @@ export interface AppHost {
   readonly url: string;
   /** Forked replicas keep their own copy of the simulated clock; this moves it. */
   setClock(now: number): Promise<void>;
-  /** Resolves once every log line the app wrote so far has been handed over. */
+  /** Resolves once the app has finished what it accepted (queued deliveries too) and every log line it wrote so far has been handed over. */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -147,7 +147,7 @@ export async function inProcessHost(spec: HostSpec, createApp: (options: AppOpti
   return {
     url: `http://127.0.0.1:${port}`,
     setClock: async () => {},
-    flush: async () => {},
+    flush: () => server.lifecycle.idle(),
     stop: async () => {
       await server.shutdown(5000);
     },

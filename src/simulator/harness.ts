@@ -331,8 +331,18 @@ export async function runScenario(text: string, file: string, options: RunOption
       } else addError(message);
     };
     const drain = async (line: number, concurrently = false): Promise<void> => {
-      const result = concurrently ? await dispatcher.drainConcurrently(maxDeliveries) : await dispatcher.drain(maxDeliveries);
-      if (result.truncated) {
+      let delivered = 0;
+      let truncated = false;
+      for (let first = true; first || world.outbox.length > 0; first = false) {
+        const result = first && concurrently ? await dispatcher.drainConcurrently(maxDeliveries - delivered) : await dispatcher.drain(maxDeliveries - delivered);
+        delivered += result.delivered;
+        truncated ||= result.truncated;
+        // With a durable queue (Redis) deliveries are answered before they are handled:
+        // let every replica finish, then deliver what its writes caused.
+        await Promise.all(hosts.map((host) => host.flush()));
+        if (truncated) break;
+      }
+      if (truncated) {
         addError(`simulator: more than ${maxDeliveries} webhook deliveries after the step at line ${line}; the rest were dropped (does the app react to its own events?)`);
       }
     };

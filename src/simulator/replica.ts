@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       now = message.now;
       send({ type: "ack", id: message.id });
     } else if (message.type === "flush") {
-      send({ type: "ack", id: message.id });
+      void server.lifecycle.idle().then(() => send({ type: "ack", id: message.id }));
     } else {
       void server.shutdown(5000).finally(() => process.exit(0));
     }

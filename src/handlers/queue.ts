@@ -1,0 +1,101 @@
+/**
+ * Deliveries as jobs. A webhook is normalised into a job and handed to the queue:
+ *
+ * - **in memory** (no `REDIS_URL`): the job runs at once and the delivery is answered when
+ *   it is done — one process, nothing to lose; a shutdown waits for it (the lifecycle).
+ * - **Redis** (`REDIS_URL`): the job is stored durably in a BullMQ queue and the delivery is
+ *   answered at once (milliseconds); workers on every replica take jobs, each under the
+ *   item's lock; a replica that dies mid-job leaves it to be taken again once its lock
+ *   lapses (BullMQ's stalled-job check), and a failed job is retried with back-off.
+ *
+ * With Redis a delivery id (`X-GitHub-Delivery`) is the job's id, and finished jobs are kept
+ * a day: GitHub's redeliveries, and a delivery that reached two replicas, are processed once.
+ */
+import { Queue, Worker, type Job as BullJob } from "bullmq";
+import type { Redis } from "ioredis";
+import type { GitHubClient, RepoRef } from "../github/client.js";
+import type { Trigger } from "../triage/types.js";
+import type { ItemRef } from "./item.js";
+
+export type DeliveryJob =
+  | { readonly kind: "item"; readonly deliveryId: string; readonly event: string; readonly installationId: number | null; readonly ref: ItemRef; readonly trigger: Trigger; readonly sender: string | null }
+  | { readonly kind: "prepare"; readonly deliveryId: string; readonly event: string; readonly installationId: number | null; readonly repos: readonly RepoRef[]; readonly invalidate: boolean };
+
+/** Runs a job; `client` is the delivery's own client when the job runs where it arrived. */
+export type JobRunner = (job: DeliveryJob, client?: GitHubClient) => Promise<void>;
+
+export interface DeliveryQueue {
+  /** "done": processed already (in memory); "queued": stored, a worker takes it. */
+  enqueue(job: DeliveryJob, client?: GitHubClient): Promise<"done" | "queued">;
+  /** Stop taking jobs; resolves when the jobs in progress here are finished. */
+  close(): Promise<void>;
+  /** Jobs waiting or in progress (0 in memory). */
+  pending(): Promise<number>;
+}
+
+export class InlineQueue implements DeliveryQueue {
+  constructor(private readonly run: JobRunner) {}
+  async enqueue(job: DeliveryJob, client?: GitHubClient): Promise<"done"> {
+    await this.run(job, client);
+    return "done";
+  }
+  async close(): Promise<void> {}
+  async pending(): Promise<number> {
+    return 0;
+  }
+}
+
+export const QUEUE_NAME = "support-triage-deliveries";
+
+export interface RedisQueueOptions {
+  /** BullMQ key prefix (a run of its own in tests). */
+  readonly prefix?: string;
+  /** Jobs one replica works on at once. */
+  readonly concurrency?: number;
+  /** Attempts in all for a job that fails (GitHub down, an item busy elsewhere). */
+  readonly attempts?: number;
+}
+
+export class RedisQueue implements DeliveryQueue {
+  private readonly queue: Queue;
+  private readonly worker: Worker;
+
+  constructor(connection: Redis, workerConnection: Redis, run: JobRunner, options: RedisQueueOptions = {}) {
+    const prefix = options.prefix ?? "support-triage-bull";
+    this.queue = new Queue(QUEUE_NAME, { connection, prefix });
+    this.worker = new Worker(QUEUE_NAME, async (job: BullJob<DeliveryJob>) => run(job.data), {
+      connection: workerConnection,
+      prefix,
+      concurrency: options.concurrency ?? 16,
+      // A job whose worker died is taken again after this long without a lock renewal.
+      lockDuration: 30_000,
+      stalledInterval: 15_000,
+      maxStalledCount: 3,
+    });
+    this.worker.on("error", () => undefined);
+    this.attempts = options.attempts ?? 6;
+  }
+
+  private readonly attempts: number;
+
+  async enqueue(job: DeliveryJob): Promise<"queued"> {
+    await this.queue.add(job.kind, job, {
+      jobId: job.deliveryId,
+      attempts: this.attempts,
+      backoff: { type: "exponential", delay: 2000 },
+      removeOnComplete: { age: 24 * 3600, count: 100_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    return "queued";
+  }
+
+  async pending(): Promise<number> {
+    const c = await this.queue.getJobCounts("waiting", "active", "delayed", "prioritized");
+    return Object.values(c).reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+}
