@@ -18,7 +18,7 @@ import { appInstallations, installationRepositories, summarise, sweepRepositorie
 import { Lifecycle, StoppingError } from "./handlers/lifecycle.js";
 import { runJson, SweepRunner } from "./handlers/sweep-runner.js";
 import type { Claims, Leases } from "./github/redis.js";
-import type { ItemLocks } from "./handlers/item-locks.js";
+import { leaseMsFromEnv, type ItemLocks } from "./handlers/item-locks.js";
 import { InlineQueue, type DeliveryJob, type DeliveryQueue, type JobRunner } from "./handlers/queue.js";
 
 export interface AppOptions {
@@ -145,7 +145,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       ...(options.claims ? { claims: options.claims } : {}),
       ...(options.itemLocks ? { locks: options.itemLocks } : {}),
       ...(options.leases ? { leases: options.leases } : {}),
-      ...(env.SUPPORT_TRIAGE_SWEEP_LEASE_MS ? { sweepLeaseMs: Number(env.SUPPORT_TRIAGE_SWEEP_LEASE_MS) } : {}),
+      sweepLeaseMs: leaseMsFromEnv(env),
+      ...(env.SUPPORT_TRIAGE_CLAIM_MS ? { claimMs: Number(env.SUPPORT_TRIAGE_CLAIM_MS) } : {}),
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       appLogin: async () => {

@@ -11,7 +11,7 @@ import { createApp, type AppOptions } from "./app.js";
 import { createOctokit, DEFAULT_PACING, Pacing, type PacingOptions, type Scheduler } from "./github/octokit.js";
 import { Redis as RedisClient } from "ioredis";
 import { connectRedis, KEY_PREFIX, RedisClaims, RedisLeases, RedisPacingStore, type Claims } from "./github/redis.js";
-import { SharedItemLocks } from "./handlers/item-locks.js";
+import { leaseMsFromEnv, SharedItemLocks } from "./handlers/item-locks.js";
 import { RedisQueue } from "./handlers/queue.js";
 import { Lifecycle } from "./handlers/lifecycle.js";
 
@@ -89,7 +89,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(spec.app ?? {}),
       lifecycle,
       ...(claims ? { claims } : {}),
-      ...(leases ? { leases, itemLocks: new SharedItemLocks(leases) } : {}),
+      ...(leases ? { leases, itemLocks: new SharedItemLocks(leases, leaseMsFromEnv(spec.app?.env ?? process.env)) } : {}),
       ...(queueConnection && workerConnection
         ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull` }) }
         : {}),

@@ -12,8 +12,16 @@ export interface ItemLocks {
   readonly size: number;
 }
 
-/** How long an item lease lives without renewal (its holder renews it while working). */
-export const ITEM_LEASE_MS = 30_000;
+/** How long a lease lives without renewal (its holder renews it while working): SUPPORT_TRIAGE_LEASE_MS. */
+export const DEFAULT_LEASE_MS = 30_000;
+
+export function leaseMsFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env["SUPPORT_TRIAGE_LEASE_MS"];
+  if (raw === undefined || raw === "") return DEFAULT_LEASE_MS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 500 || n > 600_000) throw new Error(`SUPPORT_TRIAGE_LEASE_MS must be whole milliseconds from 500 to 600000, got "${raw}"`);
+  return n;
+}
 /** How long work waits for another replica's lease on the same item before failing (to be retried). */
 export const ITEM_LEASE_WAIT_MS = 60_000;
 
@@ -28,11 +36,14 @@ export class ItemBusyError extends Error {
 
 export class SharedItemLocks implements ItemLocks {
   private readonly local = new KeyedMutex();
-  constructor(private readonly leases: Leases) {}
+  constructor(
+    private readonly leases: Leases,
+    private readonly ttlMs = DEFAULT_LEASE_MS,
+  ) {}
 
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.local.run(key, async () => {
-      const lease = await this.leases.acquire(`item:${key}`, ITEM_LEASE_MS, ITEM_LEASE_WAIT_MS);
+      const lease = await this.leases.acquire(`item:${key}`, this.ttlMs, Math.max(ITEM_LEASE_WAIT_MS, 2 * this.ttlMs));
       if (!lease) throw new ItemBusyError(key);
       try {
         return await fn();

@@ -238,7 +238,7 @@ async function processOnce(
   // processes; the per-item lock already serialises one process).
   const claim = escalationClaim(ref, plan);
   if (claim !== null && !options.dryRun && !held.has(claim)) {
-    if (!(await services.claims.claim(claim, ESCALATION_CLAIM_MS))) {
+    if (!(await services.claims.claim(claim, services.claimMs))) {
       log.info({ event: "support-triage.escalation-claimed-elsewhere", repo: `${ref.owner}/${ref.repo}`, number: ref.number }, "another replica is escalating this item");
       return { plan, skipped: "escalation claimed by another replica", writeRequests: 0, writes: 0 };
     }

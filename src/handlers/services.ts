@@ -29,6 +29,8 @@ export interface Services {
   readonly leases: Leases;
   /** How long a sweep lease lives without renewal: a dead holder's repositories are taken over after it. */
   readonly sweepLeaseMs: number;
+  /** How long an escalation claim holds (see ESCALATION_CLAIM_MS). */
+  readonly claimMs: number;
   /** The app's bot login, e.g. "support-triage[bot]". */
   readonly appLogin: () => Promise<string>;
   readonly sendWebhook?: WebhookSender;
@@ -49,6 +51,7 @@ export function createServices(opts: {
   locks?: ItemLocks;
   leases?: Leases;
   sweepLeaseMs?: number;
+  claimMs?: number;
 }): Services {
   const now = opts.now ?? Date.now;
   return {
@@ -61,7 +64,8 @@ export function createServices(opts: {
     teams: new TeamCache(),
     locks: opts.locks ?? new KeyedMutex(),
     leases: opts.leases ?? LOCAL_LEASES,
-    sweepLeaseMs: opts.sweepLeaseMs !== undefined && Number.isFinite(opts.sweepLeaseMs) && opts.sweepLeaseMs > 0 ? opts.sweepLeaseMs : 60_000,
+    claimMs: opts.claimMs !== undefined && Number.isFinite(opts.claimMs) && opts.claimMs > 0 ? opts.claimMs : 5 * 60_000,
+    sweepLeaseMs: opts.sweepLeaseMs !== undefined && Number.isFinite(opts.sweepLeaseMs) && opts.sweepLeaseMs > 0 ? opts.sweepLeaseMs : 30_000,
     appLogin: memo(opts.appLogin),
     ...(opts.sendWebhook ? { sendWebhook: opts.sendWebhook } : {}),
   };

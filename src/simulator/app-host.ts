@@ -86,12 +86,13 @@ export interface AppServerSpec {
   readonly privateKey: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
-  readonly onOutgoingWebhook: (url: string) => void;
+  readonly onOutgoingWebhook: (url: string, id: string) => void;
   readonly createApp?: (options: AppOptions) => ApplicationFunction;
   /** Shared state for replicas (escalation claims, pacing), as in production. */
   readonly redisUrl?: string;
   /** Key prefix in Redis: a run of its own must not see another run's claims. */
   readonly redisPrefix?: string;
+  readonly sweepIntervalMinutes?: number;
 }
 
 /** A real Probot server with the app loaded, listening on 127.0.0.1. */
@@ -112,10 +113,11 @@ export async function startAppServer(spec: AppServerSpec): Promise<RunningServer
     ...(spec.createApp ? { createApp: spec.createApp } : {}),
     app: {
       clock: spec.clock,
-      sweepTimer: false,
+      sweepTimer: spec.sweepIntervalMinutes !== undefined,
+      ...(spec.sweepIntervalMinutes !== undefined ? { sweepIntervalMinutes: spec.sweepIntervalMinutes } : {}),
       sleep: noWait,
-      sendWebhook: async (url) => {
-        spec.onOutgoingWebhook(url);
+      sendWebhook: async (url, notification) => {
+        spec.onOutgoingWebhook(url, notification.deliveryId);
       },
     },
   });
@@ -127,18 +129,24 @@ export interface AppHost {
   readonly url: string;
   /** Forked replicas keep their own copy of the simulated clock; this moves it. */
   setClock(now: number): Promise<void>;
+  /** The process it runs in. */
+  readonly pid: number;
+  /** Ends it at once, as a crash would (SIGKILL for a forked replica). */
+  kill(): Promise<void>;
   /** Resolves once the app has finished what it accepted (queued deliveries too) and every log line it wrote so far has been handed over. */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface HostSpec {
+  /** Minutes between the in-server timer's sweeps (real time); absent: no timer, as by default in simulations. */
+  readonly sweepIntervalMinutes?: number;
   readonly redisUrl?: string;
   readonly redisPrefix?: string;
   readonly simUrl: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
-  readonly onOutgoingWebhook: (url: string) => void;
+  readonly onOutgoingWebhook: (url: string, id: string) => void;
 }
 
 export async function inProcessHost(spec: HostSpec, createApp: (options: AppOptions) => ApplicationFunction): Promise<AppHost> {
@@ -146,6 +154,10 @@ export async function inProcessHost(spec: HostSpec, createApp: (options: AppOpti
   const server = await startAppServer({ ...spec, port, privateKey: appPrivateKey(), createApp });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: process.pid,
+    kill: async () => {
+      await server.shutdown(0);
+    },
     setClock: async () => {},
     flush: () => server.lifecycle.idle(),
     stop: async () => {
@@ -161,10 +173,11 @@ export type FromReplica =
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "ack"; readonly id: number }
   | { readonly type: "log"; readonly line: string }
-  | { readonly type: "outgoing-webhook"; readonly url: string };
+  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string };
 
 /** What a forked replica reads from its environment (JSON in SUPPORT_TRIAGE_SIM_REPLICA). */
 export interface ReplicaEnv {
+  readonly sweepIntervalMinutes?: number;
   readonly redisUrl?: string;
   readonly redisPrefix?: string;
   readonly simUrl: string;
@@ -196,6 +209,7 @@ export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): 
     else env[name] = value;
   }
   const config: ReplicaEnv = {
+    ...(spec.sweepIntervalMinutes !== undefined ? { sweepIntervalMinutes: spec.sweepIntervalMinutes } : {}),
     simUrl: spec.simUrl,
     port,
     now: spec.clock(),
@@ -221,7 +235,7 @@ export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): 
   child.on("message", (raw) => {
     const message = raw as FromReplica;
     if (message.type === "log") spec.onLogLine(message.line);
-    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url);
+    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url, message.id);
     else if (message.type === "ack") {
       waiting.get(message.id)?.();
       waiting.delete(message.id);
@@ -253,6 +267,11 @@ export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): 
     });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    kill: async () => {
+      if (!exited) child.kill("SIGKILL");
+      await exit;
+    },
     setClock: (now) => ask({ type: "clock", now }),
     flush: () => ask({ type: "flush" }),
     stop: async () => {

@@ -67,7 +67,8 @@ export type TimelineEntry =
   | { readonly type: "plan"; readonly plan: PlanLog }
   | { readonly type: "effect"; readonly effect: Effect }
   | { readonly type: "log"; readonly level: "warn" | "error"; readonly message: string }
-  | { readonly type: "outgoing-webhook"; readonly url: string }
+  /** An escalation notification, recorded: where it went and its idempotency id. */
+  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string }
   | { readonly type: "requests"; readonly rest: number; readonly graphql: number; readonly rest304: number }
   /** One API request by the app (not narrated; lets tests see what each event cost). */
   | { readonly type: "api"; readonly request: RequestRecord }
@@ -288,8 +289,8 @@ export async function runScenario(text: string, file: string, options: RunOption
     simUrl,
     clock: () => world.now,
     onLogLine,
-    onOutgoingWebhook: (url) => {
-      timeline.push({ type: "outgoing-webhook", url });
+    onOutgoingWebhook: (url, id) => {
+      timeline.push({ type: "outgoing-webhook", url, id });
     },
     ...(options.redisUrl ? { redisUrl: options.redisUrl, redisPrefix } : {}),
   });

@@ -27,8 +27,9 @@ async function main(): Promise<void> {
     privateKey: key,
     clock: () => now,
     onLogLine: (line) => send({ type: "log", line }),
-    onOutgoingWebhook: (url) => send({ type: "outgoing-webhook", url }),
+    onOutgoingWebhook: (url, id) => send({ type: "outgoing-webhook", url, id }),
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...(config.sweepIntervalMinutes !== undefined ? { sweepIntervalMinutes: config.sweepIntervalMinutes } : {}),
     ...(config.redisPrefix ? { redisPrefix: config.redisPrefix } : {}),
     createApp,
   });
