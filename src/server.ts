@@ -11,6 +11,7 @@ import { createApp, type AppOptions } from "./app.js";
 import { createOctokit, DEFAULT_PACING, Pacing, type PacingOptions, type Scheduler } from "./github/octokit.js";
 import { Redis as RedisClient } from "ioredis";
 import { connectRedis, KEY_PREFIX, RedisClaims, RedisLeases, RedisPacingStore, type Claims } from "./github/redis.js";
+import { healthHandler } from "./handlers/health.js";
 import { leaseMsFromEnv, SharedItemLocks } from "./handlers/item-locks.js";
 import { RedisQueue } from "./handlers/queue.js";
 import { Lifecycle } from "./handlers/lifecycle.js";
@@ -93,6 +94,16 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(queueConnection && workerConnection
         ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull` }) }
         : {}),
+    }),
+  );
+  // /healthz (alive) and /readyz (GitHub authentication as the app; Redis when configured).
+  const app = probot as unknown as Probot;
+  server.addHandler(
+    healthHandler({
+      github: async () => {
+        await (await app.auth()).request("GET /app");
+      },
+      ...(redis ? { redis: async () => void (await redis.ping()) } : {}),
     }),
   );
   const http = await server.start();
