@@ -17,7 +17,7 @@ import { createServices, type Logger, type Services } from "./handlers/services.
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
 import { Lifecycle, StoppingError } from "./handlers/lifecycle.js";
 import { runJson, SweepRunner } from "./handlers/sweep-runner.js";
-import type { Claims, Leases } from "./github/redis.js";
+import type { Claims, Leases, SharedCache } from "./github/redis.js";
 import { leaseMsFromEnv, type ItemLocks } from "./handlers/item-locks.js";
 import { InlineQueue, type DeliveryJob, type DeliveryQueue, type JobRunner } from "./handlers/queue.js";
 
@@ -40,6 +40,8 @@ export interface AppOptions {
   readonly claims?: Claims;
   /** Per-item locks (with Redis: shared by replicas); default: this process only. */
   readonly itemLocks?: ItemLocks;
+  /** Second tier of the content caches (with Redis: shared by replicas). */
+  readonly sharedCache?: SharedCache;
   /** Leases on repository sweeps (with Redis: shared by replicas); default: always granted. */
   readonly leases?: Leases;
   /** Where deliveries go (with Redis: a durable queue); default: handled in place. */
@@ -145,6 +147,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       ...(options.claims ? { claims: options.claims } : {}),
       ...(options.itemLocks ? { locks: options.itemLocks } : {}),
       ...(options.leases ? { leases: options.leases } : {}),
+      ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),
       sweepLeaseMs: leaseMsFromEnv(env),
       ...(env.SUPPORT_TRIAGE_CLAIM_MS ? { claimMs: Number(env.SUPPORT_TRIAGE_CLAIM_MS) } : {}),
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),

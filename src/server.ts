@@ -10,7 +10,7 @@ import type { Logger as PinoLogger } from "pino";
 import { createApp, type AppOptions } from "./app.js";
 import { createOctokit, DEFAULT_PACING, Pacing, type PacingOptions, type Scheduler } from "./github/octokit.js";
 import { Redis as RedisClient } from "ioredis";
-import { connectRedis, KEY_PREFIX, RedisClaims, RedisLeases, RedisPacingStore, type Claims } from "./github/redis.js";
+import { connectRedis, KEY_PREFIX, RedisClaims, RedisLeases, RedisPacingStore, RedisSharedCache, type Claims } from "./github/redis.js";
 import { healthHandler } from "./handlers/health.js";
 import { leaseMsFromEnv, SharedItemLocks } from "./handlers/item-locks.js";
 import { RedisQueue } from "./handlers/queue.js";
@@ -90,6 +90,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(spec.app ?? {}),
       lifecycle,
       ...(claims ? { claims } : {}),
+      ...(redis ? { sharedCache: new RedisSharedCache(redis, spec.redisPrefix) } : {}),
       ...(leases ? { leases, itemLocks: new SharedItemLocks(leases, leaseMsFromEnv(spec.app?.env ?? process.env)) } : {}),
       ...(queueConnection && workerConnection
         ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull` }) }

@@ -149,3 +149,39 @@ export class RedisLeases implements Leases {
     }
   }
 }
+
+/**
+ * A second tier for the content caches (configuration files, responder teams): what one
+ * replica read, the others find, so a new replica or a restarted one does not pay GitHub
+ * again. Values are JSON text with a time to live; a repository's entries can be dropped
+ * together (a push that changed its configuration).
+ */
+export interface SharedCache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number, group?: string): Promise<void>;
+  dropGroup(group: string): Promise<void>;
+}
+
+export class RedisSharedCache implements SharedCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = KEY_PREFIX,
+  ) {}
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(`${this.prefix}cache:${key}`);
+  }
+
+  async set(key: string, value: string, ttlMs: number, group?: string): Promise<void> {
+    const multi = this.redis.multi().set(`${this.prefix}cache:${key}`, value, "PX", Math.max(1, Math.round(ttlMs)));
+    if (group) multi.sadd(`${this.prefix}cache-group:${group}`, key).pexpire(`${this.prefix}cache-group:${group}`, Math.max(1, Math.round(ttlMs)));
+    await multi.exec();
+  }
+
+  async dropGroup(group: string): Promise<void> {
+    const groupKey = `${this.prefix}cache-group:${group}`;
+    const keys = await this.redis.smembers(groupKey);
+    if (keys.length > 0) await this.redis.del(...keys.map((k) => `${this.prefix}cache:${k}`));
+    await this.redis.del(groupKey);
+  }
+}

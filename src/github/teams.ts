@@ -5,6 +5,7 @@
  * team is treated as empty and a warning is logged once per team.
  */
 import { errorStatus, type GitHubClient } from "./client.js";
+import type { SharedCache } from "./redis.js";
 
 interface Entry {
   members: ReadonlySet<string>;
@@ -15,7 +16,11 @@ export class TeamCache {
   private readonly entries = new Map<string, Entry>();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly ttlMs = 10 * 60_000) {}
+  constructor(
+    private readonly ttlMs = 10 * 60_000,
+    /** Shared by replicas (Redis): members one replica fetched, the others reuse until they expire. */
+    private readonly shared: SharedCache | null = null,
+  ) {}
 
   async members(
     client: GitHubClient,
@@ -28,9 +33,18 @@ export class TeamCache {
     for (const team of teams) {
       const key = team.toLowerCase();
       let entry = this.entries.get(key);
+      if ((!entry || now - entry.fetchedAt >= this.ttlMs) && this.shared) {
+        const raw = await this.shared.get(`team:${key}`).catch(() => null);
+        const parsed = raw ? (JSON.parse(raw) as { members: string[]; fetchedAt: number }) : null;
+        if (parsed && now - parsed.fetchedAt < this.ttlMs) {
+          entry = { members: new Set(parsed.members), fetchedAt: parsed.fetchedAt };
+          this.entries.set(key, entry);
+        }
+      }
       if (!entry || now - entry.fetchedAt >= this.ttlMs) {
         entry = { members: await this.fetch(client, key, warn), fetchedAt: now };
         this.entries.set(key, entry);
+        void this.shared?.set(`team:${key}`, JSON.stringify({ members: [...entry.members], fetchedAt: now }), this.ttlMs).catch(() => undefined);
       }
       for (const m of entry.members) all.add(m);
     }

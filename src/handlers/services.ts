@@ -7,7 +7,7 @@ import { ConfigIssueTracker } from "../github/config-issue.js";
 import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
-import { LOCAL_CLAIMS, LOCAL_LEASES, type Claims, type Leases } from "../github/redis.js";
+import { LOCAL_CLAIMS, LOCAL_LEASES, type Claims, type Leases, type SharedCache } from "../github/redis.js";
 import type { ItemLocks } from "./item-locks.js";
 import { KeyedMutex } from "./lock.js";
 
@@ -52,6 +52,7 @@ export function createServices(opts: {
   leases?: Leases;
   sweepLeaseMs?: number;
   claimMs?: number;
+  sharedCache?: SharedCache;
 }): Services {
   const now = opts.now ?? Date.now;
   return {
@@ -59,9 +60,9 @@ export function createServices(opts: {
     claims: opts.claims ?? LOCAL_CLAIMS,
     sleep: opts.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     retry: opts.retry ?? DEFAULT_RETRY,
-    contents: new ContentCache(),
+    contents: new ContentCache(undefined, undefined, opts.sharedCache ?? null),
     configIssues: new ConfigIssueTracker(),
-    teams: new TeamCache(),
+    teams: new TeamCache(undefined, opts.sharedCache ?? null),
     locks: opts.locks ?? new KeyedMutex(),
     leases: opts.leases ?? LOCAL_LEASES,
     claimMs: opts.claimMs !== undefined && Number.isFinite(opts.claimMs) && opts.claimMs > 0 ? opts.claimMs : 5 * 60_000,

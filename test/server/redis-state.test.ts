@@ -72,3 +72,59 @@ describe("escalation claims", () => {
     expect(await holder.claim("escalation:acme/support#1:due", 50)).toBe(true);
   });
 });
+
+describe("content caches shared through Redis", () => {
+  it("a file one replica read is revalidated by another (304, free), not fetched; a push drops it for all", async () => {
+    const { default: nock } = await import("nock");
+    const { ContentCache } = await import("../../src/github/contents.js");
+    const { RedisSharedCache } = await import("../../src/github/redis.js");
+    const { client, API, fileAnswer } = await import("../helpers/octokit.js");
+    nock.disableNetConnect();
+    nock.enableNetConnect("127.0.0.1");
+    try {
+      const prefix = `t-${Math.random().toString(36).slice(2)}:`;
+      const one = new ContentCache(100, 60_000, new RedisSharedCache(a, prefix));
+      const two = new ContentCache(100, 60_000, new RedisSharedCache(b, prefix));
+      const path = "/repos/acme/.github/contents/.github%2Fsupport-triage.yml";
+      nock(API).get(path).reply(200, fileAnswer("plan: business\n"), { etag: '"v1"' });
+      expect(await one.read(client(), "acme", ".github", ".github/support-triage.yml", 0)).toBe("plan: business\n");
+      await new Promise((r) => setTimeout(r, 50)); // the shared write is not awaited by the read
+      nock(API).get(path).matchHeader("if-none-match", '"v1"').reply(304);
+      expect(await two.read(client(), "acme", ".github", ".github/support-triage.yml", 0)).toBe("plan: business\n");
+      one.invalidate("acme", ".github");
+      await new Promise((r) => setTimeout(r, 50));
+      const fresh = new ContentCache(100, 60_000, new RedisSharedCache(b, prefix));
+      nock(API).get(path).matchHeader("if-none-match", (v) => v === undefined).reply(200, fileAnswer("plan: enterprise\n"), { etag: '"v2"' });
+      expect(await fresh.read(client(), "acme", ".github", ".github/support-triage.yml", 0)).toBe("plan: enterprise\n");
+      expect(nock.pendingMocks()).toEqual([]);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+  });
+
+  it("team members one replica fetched are reused by another until they expire", async () => {
+    const { default: nock } = await import("nock");
+    const { TeamCache } = await import("../../src/github/teams.js");
+    const { RedisSharedCache } = await import("../../src/github/redis.js");
+    const { client, API } = await import("../helpers/octokit.js");
+    nock.disableNetConnect();
+    nock.enableNetConnect("127.0.0.1");
+    try {
+      const prefix = `t-${Math.random().toString(36).slice(2)}:`;
+      nock(API).get("/orgs/acme/teams/leads/members").query(true).reply(200, [{ login: "Carol" }]);
+      const one = new TeamCache(60_000, new RedisSharedCache(a, prefix));
+      expect([...((await one.members(client(), ["acme/leads"], 1000)) ?? [])]).toEqual(["carol"]);
+      await new Promise((r) => setTimeout(r, 50));
+      const two = new TeamCache(60_000, new RedisSharedCache(b, prefix));
+      expect([...((await two.members(client(), ["acme/leads"], 2000)) ?? [])]).toEqual(["carol"]);
+      // Expired: fetched again.
+      nock(API).get("/orgs/acme/teams/leads/members").query(true).reply(200, [{ login: "dave" }]);
+      expect([...((await two.members(client(), ["acme/leads"], 70_000)) ?? [])]).toEqual(["dave"]);
+      expect(nock.pendingMocks()).toEqual([]);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+  });
+});
