@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../github/client.js";
 import { createOctokit, Pacing, pacingFromEnv, realScheduler } from "../github/octokit.js";
+import { connectRedis, RedisClaims, RedisLeases } from "../github/redis.js";
+import { leaseMsFromEnv, SharedItemLocks } from "../handlers/item-locks.js";
 import { VIEWER } from "../github/queries.js";
 import { createServices, type Logger } from "../handlers/services.js";
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport, type SweepProgress } from "../handlers/sweep.js";
@@ -135,7 +137,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     throw err;
   }
   const appMode = Boolean(env.APP_ID);
+  // With REDIS_URL the command takes the same claims and leases as the servers, so it can
+  // run beside them (a scheduled workflow and server timers) without escalating twice.
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
   const services = createServices({
+    ...(redis ? { claims: new RedisClaims(redis), leases: new RedisLeases(redis), locks: new SharedItemLocks(new RedisLeases(redis), leaseMsFromEnv(env)) } : {}),
     appLogin: async () => {
       if (env.SUPPORT_TRIAGE_APP_SLUG) return `${env.SUPPORT_TRIAGE_APP_SLUG}[bot]`;
       const gh = (await probot.auth()) as unknown as GitHubClient;
@@ -152,6 +158,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     const viewer = await whoIsToken(probot);
     const appLogin = await services.appLogin();
     if (viewer.toLowerCase() !== appLogin.toLowerCase()) {
+      await redis?.quit().catch(() => undefined);
       return fail(
         `GITHUB_TOKEN belongs to ${viewer}, not to the app (${appLogin}): a sweep that writes needs the app's credentials (APP_ID and PRIVATE_KEY) or an installation token of the app; add --dry-run to only look`,
       );
@@ -184,6 +191,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       reports.push(...(await sweepRepositories(client, services, list, silentLog, options, budget)));
     }
   }
+  await redis?.quit().catch(() => undefined);
   const summary = summarise(reports);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, ...summary })}\n`);
