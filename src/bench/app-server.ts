@@ -25,6 +25,10 @@ export interface AppServerOptions {
   readonly clock: () => number;
   /** How the stack's waits are spent; default the simulator's instant scheduler. */
   readonly scheduler?: Scheduler;
+  /** With Redis: deliveries queued durably (BullMQ) and answered at once, shared state for replicas. */
+  readonly redisUrl?: string;
+  /** Prefix of the app's keys in Redis: one per bench run and configuration. */
+  readonly redisPrefix?: string;
 }
 
 export interface AppServer {
@@ -32,6 +36,11 @@ export interface AppServer {
   readonly url: string;
   /** Lines the app logged at error level (pino level ≥ 50). */
   readonly errors: string[];
+  /**
+   * Resolves once nothing is in flight here and no job waits in the queue (with Redis: the
+   * whole queue, every replica's jobs), at most `maxMs`; false when that time ran out.
+   */
+  idle(maxMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -76,9 +85,19 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     secret: BENCH_WEBHOOK_SECRET,
     baseUrl: `${options.simUrl}/api/v3`,
     scheduler: options.scheduler ?? simulatedScheduler(options.clock),
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
     app: { clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {} },
   });
-  return { url: `http://127.0.0.1:${port}`, errors, stop: async () => {
+  return {
+    url: `http://127.0.0.1:${port}`,
+    errors,
+    idle: async (maxMs = 60_000) => {
+      const deadline = Date.now() + maxMs;
+      await running.lifecycle.idle(maxMs);
+      return Date.now() < deadline;
+    },
+    stop: async () => {
       await running.shutdown(5000);
     },
   };
