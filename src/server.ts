@@ -93,7 +93,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(redis ? { sharedCache: new RedisSharedCache(redis, spec.redisPrefix) } : {}),
       ...(leases ? { leases, itemLocks: new SharedItemLocks(leases, leaseMsFromEnv(spec.app?.env ?? process.env)) } : {}),
       ...(queueConnection && workerConnection
-        ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull` }) }
+        ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull`, lockMs: leaseMsFromEnv(spec.app?.env ?? process.env) }) }
         : {}),
     }),
   );

@@ -54,6 +54,8 @@ export interface RedisQueueOptions {
   readonly concurrency?: number;
   /** Attempts in all for a job that fails (GitHub down, an item busy elsewhere). */
   readonly attempts?: number;
+  /** A job whose worker stopped renewing its lock this long ago (it died) is taken again. */
+  readonly lockMs?: number;
 }
 
 export class RedisQueue implements DeliveryQueue {
@@ -68,8 +70,8 @@ export class RedisQueue implements DeliveryQueue {
       prefix,
       concurrency: options.concurrency ?? 16,
       // A job whose worker died is taken again after this long without a lock renewal.
-      lockDuration: 30_000,
-      stalledInterval: 15_000,
+      lockDuration: options.lockMs ?? 30_000,
+      stalledInterval: Math.max(250, Math.floor((options.lockMs ?? 30_000) / 2)),
       maxStalledCount: 3,
     });
     this.worker.on("error", () => undefined);

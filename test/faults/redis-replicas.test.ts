@@ -200,3 +200,38 @@ describe("1,000 deliveries through two replicas, 100 delivered twice", () => {
     expect(items(d).every((i) => i.comments.filter((c) => c.author.login === BOT_LOGIN).length === 1)).toBe(true);
   }, 180_000);
 });
+
+describe("a replica dies in the middle of a delivery's job", () => {
+  it("another replica takes the job once its lock lapses, and the item ends complete", async () => {
+    const world = new World(Date.parse("2026-12-01T17:00:00Z"));
+    const repo = world.createRepo("acme/support");
+    for (const [path, content] of Object.entries(FORM_FILES)) repo.files.set(path, content);
+    const sim = new GitHubSimulator(world);
+    const simUrl = await sim.listen();
+    cleanup.push(() => sim.close());
+    const prefix = `support-triage:test-${Math.random().toString(36).slice(2)}:`;
+    const spec: HostSpec = { simUrl, clock: () => world.now, onLogLine: () => {}, onOutgoingWebhook: () => {}, redisUrl: redis.url, redisPrefix: prefix };
+    const first = await withEnv(() => forkedHost(spec));
+    cleanup.push(() => first.stop());
+    // A slow GitHub: the job takes seconds, so it can be cut in the middle.
+    sim.faults = new FaultInjector({ ...NO_FAULTS, latencyMs: 400 }, () => world.now);
+    let requests = 0;
+    sim.onRequest = () => void requests++;
+    world.openItem(repo, { kind: "issue", number: 1, author: world.user("wanda"), title: "[Support]: down", body: formBody({ priority: "P2", environment: "Production" }), labels: [], category: null });
+    const dispatcher = new WebhookDispatcher(world, { url: `${first.url}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
+    const t0 = Date.now();
+    await dispatcher.drain(1);
+    // Answered at once: the job is stored, not done.
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await until("the job to start", () => requests >= 2, 20_000);
+    await first.kill();
+    const item = world.item(repo, 1) as SimItem;
+    expect(triaged(item)).toBe(false);
+    sim.faults = null;
+    const second = await withEnv(() => forkedHost(spec));
+    cleanup.push(() => second.stop());
+    await until("the job to be taken again and finished", () => triaged(item), 30_000);
+    expect(item.labels.map((l) => l.name).sort()).toEqual(["P2", "production"]);
+    expect(item.comments.filter((c) => c.author.login === BOT_LOGIN && kindOf(c.body) === "target")).toHaveLength(1);
+  }, 90_000);
+});
