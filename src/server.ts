@@ -107,7 +107,13 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(redis ? { redis: async () => void (await redis.ping()) } : {}),
     }),
   );
-  const http = await server.start();
+  let http: Awaited<ReturnType<Server["start"]>>;
+  try {
+    http = await server.start();
+  } catch (err) {
+    for (const c of [...queueConnections, ...(redis ? [redis] : [])]) c.disconnect();
+    throw err;
+  }
   let stopping: Promise<boolean> | null = null;
   return {
     server,
@@ -125,6 +131,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
         http.closeIdleConnections();
         await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
         http.closeAllConnections();
+        leases?.stopRenewing();
         for (const c of [...queueConnections, ...(redis ? [redis] : [])]) await c.quit().catch(() => undefined);
         return complete;
       })()),

@@ -12,7 +12,8 @@ import { parseArgs } from "node:util";
 import { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../github/client.js";
 import { createOctokit, Pacing, pacingFromEnv, realScheduler } from "../github/octokit.js";
-import { connectRedis, RedisClaims, RedisLeases } from "../github/redis.js";
+import type { Redis } from "ioredis";
+import { connectRedis, RedisClaims, RedisLeases, RedisPacingStore } from "../github/redis.js";
 import { leaseMsFromEnv, SharedItemLocks } from "../handlers/item-locks.js";
 import { VIEWER } from "../github/queries.js";
 import { createServices, type Logger } from "../handlers/services.js";
@@ -48,10 +49,11 @@ function baseUrl(env: NodeJS.ProcessEnv): string | undefined {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` : undefined;
 }
 
-function probotFromEnv(env: NodeJS.ProcessEnv, needApp: boolean): Probot {
+function probotFromEnv(env: NodeJS.ProcessEnv, needApp: boolean, redis: Redis | null): Probot {
   const url = baseUrl(env);
-  // The same Octokit stack as the server: no blind re-sends, writes paced per installation.
-  const Octokit = createOctokit(new Pacing(realScheduler, pacingFromEnv(env)));
+  // The same Octokit stack as the server: no blind re-sends, writes paced per installation
+  // (with REDIS_URL, in step with the servers: their back-off holds this run too).
+  const Octokit = createOctokit(new Pacing(realScheduler, pacingFromEnv(env), ...(redis ? [new RedisPacingStore(redis)] : [])));
   const privateKey = env.PRIVATE_KEY ?? (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, "utf8") : undefined);
   if (env.APP_ID && privateKey) {
     return new Probot({ appId: env.APP_ID, privateKey, Octokit, ...(url ? { baseUrl: url } : {}), logLevel: "warn" });
@@ -129,17 +131,34 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     return fail(`--installation must be a positive integer, got "${values.installation}"`);
   }
 
+  // With REDIS_URL the command takes the same pacing state, claims and leases as the
+  // servers, so it can run beside them (a scheduled workflow and server timers) without
+  // escalating twice. A Redis that cannot be reached fails the run instead of hanging it.
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, { retries: 3 }) : null;
+  redis?.on("error", () => undefined);
+  try {
+    return await sweepWith(env, values, repos, installationId, maxWrites, redis);
+  } finally {
+    redis?.disconnect();
+  }
+}
+
+async function sweepWith(
+  env: NodeJS.ProcessEnv,
+  values: { repo?: string[]; "dry-run"?: boolean; json?: boolean },
+  repos: RepoRef[],
+  installationId: number | null,
+  maxWrites: number,
+  redis: Redis | null,
+): Promise<number> {
   let probot: Probot;
   try {
-    probot = probotFromEnv(env, !values.repo?.length);
+    probot = probotFromEnv(env, !values.repo?.length, redis);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.message);
     throw err;
   }
   const appMode = Boolean(env.APP_ID);
-  // With REDIS_URL the command takes the same claims and leases as the servers, so it can
-  // run beside them (a scheduled workflow and server timers) without escalating twice.
-  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : null;
   const services = createServices({
     ...(redis ? { claims: new RedisClaims(redis), leases: new RedisLeases(redis), locks: new SharedItemLocks(new RedisLeases(redis), leaseMsFromEnv(env)) } : {}),
     appLogin: async () => {
@@ -158,7 +177,6 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     const viewer = await whoIsToken(probot);
     const appLogin = await services.appLogin();
     if (viewer.toLowerCase() !== appLogin.toLowerCase()) {
-      await redis?.quit().catch(() => undefined);
       return fail(
         `GITHUB_TOKEN belongs to ${viewer}, not to the app (${appLogin}): a sweep that writes needs the app's credentials (APP_ID and PRIVATE_KEY) or an installation token of the app; add --dry-run to only look`,
       );
@@ -191,7 +209,6 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       reports.push(...(await sweepRepositories(client, services, list, silentLog, options, budget)));
     }
   }
-  await redis?.quit().catch(() => undefined);
   const summary = summarise(reports);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, ...summary })}\n`);

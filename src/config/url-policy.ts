@@ -58,6 +58,9 @@ const RANGES: readonly Range[] = [
   { net: "100::", prefix: 64, family: "ipv6", what: "a discard-only address" },
   { net: "2001:db8::", prefix: 32, family: "ipv6", what: "a documentation address" },
   { net: "fc00::", prefix: 7, family: "ipv6", what: "a unique-local address" },
+  // Tunnels that embed an IPv4 address (which may be private): refused whole.
+  { net: "2002::", prefix: 16, family: "ipv6", what: "a 6to4 address" },
+  { net: "2001::", prefix: 32, family: "ipv6", what: "a Teredo address" },
   { net: "fe80::", prefix: 10, family: "ipv6", what: "a link-local address" },
   { net: "fec0::", prefix: 10, family: "ipv6", what: "a site-local address" },
   { net: "ff00::", prefix: 8, family: "ipv6", what: "a multicast address" },

@@ -156,8 +156,9 @@ export function classify(options: { method?: string; url?: string; query?: unkno
   const graphql = /(^|\/)graphql$/.test(url.split("?")[0] ?? "");
   if (graphql) {
     const query = typeof options.query === "string" ? options.query : "";
-    const write = /^\s*(#[^\n]*\n\s*)*mutation\b/.test(query);
-    return { graphql, write, idempotent: !write };
+    // Fail closed: only a document that is plainly a query counts as a read.
+    const read = /^\s*(#[^\n]*\n\s*)*(query\b|\{)/.test(query);
+    return { graphql, write: !read, idempotent: read };
   }
   const read = method === "GET" || method === "HEAD";
   return { graphql, write: !read, idempotent: read };

@@ -89,9 +89,18 @@ export class RedisClaims implements Claims {
   }
 }
 
-/** One connection for the app's shared state; fails fast rather than queueing forever. */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+/**
+ * One connection for the app's shared state; commands fail after a few tries rather than
+ * queueing forever. `retries` bounds reconnection too (the command line: fail, don't hang).
+ */
+export function connectRedis(url: string, options: { retries?: number } = {}): Redis {
+  const bounded = options.retries;
+  return new Redis(url, {
+    maxRetriesPerRequest: 3,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+    ...(bounded !== undefined ? { retryStrategy: (times: number) => (times > bounded ? null : Math.min(1000, 100 * times)) } : {}),
+  });
 }
 
 /** Extend only when the value is still ours. */
@@ -100,6 +109,8 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 /** A held lease: renewed while the work goes on, released at the end; lost if the holder dies. */
 export interface Lease {
   release(): Promise<void>;
+  /** True once a renewal found the lease gone (expired or taken): stop the work it guards. */
+  readonly lost: boolean;
 }
 
 /** Exclusive, renewed leases (a sweep of a repository; the lock on an item). */
@@ -111,9 +122,10 @@ export interface Leases {
 }
 
 /** Without Redis: every lease is granted (a process serialises its own work). */
+const LOCAL_LEASE: Lease = { release: async () => {}, lost: false };
 export const LOCAL_LEASES: Leases = {
-  tryAcquire: async () => ({ release: async () => {} }),
-  acquire: async () => ({ release: async () => {} }),
+  tryAcquire: async () => LOCAL_LEASE,
+  acquire: async () => LOCAL_LEASE,
 };
 
 export class RedisLeases implements Leases {
@@ -130,14 +142,35 @@ export class RedisLeases implements Leases {
     const ok = await this.redis.set(full, value, "PX", ttlMs, "NX");
     if (ok !== "OK") return null;
     // Renewed at a third of its time while held: a holder that dies lets it expire.
-    const timer = setInterval(() => void this.redis.eval(RENEW, 1, full, value, String(ttlMs)).catch(() => undefined), Math.max(50, Math.floor(ttlMs / 3)));
+    let lost = false;
+    const timer = setInterval(() => {
+      this.redis.eval(RENEW, 1, full, value, String(ttlMs)).then(
+        (n) => {
+          if (Number(n) !== 1) lost = true;
+        },
+        () => undefined,
+      );
+    }, Math.max(50, Math.floor(ttlMs / 3)));
     timer.unref();
+    this.timers.add(timer);
     return {
+      get lost() {
+        return lost;
+      },
       release: async () => {
         clearInterval(timer);
+        this.timers.delete(timer);
         await this.redis.eval(RELEASE, 1, full, value).catch(() => undefined);
       },
     };
+  }
+
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** Stops renewing every lease (shutdown): what is cut short lapses and is taken over. */
+  stopRenewing(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
   }
 
   async acquire(key: string, ttlMs: number, waitMs: number): Promise<Lease | null> {

@@ -81,13 +81,16 @@ export class RedisQueue implements DeliveryQueue {
   private readonly attempts: number;
 
   async enqueue(job: DeliveryJob): Promise<"queued"> {
-    await this.queue.add(job.kind, job, {
+    const stored = await this.queue.add(job.kind, job, {
       jobId: job.deliveryId,
       attempts: this.attempts,
       backoff: { type: "exponential", delay: 2000 },
       removeOnComplete: { age: 24 * 3600, count: 100_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
+    // The same delivery id: a redelivery. If its job ran out of attempts, GitHub's
+    // "Redeliver" is someone asking for it again: run it again.
+    if (await stored.isFailed()) await stored.retry().catch(() => undefined);
     return "queued";
   }
 

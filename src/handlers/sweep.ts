@@ -20,6 +20,7 @@ import { planItem } from "../triage/planner.js";
 import type { Item } from "../triage/types.js";
 import { isTruncated } from "../github/complete.js";
 import { processItem, readItem, responderTeams } from "./item.js";
+import { ItemBusyError } from "./item-locks.js";
 import type { Logger, Services } from "./services.js";
 
 export interface SweepOptions {
@@ -238,6 +239,8 @@ export async function sweepRepository(
     /** The item stays as it is; the next sweep plans it again from what GitHub holds. */
     const itemFailed = (item: Item, err: unknown): "ok" | "stop" => {
       report.failedItems++;
+      // Another replica has been on this item for a while: skip it, the rest of the sweep goes on.
+      if (err instanceof ItemBusyError) return "ok";
       const advice = retryAdvice(err, services.now());
       log.warn(
         { event: "support-triage.sweep-item-failed", repo: name, number: item.number, status: errorStatus(err), err: String(err) },
@@ -404,7 +407,9 @@ export async function sweepRepositories(
     }
     let r: RepoSweepReport;
     try {
-      r = await sweepRepository(client, services, repo, log, budget, options);
+      // A lease found gone (a stall longer than its life, Redis lost it): stop, someone else has it.
+      const held = lease;
+      r = await sweepRepository(client, services, repo, log, budget, held ? { ...options, shouldStop: () => options.shouldStop?.() === true || held.lost } : options);
     } finally {
       await lease?.release();
     }

@@ -144,7 +144,7 @@ describe("GET /readyz (readiness)", () => {
     expect(b.status).toBe(503);
     expect(await a.json()).toEqual({ status: "not ready", checks: { github: "timed out after 150 ms", redis: "ok" } });
     expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(10_000);
     // Still hanging: a later probe waits on the same call.
     expect((await fetch(`${url}/readyz`)).status).toBe(503);
     expect(started).toBe(1);

@@ -148,8 +148,9 @@ describe("three replica processes with timers, sharing Redis", () => {
     const killedAt = Date.now();
     await until("another replica to go on", () => count() > before, 30_000);
     const takeover = Date.now() - killedAt;
-    // The lease lives 2 s without renewal; the timers fire every ≈ 1.2 s.
-    expect(takeover).toBeLessThan(2000 + 2 * 1300 + 1500);
+    // The lease lives 2 s without renewal and the timers fire every ≈ 1.2 s: the work goes on
+    // within a few seconds (generous for a loaded machine; without the takeover it never would).
+    expect(takeover).toBeLessThan(15_000);
     await until("every item escalated", () => count() === 200, 60_000);
     await new Promise((r) => setTimeout(r, 4000)); // claims (3 s) of the dead replica lapse; pending notifications go out
     for (const item of items(d)) expect(escalations(item), `#${item.number}`).toHaveLength(1);
@@ -221,8 +222,9 @@ describe("a replica dies in the middle of a delivery's job", () => {
     const dispatcher = new WebhookDispatcher(world, { url: `${first.url}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
     const t0 = Date.now();
     await dispatcher.drain(1);
-    // Answered at once: the job is stored, not done.
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // Answered before the job ran (each request to GitHub takes 400 ms here: an intake, seconds).
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(triaged(world.item(repo, 1) as SimItem)).toBe(false);
     await until("the job to start", () => requests >= 2, 20_000);
     await first.kill();
     const item = world.item(repo, 1) as SimItem;

@@ -198,6 +198,25 @@ describe("pacing per installation", () => {
     await expect(gh.request("POST /repos/{owner}/{repo}/issues", { owner: "acme", repo: "support", title: "t" })).rejects.toBeInstanceOf(InstallationPausedError);
   });
 
+  it("a GraphQL RATE_LIMITED answer blocks the installation until the reset and the mutation is not re-sent", async () => {
+    const scheduler = fakeScheduler();
+    const reset = Math.floor(scheduler.now() / 1000) + 120;
+    nock(API).post("/graphql").reply(200, { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) });
+    const pacing = new Pacing(scheduler);
+    await expect(client(pacing, 9).graphql(MUTATION)).rejects.toThrow(/Rate Limit/i);
+    expect((await pacing.store.blocked("installation:9")).until).toBe(reset * 1000);
+  });
+
+  it("an answer 304 (not modified) is neither retried nor counted as a failure", async () => {
+    const scheduler = fakeScheduler();
+    const pacing = new Pacing(scheduler);
+    const gh = client(pacing, 10);
+    nock(API).get("/repos/acme/support/contents/x").times(6).reply(304);
+    for (let i = 0; i < 6; i++) await expect(gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: "acme", repo: "support", path: "x" })).rejects.toMatchObject({ status: 304 });
+    expect(scheduler.slept).toEqual([]);
+    expect((await pacing.store.blocked("installation:10")).until).toBe(0);
+  });
+
   it("a success resets the run of server errors", async () => {
     const scheduler = fakeScheduler();
     const pacing = new Pacing(scheduler);

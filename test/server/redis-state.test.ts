@@ -128,3 +128,23 @@ describe("content caches shared through Redis", () => {
     }
   });
 });
+
+describe("leases", () => {
+  it("one holder at a time; a lease whose key vanished is reported lost at the next renewal", async () => {
+    const { RedisLeases } = await import("../../src/github/redis.js");
+    const prefix = `t-${Math.random().toString(36).slice(2)}:`;
+    const one = new RedisLeases(a, prefix);
+    const two = new RedisLeases(b, prefix);
+    const lease = await one.tryAcquire("sweep:acme/support", 600);
+    expect(lease).not.toBeNull();
+    expect(await two.tryAcquire("sweep:acme/support", 600)).toBeNull();
+    // Renewed while held: still held after more than its life.
+    await new Promise((r) => setTimeout(r, 900));
+    expect(await two.tryAcquire("sweep:acme/support", 600)).toBeNull();
+    expect(lease?.lost).toBe(false);
+    await b.del(`${prefix}lease:sweep:acme/support`);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(lease?.lost).toBe(true);
+    await lease?.release();
+  });
+});

@@ -92,7 +92,7 @@ describe("while stopping", () => {
     const { world, repo, server, dispatcher } = await desk(1, 200);
     world.addComment(world.item(repo, 1)!, world.user("carol"), "Looking now.", null);
     const inFlight = dispatcher.drain(1);
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && server.lifecycle.busy === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(server.lifecycle.busy).toBe(1);
     expect(await server.shutdown(20_000)).toBe(true);
     await inFlight;

@@ -39,10 +39,15 @@ export async function startRedis(): Promise<TestRedis> {
   if (given) return { url: given, stop: async () => {} };
   const port = await freePort();
   const child: ChildProcess = spawn(binary(), ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  for (let i = 0; i < 100; i++) {
-    if (await reachable(port)) break;
+  let up = false;
+  for (let i = 0; i < 200 && !up; i++) {
+    up = await reachable(port);
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 50));
+    if (!up) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!up) {
+    child.kill("SIGKILL");
+    throw new Error(`redis-server did not answer on 127.0.0.1:${port} within 10 s`);
   }
   return {
     url: `redis://127.0.0.1:${port}`,
