@@ -15,6 +15,7 @@ import { benchConfig, startRig, type RequestTally } from "./rig.js";
 import { measureSweep, type SweepResult } from "./sweep.js";
 import { measureTargets } from "./targets.js";
 import { measureProduction, median, type ProductionResult } from "./production.js";
+import { measureRedis, type AckRound, type RedisBenchResult } from "./redis.js";
 
 export interface BenchOptions {
   /** Deliveries in the memory run (the throughput window is part of it). */
@@ -37,6 +38,14 @@ export interface BenchOptions {
   readonly productionRounds: number;
   /** Items per production-mode round (10 in the issue's figures). */
   readonly productionItems: number;
+  /** Rounds of the Redis figures: acknowledgement latency, and 1/2/4 replicas interleaved (0 skips them). */
+  readonly redisRounds: number;
+  /** Deliveries per second of the open-loop acknowledgement run. */
+  readonly redisRate: number;
+  /** Deliveries per acknowledgement round (at the rate: 800 is 2 s). */
+  readonly redisDeliveries: number;
+  /** Intakes per replica round. */
+  readonly redisIntakes: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -52,6 +61,10 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   repos: 16,
   productionRounds: 3,
   productionItems: 10,
+  redisRounds: 3,
+  redisRate: 400,
+  redisDeliveries: 800,
+  redisIntakes: 150,
 };
 
 export class UsageError extends Error {
@@ -60,7 +73,8 @@ export class UsageError extends Error {
 
 const USAGE =
   "usage: node lib/bench/index.js [--json] [--deliveries N] [--throughput N] [--warmup N] [--concurrency N] " +
-  "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--production-rounds N] [--production-items N] [--no-isolate] [--cpu-prof DIR]";
+  "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--production-rounds N] [--production-items N] " +
+  "[--redis-rounds N] [--redis-rate N] [--redis-deliveries N] [--redis-intakes N] [--no-isolate] [--cpu-prof DIR]";
 
 export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: boolean; cpuProf: string | null; options: BenchOptions } {
   const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_OPTIONS, sweepSizes: [...DEFAULT_OPTIONS.sweepSizes] };
@@ -124,6 +138,18 @@ export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: 
       case "--production-items":
         o.productionItems = count(flag, value(), 1);
         break;
+      case "--redis-rounds":
+        o.redisRounds = count(flag, value(), 0);
+        break;
+      case "--redis-rate":
+        o.redisRate = count(flag, value(), 1);
+        break;
+      case "--redis-deliveries":
+        o.redisDeliveries = count(flag, value(), 1);
+        break;
+      case "--redis-intakes":
+        o.redisIntakes = count(flag, value(), 1);
+        break;
       case "--sweep-sizes": {
         const raw = value() ?? "";
         o.sweepSizes = raw.split(",").map((part) => count(flag, part, 1));
@@ -156,6 +182,79 @@ function productionFigures(r: ProductionResult): Figure[] {
       `${spread(r.tenInstallations)}; installations are paced apart, reads are not queued behind writes`,
     ),
   ];
+}
+
+function redisFigures(r: RedisBenchResult): Figure[] {
+  const { ack, replicas } = r;
+  const range = (xs: readonly number[], unit: string) =>
+    xs.length > 1 ? `median of ${xs.length} rounds (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))} ${unit})` : `one round`;
+  const where = (isolated: boolean, what: string) => (isolated ? `${what} in its own process` : `${what} in the bench's process (--no-isolate): CPU figures are the whole process's`);
+  const server = `Redis ${r.redis.version}${r.redis.own ? " (started by the bench)" : " (given)"}`;
+  const rounds = ack.rounds;
+  const first = rounds[0];
+  const med = (xs: readonly AckRound[], f: (x: AckRound) => number) => fmt(median(xs.map(f)));
+  const figures: Figure[] = [
+    below(
+      "redis.ack.p99",
+      `Acknowledgement latency with Redis, p99 at ${fmt(ack.rate)} deliveries/s`,
+      median(rounds.map((x) => x.p99)),
+      "ms",
+      20,
+      `${range(rounds.map((x) => x.p99), "ms")}; p50 ${med(rounds, (x) => x.p50)} ms, max ${fmt(Math.max(...rounds.map((x) => x.max)))} ms; open loop, ${first?.deliveries ?? 0} deliveries a round ` +
+        `(${first?.opened ?? 0} support-form issues.opened, ${first?.comments ?? 0} customer issue_comment.created), each answered once stored as a BullMQ job, the app's workers taking jobs meanwhile; ` +
+        `sends late by p99 ${med(rounds, (x) => x.lateP99)} ms; app CPU ${med(rounds, (x) => x.appCpuPerDelivery)} ms, Redis ${med(rounds, (x) => x.redisCpuPerDelivery)} ms per delivery (ingest and the job); ` +
+        `${rounds.reduce((a, x) => a + x.failed, 0)} failed; ${where(ack.isolated, "app")}; ${server}`,
+    ),
+    context(
+      "redis.ack.ingest.p99",
+      `Acknowledgement latency, workers paused (ingest alone), p99`,
+      median(ack.ingest.map((x) => x.p99)),
+      "ms",
+      `${range(ack.ingest.map((x) => x.p99), "ms")}, interleaved with the rounds above; p50 ${med(ack.ingest, (x) => x.p50)} ms, max ${fmt(Math.max(...ack.ingest.map((x) => x.max)))} ms; ` +
+        `the same load with the queue paused, so the app only verifies, parses and stores: app CPU ${med(ack.ingest, (x) => x.appCpuPerDelivery)} ms, Redis ${med(ack.ingest, (x) => x.redisCpuPerDelivery)} ms per delivery; ` +
+        `${ack.ingest.reduce((a, x) => a + x.failed, 0)} failed`,
+    ),
+    context(
+      "redis.ack.drain",
+      "Queue drained after the last acknowledgement",
+      median(rounds.map((x) => x.drainMs)),
+      "ms",
+      `${range(rounds.map((x) => x.drainMs), "ms")}: from the last answer until every job was processed — the backlog the workers had left${rounds.every((x) => x.drained) ? "" : " — the queue did NOT drain"}`,
+    ),
+  ];
+  const of = (c: number) => replicas.rounds.get(c) ?? [];
+  const rate1 = median(of(1).map((x) => x.perSecond));
+  for (const c of replicas.counts) {
+    const xs = of(c);
+    const rate = median(xs.map((x) => x.perSecond));
+    const scale = c === 1 ? "" : `; ×${fmt(rate / rate1)} the rate of 1 replica — 2 cores cannot scale linearly: the simulator, the load generator, Redis and the replicas share them`;
+    figures.push(
+      context(
+        `redis.replicas.${c}.rate`,
+        `Intakes per second, ${c} replica process${c === 1 ? "" : "es"} on Redis`,
+        rate,
+        "intakes/s",
+        `${range(xs.map((x) => x.perSecond), "/s")}, 1-2-4 interleaved; ${replicas.intakes} new form items (3 issues : 1 discussion) round-robin, ${replicas.concurrency} in flight, ` +
+          `timed until all triaged and the queue drained; the app's ${fmt(median(xs.map((x) => x.echoes)))} echoes delivered too; ` +
+          `cores busy ${fmt(median(xs.map((x) => x.coresBusy)))} of ${cpus().length}${scale}`,
+      ),
+    );
+  }
+  for (const c of replicas.counts) {
+    const xs = of(c);
+    figures.push(
+      context(
+        `redis.replicas.${c}.cpu`,
+        `Replica CPU per intake, ${c} replica process${c === 1 ? "" : "es"}`,
+        median(xs.map((x) => x.cpuPerIntake)),
+        "ms",
+        `${range(xs.map((x) => x.cpuPerIntake), "ms")}: the replicas' CPU time together ÷ intakes (queue, lease, read, write, echoes); ` +
+          (replicas.isolated ? `simulator + load generator ${fmt(median(xs.map((x) => x.benchCpuPerIntake)))} ms, ` : "") +
+          `Redis ${fmt(median(xs.map((x) => x.redisCpuPerIntake)))} ms per intake; ${where(replicas.isolated, "each replica")}`,
+      ),
+    );
+  }
+  return figures;
 }
 
 const breakdown = (t: RequestTally): string => {
@@ -315,6 +414,21 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
     errors.push(...(await rig.host.errors()), ...rig.sim.errors);
   } finally {
     await rig.stop();
+  }
+
+  if (options.redisRounds > 0) {
+    const r = await measureRedis({
+      rounds: options.redisRounds,
+      rate: options.redisRate,
+      deliveries: options.redisDeliveries,
+      intakes: options.redisIntakes,
+      repos: options.repos,
+      isolate: options.isolate,
+      concurrency: options.concurrency,
+      progress,
+    });
+    figures.push(...redisFigures(r));
+    errors.push(...r.ack.errors, ...r.replicas.errors);
   }
 
   const cpuList = cpus();

@@ -2,7 +2,8 @@
  * Smoke test of `npm run bench`: with tiny numbers and the app in this process, the bench
  * runs end to end and produces every figure, each with a goal or marked as context. No
  * timing assertions: only that the figures exist and the request counts — which do not
- * depend on the machine — are what the app is built to spend.
+ * depend on the machine — are what the app is built to spend. The Redis figures start a
+ * redis-server of their own (or use SUPPORT_TRIAGE_BENCH_REDIS_URL / REDIS_URL).
  */
 import { describe, expect, it } from "vitest";
 import { parseBenchArgs, renderReport, runBench, UsageError } from "../../src/bench/index.js";
@@ -22,6 +23,10 @@ describe("bench", () => {
       repos: 2,
       productionRounds: 1,
       productionItems: 3,
+      redisRounds: 1,
+      redisRate: 400,
+      redisDeliveries: 40,
+      redisIntakes: 8,
     });
     const ids = report.figures.map((f) => f.id);
     expect(ids).toEqual([
@@ -48,6 +53,15 @@ describe("bench", () => {
       "webhooks.cpu",
       "webhooks.simulator.cpu",
       "memory.growth",
+      "redis.ack.p99",
+      "redis.ack.ingest.p99",
+      "redis.ack.drain",
+      "redis.replicas.1.rate",
+      "redis.replicas.2.rate",
+      "redis.replicas.4.rate",
+      "redis.replicas.1.cpu",
+      "redis.replicas.2.cpu",
+      "redis.replicas.4.cpu",
     ]);
     for (const f of report.figures) {
       expect(Number.isFinite(f.value), f.id).toBe(true);
@@ -66,17 +80,22 @@ describe("bench", () => {
     expect(report.errors).toEqual([]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(renderReport(report)).toContain("| Webhook deliveries per second");
-  });
+    // Every Redis delivery was answered and the queues drained (the figures say so in their details).
+    expect(report.figures.find((f) => f.id === "redis.ack.drain")?.detail).not.toContain("NOT");
+    expect(report.figures.find((f) => f.id === "redis.replicas.4.rate")?.detail).toContain("2 cores cannot scale linearly");
+  }, 60_000);
 
   it.each([
     [["--json", "--deliveries", "500", "--sweep-sizes=10,20"], { json: true, deliveries: 500, sweepSizes: [10, 20] }],
     [["--no-isolate", "--concurrency", "16"], { json: false, isolate: false, concurrency: 16 }],
+    [["--redis-rounds", "0"], { redisRounds: 0 }],
+    [["--redis-rounds=2", "--redis-rate", "200", "--redis-deliveries", "400", "--redis-intakes", "50"], { redisRounds: 2, redisRate: 200, redisDeliveries: 400, redisIntakes: 50 }],
   ])("parses %j", (argv, expected) => {
     const parsed = parseBenchArgs(argv);
     expect({ json: parsed.json, ...parsed.options }).toMatchObject(expected);
   });
 
-  it.each([[["--deliveries", "many"]], [["--frobnicate"]], [["--concurrency", "0"]]])("refuses %j with a usage error", (argv) => {
+  it.each([[["--deliveries", "many"]], [["--frobnicate"]], [["--concurrency", "0"]], [["--redis-rate", "0"]]])("refuses %j with a usage error", (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
   });
 });
