@@ -236,7 +236,7 @@ function redisFigures(r: RedisBenchResult): Figure[] {
         "intakes/s",
         `${range(xs.map((x) => x.perSecond), "/s")}, 1-2-4 interleaved; ${replicas.intakes} new form items (3 issues : 1 discussion) round-robin, ${replicas.concurrency} in flight, ` +
           `timed until all triaged and the queue drained; the app's ${fmt(median(xs.map((x) => x.echoes)))} echoes delivered too; ` +
-          `cores busy ${fmt(median(xs.map((x) => x.coresBusy)))} of ${cpus().length}${scale}`,
+          `this run kept ${fmt(median(xs.map((x) => x.coresBusy)))} of ${cpus().length} cores busy${scale}`,
       ),
     );
   }

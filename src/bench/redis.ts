@@ -8,7 +8,8 @@
  *   process; the HTTP round trip of each (p50, p99, max) and how long the queue took to
  *   drain after the last one was answered. Deliveries are the support form's
  *   `issues.opened` and customers' `issue_comment.created`, from the simulator's world,
- *   signed as GitHub signs them.
+ *   signed as GitHub signs them. Interleaved with those rounds, the same load with the
+ *   queue paused: what receiving and storing costs when no job runs in the same process.
  * - **Intakes per second with 1, 2 and 4 replica processes**, sharing one Redis and one
  *   simulator: deliveries spread round-robin, measured from the first delivery until every
  *   item is triaged and the queue is drained; CPU per intake is the replicas' CPU time over
@@ -416,7 +417,6 @@ const failure = (err: unknown): string => {
 };
 
 const cpuMsOf = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ acknowledgement latency
 
@@ -441,7 +441,7 @@ export interface AckRound {
   /** From the last answer until every job was processed, ms. */
   readonly drainMs: number;
   readonly drained: boolean;
-  /** App CPU per delivery (ingest and the job's work), ms. */
+  /** App CPU per delivery, ms: receiving and the job's work ("work"), receiving alone ("ingest"). */
   readonly appCpuPerDelivery: number;
   /** Redis CPU per delivery, ms. */
   readonly redisCpuPerDelivery: number;
@@ -788,12 +788,6 @@ export async function measureReplicas(o: ReplicaOptions): Promise<ReplicaResult>
     await sim.close();
   }
 }
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 // ------------------------------------------------------------------ both, with one Redis
 
