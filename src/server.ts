@@ -77,7 +77,6 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       log: spec.log,
       Octokit: createOctokit(pacing),
       ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
-      ...(spec.redisUrl ? { redisConfig: spec.redisUrl } : {}),
     }),
   });
   let probot: Probot | null = null;

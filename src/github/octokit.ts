@@ -370,7 +370,10 @@ export function requestPolicy(pacing: Pacing) {
         }
       }
     });
-    return { supportTriageStack: { key, ...describeOptions(octokitOptions) } };
+    // Described on demand (tests compare stacks): not worth its cost on every client. (A
+    // getter in the returned object would be read by Octokit's Object.assign at once.)
+    Object.defineProperty(octokit, "supportTriageStack", { get: () => ({ key, ...describeOptions(octokitOptions) }), enumerable: false });
+    return {} as { supportTriageStack: Record<string, unknown> };
   };
   Object.defineProperty(plugin, "name", { value: "supportTriageRequestPolicy" });
   return plugin;
