@@ -27,7 +27,7 @@ export interface ServerSpec {
   readonly secret: string;
   /** REST base URL (GitHub Enterprise, or the simulator: `<url>/api/v3`). */
   readonly baseUrl?: string;
-  /** Shared state for replicas: Probot's limiter, the pacing state, escalation claims. */
+  /** Shared state for replicas: the pacing state, escalation claims, leases, the delivery queue, the caches. */
   readonly redisUrl?: string;
   /** Prefix of the app's keys in Redis (default `support-triage:`). */
   readonly redisPrefix?: string;
