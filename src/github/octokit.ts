@@ -381,7 +381,7 @@ export function requestPolicy(pacing: Pacing) {
 
 /**
  * The Octokit class the app runs with. Probot adds its authentication, logger, base URL
- * and (with `REDIS_URL`) its Redis connection for the throttling plugin's groups.
+ * and base URL. (`REDIS_URL` is not given to Probot: the pacing state in Redis is the app's own.)
  */
 export function createOctokit(pacing: Pacing): typeof ProbotOctokit {
   return ProbotOctokit.plugin(requestPolicy(pacing) as never).defaults((options: Record<string, unknown>) => ({
