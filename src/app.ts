@@ -11,7 +11,8 @@ import { retryAdvice } from "./github/retry.js";
 import { CONFIG_PATH } from "./github/config.js";
 import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise } from "./handlers/events.js";
-import { processItem } from "./handlers/item.js";
+import { ESCALATION_CLAIM_MS, processItem } from "./handlers/item.js";
+import { msFromEnv } from "./config/env-ms.js";
 import { prepareRepository } from "./handlers/setup.js";
 import { createServices, type Logger, type Services } from "./handlers/services.js";
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
@@ -149,7 +150,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       ...(options.leases ? { leases: options.leases } : {}),
       ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),
       sweepLeaseMs: leaseMsFromEnv(env),
-      ...(env.SUPPORT_TRIAGE_CLAIM_MS ? { claimMs: Number(env.SUPPORT_TRIAGE_CLAIM_MS) } : {}),
+      claimMs: msFromEnv(env, "SUPPORT_TRIAGE_CLAIM_MS", ESCALATION_CLAIM_MS, 500, 24 * 3600_000),
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       appLogin: async () => {

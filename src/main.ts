@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { getPrivateKey } from "@probot/get-private-key";
 import { getTransformStream } from "@probot/pino";
 import { pino } from "pino";
+import { msFromEnv } from "./config/env-ms.js";
 import { pacingFromEnv, realScheduler } from "./github/octokit.js";
 import { startServer, type RunningServer } from "./server.js";
 
@@ -25,13 +26,7 @@ export function applyDotEnv(env: NodeJS.ProcessEnv, file = ".env"): void {
   Object.assign(env, parseEnv(readFileSync(file, "utf8")));
 }
 
-export function graceFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env["SUPPORT_TRIAGE_SHUTDOWN_GRACE_MS"];
-  if (raw === undefined || raw === "") return DEFAULT_GRACE_MS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 600_000) throw new Error(`SUPPORT_TRIAGE_SHUTDOWN_GRACE_MS must be whole milliseconds from 0 to 600000, got "${raw}"`);
-  return n;
-}
+export const graceFromEnv = (env: NodeJS.ProcessEnv): number => msFromEnv(env, "SUPPORT_TRIAGE_SHUTDOWN_GRACE_MS", DEFAULT_GRACE_MS, 0, 600_000);
 
 async function logger(env: NodeJS.ProcessEnv) {
   const logFormat = env["LOG_FORMAT"] ? (env["LOG_FORMAT"] === "pretty" ? "pretty" : "json") : env["NODE_ENV"] === "production" ? "json" : "pretty";

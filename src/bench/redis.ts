@@ -52,13 +52,12 @@ export interface BenchRedis {
   stop(): Promise<void>;
 }
 
-function redisBinary(): string {
+const BENCH_HINT = "point SUPPORT_TRIAGE_BENCH_REDIS_URL (or REDIS_URL) at one, or skip the figures with --redis-rounds 0";
+
+function redisBinary(hint: string): string {
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
   if (!found) {
-    throw new Error(
-      "redis-server is not installed: the Redis figures need a real server. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`), " +
-        "point SUPPORT_TRIAGE_BENCH_REDIS_URL (or REDIS_URL) at one, or skip the figures with --redis-rounds 0.",
-    );
+    throw new Error(`redis-server is not installed: a real server is needed. Install it (Debian/Ubuntu: \`sudo apt-get install -y redis-server\`), or ${hint}.`);
   }
   return found;
 }
@@ -73,10 +72,14 @@ async function reachable(port: number): Promise<boolean> {
   });
 }
 
-/** A redis-server on a free loopback port, killed when this process exits however it exits. */
-async function spawnRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * A redis-server on a free loopback port, killed when this process exits however it exits
+ * (the bench's, and the Redis test suites' through test/support/redis.ts). `hint` says what
+ * else to do when redis-server is not installed.
+ */
+export async function spawnRedis(hint = BENCH_HINT): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(redisBinary(), ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child: ChildProcess = spawn(redisBinary(hint), ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   // A crash or a signal must not leave it running (Ctrl-C reaches it through the process group anyway).
   const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

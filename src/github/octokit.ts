@@ -32,6 +32,7 @@
  * through Redis (`REDIS_URL`, see ./redis.ts).
  */
 import { ProbotOctokit } from "probot";
+import { msFromEnv } from "../config/env-ms.js";
 import { errorStatus } from "./client.js";
 
 /** What "now" is and how to wait. Production: the wall clock; the simulator: its own. */
@@ -73,13 +74,7 @@ export const DEFAULT_PACING: PacingOptions = {
 
 /** Pacing options from the environment (SUPPORT_TRIAGE_WRITE_SPACING_MS). */
 export function pacingFromEnv(env: NodeJS.ProcessEnv): PacingOptions {
-  const raw = env["SUPPORT_TRIAGE_WRITE_SPACING_MS"];
-  if (raw === undefined || raw === "") return DEFAULT_PACING;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 60_000) {
-    throw new Error(`SUPPORT_TRIAGE_WRITE_SPACING_MS must be whole milliseconds from 0 to 60000, got "${raw}"`);
-  }
-  return { ...DEFAULT_PACING, writeSpacingMs: n };
+  return { ...DEFAULT_PACING, writeSpacingMs: msFromEnv(env, "SUPPORT_TRIAGE_WRITE_SPACING_MS", DEFAULT_PACING.writeSpacingMs, 0, 60_000) };
 }
 
 /** Pacing state per installation, shared by whoever shares the store. */

@@ -4,6 +4,7 @@
  * at once. Whoever holds it reads the item afresh before planning (the pipeline always
  * does), so the order of deliveries does not matter.
  */
+import { msFromEnv } from "../config/env-ms.js";
 import type { Leases } from "../github/redis.js";
 import { KeyedMutex } from "./lock.js";
 
@@ -15,13 +16,7 @@ export interface ItemLocks {
 /** How long a lease lives without renewal (its holder renews it while working): SUPPORT_TRIAGE_LEASE_MS. */
 export const DEFAULT_LEASE_MS = 30_000;
 
-export function leaseMsFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env["SUPPORT_TRIAGE_LEASE_MS"];
-  if (raw === undefined || raw === "") return DEFAULT_LEASE_MS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 500 || n > 600_000) throw new Error(`SUPPORT_TRIAGE_LEASE_MS must be whole milliseconds from 500 to 600000, got "${raw}"`);
-  return n;
-}
+export const leaseMsFromEnv = (env: NodeJS.ProcessEnv): number => msFromEnv(env, "SUPPORT_TRIAGE_LEASE_MS", DEFAULT_LEASE_MS, 500, 600_000);
 /** How long work waits for another replica's lease on the same item before failing (to be retried). */
 export const ITEM_LEASE_WAIT_MS = 60_000;
 

@@ -8,7 +8,8 @@ import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
 import { LOCAL_CLAIMS, LOCAL_LEASES, type Claims, type Leases, type SharedCache } from "../github/redis.js";
-import type { ItemLocks } from "./item-locks.js";
+import { ESCALATION_CLAIM_MS } from "./item.js";
+import { DEFAULT_LEASE_MS, type ItemLocks } from "./item-locks.js";
 import { KeyedMutex } from "./lock.js";
 
 export interface Logger {
@@ -29,7 +30,7 @@ export interface Services {
   readonly leases: Leases;
   /** How long a sweep lease lives without renewal: a dead holder's repositories are taken over after it. */
   readonly sweepLeaseMs: number;
-  /** How long an escalation claim holds (see ESCALATION_CLAIM_MS). */
+  /** How long an escalation claim holds (ESCALATION_CLAIM_MS, or SUPPORT_TRIAGE_CLAIM_MS). */
   readonly claimMs: number;
   /** The app's bot login, e.g. "support-triage[bot]". */
   readonly appLogin: () => Promise<string>;
@@ -65,8 +66,8 @@ export function createServices(opts: {
     teams: new TeamCache(undefined, opts.sharedCache ?? null),
     locks: opts.locks ?? new KeyedMutex(),
     leases: opts.leases ?? LOCAL_LEASES,
-    claimMs: opts.claimMs !== undefined && Number.isFinite(opts.claimMs) && opts.claimMs > 0 ? opts.claimMs : 5 * 60_000,
-    sweepLeaseMs: opts.sweepLeaseMs !== undefined && Number.isFinite(opts.sweepLeaseMs) && opts.sweepLeaseMs > 0 ? opts.sweepLeaseMs : 30_000,
+    claimMs: opts.claimMs ?? ESCALATION_CLAIM_MS,
+    sweepLeaseMs: opts.sweepLeaseMs ?? DEFAULT_LEASE_MS,
     appLogin: memo(opts.appLogin),
     ...(opts.sendWebhook ? { sendWebhook: opts.sendWebhook } : {}),
   };
