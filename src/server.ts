@@ -13,7 +13,7 @@ import { Redis as RedisClient } from "ioredis";
 import { connectRedis, KEY_PREFIX, RedisClaims, RedisLeases, RedisPacingStore, RedisSharedCache, type Claims } from "./github/redis.js";
 import { healthHandler } from "./handlers/health.js";
 import { leaseMsFromEnv, SharedItemLocks } from "./handlers/item-locks.js";
-import { RedisQueue } from "./handlers/queue.js";
+import { queueOptionsFromEnv, RedisQueue } from "./handlers/queue.js";
 import { Lifecycle } from "./handlers/lifecycle.js";
 
 export interface ServerSpec {
@@ -92,7 +92,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       ...(redis ? { sharedCache: new RedisSharedCache(redis, spec.redisPrefix) } : {}),
       ...(leases ? { leases, itemLocks: new SharedItemLocks(leases, leaseMsFromEnv(spec.app?.env ?? process.env)) } : {}),
       ...(queueConnection && workerConnection
-        ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, { prefix: `${spec.redisPrefix ?? KEY_PREFIX}bull`, lockMs: leaseMsFromEnv(spec.app?.env ?? process.env) }) }
+        ? { deliveryQueue: (run) => new RedisQueue(queueConnection, workerConnection, run, queueOptionsFromEnv(spec.app?.env ?? process.env, `${spec.redisPrefix ?? KEY_PREFIX}bull`)) }
         : {}),
     }),
   );

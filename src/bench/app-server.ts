@@ -29,6 +29,8 @@ export interface AppServerOptions {
   readonly redisUrl?: string;
   /** Prefix of the app's keys in Redis: one per bench run and configuration. */
   readonly redisPrefix?: string;
+  /** Settings read from the environment, over this process's (e.g. SUPPORT_TRIAGE_WORKER_CONCURRENCY). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface AppServer {
@@ -87,7 +89,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     scheduler: options.scheduler ?? simulatedScheduler(options.clock),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
-    app: { clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {} },
+    app: { clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {}, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
   });
   return {
     url: `http://127.0.0.1:${port}`,

@@ -16,6 +16,9 @@ import type { Redis } from "ioredis";
 import type { GitHubClient, RepoRef } from "../github/client.js";
 import type { Trigger } from "../triage/types.js";
 import type { ItemRef } from "./item.js";
+import { intFromEnv, msFromEnv } from "../config/env-ms.js";
+import { leaseMsFromEnv } from "./item-locks.js";
+import { DEFAULT_LOOP_DELAY_MS, DEFAULT_WORKER_CONCURRENCY, WorkerPace } from "./worker-pace.js";
 
 export type DeliveryJob =
   | { readonly kind: "item"; readonly deliveryId: string; readonly event: string; readonly installationId: number | null; readonly ref: ItemRef; readonly trigger: Trigger; readonly sender: string | null }
@@ -50,8 +53,17 @@ export const QUEUE_NAME = "support-triage-deliveries";
 export interface RedisQueueOptions {
   /** BullMQ key prefix (a run of its own in tests). */
   readonly prefix?: string;
-  /** Jobs one replica works on at once. */
+  /**
+   * Jobs one replica works on at once, at most (default 16); 0: this replica only receives
+   * (stores deliveries; workers run elsewhere).
+   */
   readonly concurrency?: number;
+  /**
+   * Event-loop delay the workers may cause, ms (default 10): above it this replica works
+   * fewer jobs at once so that deliveries are still answered in milliseconds (see
+   * worker-pace.ts); 0 keeps the concurrency fixed.
+   */
+  readonly loopDelayMs?: number;
   /** Attempts in all for a job that fails (GitHub down, an item busy elsewhere). */
   readonly attempts?: number;
   /** A job whose worker stopped renewing its lock this long ago (it died) is taken again. */
@@ -60,22 +72,36 @@ export interface RedisQueueOptions {
 
 export class RedisQueue implements DeliveryQueue {
   private readonly queue: Queue;
-  private readonly worker: Worker;
+  private readonly worker: Worker | null;
+  private readonly pace: WorkerPace | null;
 
   constructor(connection: Redis, workerConnection: Redis, run: JobRunner, options: RedisQueueOptions = {}) {
     const prefix = options.prefix ?? "support-triage-bull";
     this.queue = new Queue(QUEUE_NAME, { connection, prefix });
+    this.attempts = options.attempts ?? 6;
+    const max = options.concurrency ?? DEFAULT_WORKER_CONCURRENCY;
+    if (max === 0) {
+      this.worker = null;
+      this.pace = null;
+      return;
+    }
     this.worker = new Worker(QUEUE_NAME, async (job: BullJob<DeliveryJob>) => run(job.data), {
       connection: workerConnection,
       prefix,
-      concurrency: options.concurrency ?? 16,
+      concurrency: max,
       // A job whose worker died is taken again after this long without a lock renewal.
       lockDuration: options.lockMs ?? 30_000,
       stalledInterval: Math.max(250, Math.floor((options.lockMs ?? 30_000) / 2)),
       maxStalledCount: 3,
     });
     this.worker.on("error", () => undefined);
-    this.attempts = options.attempts ?? 6;
+    const budgetMs = options.loopDelayMs ?? DEFAULT_LOOP_DELAY_MS;
+    this.pace = budgetMs > 0 && max > 1 ? new WorkerPace(this.worker, { max, budgetMs }) : null;
+  }
+
+  /** Jobs this replica works at once now (0: receive only). */
+  get concurrency(): number {
+    return this.pace?.concurrency ?? this.worker?.concurrency ?? 0;
   }
 
   private readonly attempts: number;
@@ -100,7 +126,23 @@ export class RedisQueue implements DeliveryQueue {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    this.pace?.stop();
+    await this.worker?.close();
     await this.queue.close();
   }
+}
+
+/**
+ * The queue's settings from the environment: SUPPORT_TRIAGE_WORKER_CONCURRENCY (jobs at
+ * once at most, 0 = receive only), SUPPORT_TRIAGE_LOOP_DELAY_MS (the event-loop delay the
+ * workers may cause; 0 = fixed concurrency), SUPPORT_TRIAGE_LEASE_MS (a dead worker's job
+ * is taken again after it).
+ */
+export function queueOptionsFromEnv(env: NodeJS.ProcessEnv, prefix: string): RedisQueueOptions {
+  return {
+    prefix,
+    lockMs: leaseMsFromEnv(env),
+    concurrency: intFromEnv(env, "SUPPORT_TRIAGE_WORKER_CONCURRENCY", DEFAULT_WORKER_CONCURRENCY, 0, 256, "jobs"),
+    loopDelayMs: msFromEnv(env, "SUPPORT_TRIAGE_LOOP_DELAY_MS", DEFAULT_LOOP_DELAY_MS, 0, 10_000),
+  };
 }
