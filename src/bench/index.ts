@@ -201,7 +201,7 @@ function redisFigures(r: RedisBenchResult): Figure[] {
       "ms",
       20,
       `${range(rounds.map((x) => x.p99), "ms")}; p50 ${med(rounds, (x) => x.p50)} ms, max ${fmt(Math.max(...rounds.map((x) => x.max)))} ms; open loop, ${first?.deliveries ?? 0} deliveries a round ` +
-        `(${first?.opened ?? 0} support-form issues.opened, ${first?.comments ?? 0} customer issue_comment.created), each answered once stored as a BullMQ job, the app's workers taking jobs meanwhile; ` +
+        `(${first?.opened ?? 0} support-form issues.opened, ${first?.comments ?? 0} customer issue_comment.created), each answered once stored as a BullMQ job, the app's workers taking jobs meanwhile at a concurrency that follows the event loop's delay (the default); ` +
         `sends late by p99 ${med(rounds, (x) => x.lateP99)} ms; app CPU ${med(rounds, (x) => x.appCpuPerDelivery)} ms, Redis ${med(rounds, (x) => x.redisCpuPerDelivery)} ms per delivery (ingest and the job); ` +
         `${rounds.reduce((a, x) => a + x.failed, 0)} failed; ${where(ack.isolated, "app")}; ${server}`,
     ),
@@ -222,6 +222,18 @@ function redisFigures(r: RedisBenchResult): Figure[] {
       `${range(rounds.map((x) => x.drainMs), "ms")}: from the last answer until every job was processed — the backlog the workers had left${rounds.every((x) => x.drained) ? "" : " — the queue did NOT drain"}`,
     ),
   ];
+  // The same load on the other configurations, interleaved with the rounds above.
+  const alike = (id: string, title: string, xs: readonly AckRound[], what: string): Figure =>
+    context(
+      id,
+      title,
+      median(xs.map((x) => x.p99)),
+      "ms",
+      `${range(xs.map((x) => x.p99), "ms")}; p50 ${med(xs, (x) => x.p50)} ms, max ${fmt(Math.max(0, ...xs.map((x) => x.max)))} ms; ${what}; ` +
+        `queue drained ${med(xs, (x) => x.drainMs)} ms after the last answer; app CPU ${med(xs, (x) => x.appCpuPerDelivery)} ms per delivery; ${xs.reduce((a, x) => a + x.failed, 0)} failed`,
+    );
+  if (ack.fixed.length > 0) figures.push(alike("redis.ack.fixed.p99", "Acknowledgement latency, fixed concurrency (16 jobs at once), p99", ack.fixed, "SUPPORT_TRIAGE_LOOP_DELAY_MS=0: the workers do not yield to the acknowledgements (the behaviour before pacing)"));
+  if (ack.split.length > 0) figures.push(alike("redis.ack.split.p99", "Acknowledgement latency, receive-only replica + worker replica, p99", ack.split, "SUPPORT_TRIAGE_WORKER_CONCURRENCY=0 on the replica that answers; a second replica process works the queue"));
   const of = (c: number) => replicas.rounds.get(c) ?? [];
   const rate1 = median(of(1).map((x) => x.perSecond));
   for (const c of replicas.counts) {

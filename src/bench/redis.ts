@@ -190,6 +190,8 @@ export interface ReplicaSpec {
   readonly redisPrefix: string;
   /** Fork a process for it (needs the compiled bench); else run it in this process. */
   readonly isolate: boolean;
+  /** Settings read from the environment (SUPPORT_TRIAGE_WORKER_CONCURRENCY …). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The compiled child entry next to this file; absent when running from TypeScript sources. */
@@ -204,7 +206,7 @@ async function forkedReplica(entry: string, spec: ReplicaSpec): Promise<ReplicaH
   const prof = process.env["BENCH_CPU_PROF"];
   const child: ChildProcess = fork(entry, [], {
     execArgv: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
-    env: { ...process.env, BENCH_SIM_URL: spec.simUrl, BENCH_NOW: String(BENCH_NOW), BENCH_REDIS_URL: spec.redisUrl, BENCH_REDIS_PREFIX: spec.redisPrefix },
+    env: { ...process.env, ...(spec.env ?? {}), BENCH_SIM_URL: spec.simUrl, BENCH_NOW: String(BENCH_NOW), BENCH_REDIS_URL: spec.redisUrl, BENCH_REDIS_PREFIX: spec.redisPrefix },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -267,7 +269,7 @@ async function forkedReplica(entry: string, spec: ReplicaSpec): Promise<ReplicaH
 }
 
 async function inProcessReplica(spec: ReplicaSpec): Promise<ReplicaHost> {
-  const server = await startAppServer({ simUrl: spec.simUrl, clock: () => BENCH_NOW, redisUrl: spec.redisUrl, redisPrefix: spec.redisPrefix });
+  const server = await startAppServer({ simUrl: spec.simUrl, clock: () => BENCH_NOW, redisUrl: spec.redisUrl, redisPrefix: spec.redisPrefix, ...(spec.env ? { env: spec.env } : {}) });
   return {
     url: server.url,
     isolated: false,
@@ -423,13 +425,21 @@ const cpuMsOf = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 
 // ------------------------------------------------------------------ acknowledgement latency
 
+/**
+ * The configurations measured side by side, each its own app process(es) and queue:
+ * - "paced": the default — the workers' concurrency follows the event loop's delay
+ *   (src/handlers/worker-pace.ts), so acknowledgements come first;
+ * - "fixed": 16 jobs at once whatever the loop's delay (SUPPORT_TRIAGE_LOOP_DELAY_MS=0), the
+ *   behaviour before pacing;
+ * - "split": a receive-only replica (SUPPORT_TRIAGE_WORKER_CONCURRENCY=0) answers, a second
+ *   replica works the queue;
+ * - "ingest": the paced replica with the queue paused (BullMQ's global pause), so the app
+ *   only receives and stores — what the acknowledgement costs alone. Its jobs are dropped.
+ */
+export type AckMode = "paced" | "fixed" | "split" | "ingest";
+
 export interface AckRound {
-  /**
-   * "work": the app's workers take jobs while deliveries arrive (production); "ingest": the
-   * queue is paused (BullMQ's global pause) so the app only receives and stores — what the
-   * acknowledgement costs alone. The jobs of an ingest round are dropped afterwards.
-   */
-  readonly mode: "work" | "ingest";
+  readonly mode: AckMode;
   readonly deliveries: number;
   readonly opened: number;
   readonly comments: number;
@@ -444,7 +454,7 @@ export interface AckRound {
   /** From the last answer until every job was processed, ms. */
   readonly drainMs: number;
   readonly drained: boolean;
-  /** App CPU per delivery, ms: receiving and the job's work ("work"), receiving alone ("ingest"). */
+  /** App CPU per delivery (every process of the configuration), ms: receiving and the job's work; receiving alone for "ingest". */
   readonly appCpuPerDelivery: number;
   /** Redis CPU per delivery, ms. */
   readonly redisCpuPerDelivery: number;
@@ -454,9 +464,13 @@ export interface AckRound {
 
 export interface AckResult {
   readonly rate: number;
-  /** Rounds with the workers running, in the order they ran. */
+  /** The default configuration ("paced"), in the order the rounds ran. */
   readonly rounds: readonly AckRound[];
-  /** Rounds with the queue paused (ingest alone), interleaved with the others. */
+  /** Fixed concurrency, interleaved with the others. */
+  readonly fixed: readonly AckRound[];
+  /** A receive-only replica and a worker replica, interleaved with the others. */
+  readonly split: readonly AckRound[];
+  /** Queue paused (ingest alone), interleaved with the others. */
   readonly ingest: readonly AckRound[];
   readonly isolated: boolean;
   readonly errors: readonly string[];
@@ -527,6 +541,13 @@ export interface AckOptions {
   readonly progress?: (message: string) => void;
 }
 
+/** One configuration of the acknowledgement figure: the replica that answers, and every process it runs. */
+interface AckGroup {
+  readonly answering: ReplicaHost;
+  readonly hosts: readonly ReplicaHost[];
+  readonly control: Queue;
+}
+
 export async function measureAck(o: AckOptions): Promise<AckResult> {
   const { world, repos } = benchWorld(o.repos);
   const sim = new GitHubSimulator(world);
@@ -534,15 +555,28 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
   const simUrl = await sim.listen();
   keepConnectionsOpen(sim);
   const poster = new Poster();
-  // The bench's own handle on the app's queue: to pause it for the ingest rounds.
+  // The bench's own handle on each configuration's queue: to pause it for the ingest rounds.
   const controlConnection = new Redis(o.redis.url, { maxRetriesPerRequest: null });
   controlConnection.on("error", () => undefined);
-  const control = new Queue(QUEUE_NAME, { connection: controlConnection, prefix: `${o.prefix}bull` });
-  let app: ReplicaHost | null = null;
+  const started: ReplicaHost[] = [];
+  const controls: Queue[] = [];
+  const group = async (name: string, envs: readonly Record<string, string>[]): Promise<AckGroup> => {
+    const prefix = `${o.prefix}${name}:`;
+    const hosts: ReplicaHost[] = [];
+    for (const env of envs) {
+      const host = await startReplica({ simUrl, redisUrl: o.redis.url, redisPrefix: prefix, isolate: o.isolate, env });
+      started.push(host);
+      hosts.push(host);
+    }
+    const control = new Queue(QUEUE_NAME, { connection: controlConnection, prefix: `${prefix}bull` });
+    controls.push(control);
+    return { answering: hosts[0] as ReplicaHost, hosts, control };
+  };
   try {
-    const host = await startReplica({ simUrl, redisUrl: o.redis.url, redisPrefix: o.prefix, isolate: o.isolate });
-    app = host;
-    const target = webhookUrl(app.url);
+    const paced = await group("paced", [{}]);
+    const fixed = await group("fixed", [{ SUPPORT_TRIAGE_LOOP_DELAY_MS: "0" }]);
+    const split = await group("split", [{ SUPPORT_TRIAGE_WORKER_CONCURRENCY: "0" }, {}]);
+    const groups: Record<AckMode, AckGroup> = { paced, fixed, split, ingest: paced };
     const intakes = new Intakes(world, repos, false);
     // Half new support-form issues, half customer comments on issues opened ≈ 250 ms earlier.
     const batch = (n: number): { prepared: Prepared[]; opened: number } => {
@@ -556,13 +590,20 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
       }
       return { prepared, opened };
     };
-    // Warm-up: connections, JIT, the installation token, caches.
-    await openLoop(batch(Math.min(o.deliveries, Math.max(50, Math.round(o.rate / 4)))).prepared, o.rate, (d) => poster.post(target, d));
-    await app.idle(120_000);
-    const round = async (mode: AckRound["mode"], r: number): Promise<AckRound> => {
+    const idle = async (g: AckGroup): Promise<boolean> => (await Promise.all(g.hosts.map((h) => h.idle(120_000)))).every(Boolean);
+    const cpu = async (g: AckGroup): Promise<number> => (await Promise.all(g.hosts.map((h) => h.cpuMs()))).reduce((x, y) => x + y, 0);
+    // Warm-up of each configuration: connections, JIT, the installation token, caches.
+    for (const g of [paced, fixed, split]) {
+      const target = webhookUrl(g.answering.url);
+      await openLoop(batch(Math.min(o.deliveries, Math.max(50, Math.round(o.rate / 4)))).prepared, o.rate, (d) => poster.post(target, d));
+      await idle(g);
+    }
+    const round = async (mode: AckMode, r: number): Promise<AckRound> => {
+      const g = groups[mode];
+      const target = webhookUrl(g.answering.url);
       const { prepared, opened } = batch(o.deliveries);
-      if (mode === "ingest") await control.pause();
-      const app0 = await host.cpuMs();
+      if (mode === "ingest") await g.control.pause();
+      const app0 = await cpu(g);
       const redis0 = await o.redis.cpuMs();
       const run = await openLoop(prepared, o.rate, (d) => poster.post(target, d));
       let drained = true;
@@ -571,22 +612,22 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
       let redisMs: number;
       if (mode === "ingest") {
         // What receiving cost; then the stored jobs are dropped, not worked.
-        appMs = (await host.cpuMs()) - app0;
+        appMs = (await cpu(g)) - app0;
         redisMs = (await o.redis.cpuMs()) - redis0;
-        await control.drain(true);
-        await control.resume();
-        drained = await host.idle(120_000);
+        await g.control.drain(true);
+        await g.control.resume();
+        drained = await idle(g);
       } else {
         // What receiving and working the jobs cost.
-        drained = await host.idle(120_000);
+        drained = await idle(g);
         drainMs = Math.max(0, performance.now() - run.lastAnswerAt);
-        appMs = (await host.cpuMs()) - app0;
+        appMs = (await cpu(g)) - app0;
         redisMs = (await o.redis.cpuMs()) - redis0;
       }
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const late = [...run.lateness].sort((a, b) => a - b);
-      const label = mode === "work" ? `acknowledgement round ${r + 1}` : `acknowledgement round ${r + 1}, workers paused`;
-      o.progress?.(`redis: ${label}: p99 ${percentile(sorted, 99).toFixed(1)} ms${mode === "work" ? `, drained ${(drainMs / 1000).toFixed(1)} s after the last answer` : ""}`);
+      const label = `acknowledgement round ${r + 1}, ${mode}`;
+      o.progress?.(`redis: ${label}: p99 ${percentile(sorted, 99).toFixed(1)} ms${mode === "ingest" ? "" : `, drained ${(drainMs / 1000).toFixed(1)} s after the last answer`}`);
       if (!drained) errors.push(`${label}: the queue did not drain within 120 s`);
       if (run.failed > 0) errors.push(`${label}: ${run.failed} deliveries failed (${run.reasons.join(", ")})`);
       return {
@@ -607,20 +648,22 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
         seconds: run.seconds,
       };
     };
-    const rounds: AckRound[] = [];
-    const ingest: AckRound[] = [];
+    const by: Record<AckMode, AckRound[]> = { paced: [], fixed: [], split: [], ingest: [] };
+    const modes: AckMode[] = ["paced", "fixed", "split", "ingest"];
     for (let r = 0; r < o.rounds; r++) {
-      const order: AckRound["mode"][] = r % 2 === 0 ? ["work", "ingest"] : ["ingest", "work"];
-      for (const mode of order) (mode === "work" ? rounds : ingest).push(await round(mode, r));
+      // The order rotates each round, so no configuration always runs first or last.
+      const order = modes.map((_, k) => modes[(k + r) % modes.length] as AckMode);
+      for (const mode of order) by[mode].push(await round(mode, r));
     }
     world.outbox.length = 0;
-    errors.push(...(await app.errors()), ...sim.errors);
-    return { rate: o.rate, rounds, ingest, isolated: app.isolated, errors };
+    for (const h of started) errors.push(...(await h.errors()));
+    errors.push(...sim.errors);
+    return { rate: o.rate, rounds: by.paced, fixed: by.fixed, split: by.split, ingest: by.ingest, isolated: started.every((h) => h.isolated), errors };
   } finally {
     poster.close();
-    await control.resume().catch(() => undefined);
-    await app?.stop().catch(() => undefined);
-    await control.close().catch(() => undefined);
+    for (const c of controls) await c.resume().catch(() => undefined);
+    await Promise.all(started.map((h) => h.stop().catch(() => undefined)));
+    for (const c of controls) await c.close().catch(() => undefined);
     controlConnection.disconnect();
     await sim.close();
   }
