@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startAppServer } from "./app-server.js";
+import type { BenchAppKind } from "./compare-apps.js";
 
 export interface MemorySample {
   /** Resident set size, bytes. */
@@ -27,7 +28,11 @@ export interface MemorySample {
 export interface AppHost {
   readonly url: string;
   readonly isolated: boolean;
+  /** Which app it runs (support-triage, or a reference app of the comparison). */
+  readonly app: BenchAppKind;
   memory(): Promise<MemorySample>;
+  /** CPU time its process has used so far (user + system), ms — without the forced GC of `memory()`. */
+  cpuMs(): Promise<number>;
   errors(): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -50,12 +55,19 @@ export function sampleMemory(): MemorySample {
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, gc: gc !== null, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-async function inProcess(simUrl: string, now: number): Promise<AppHost> {
-  const server = await startAppServer({ simUrl, clock: () => now });
+const processCpuMs = (): number => {
+  const cpu = process.cpuUsage();
+  return (cpu.user + cpu.system) / 1000;
+};
+
+async function inProcess(simUrl: string, now: number, app: BenchAppKind): Promise<AppHost> {
+  const server = await startAppServer({ simUrl, clock: () => now, app });
   return {
     url: server.url,
     isolated: false,
+    app,
     memory: async () => sampleMemory(),
+    cpuMs: async () => processCpuMs(),
     errors: async () => [...server.errors],
     stop: () => server.stop(),
   };
@@ -64,6 +76,7 @@ async function inProcess(simUrl: string, now: number): Promise<AppHost> {
 type ChildMessage =
   | { type: "ready"; url: string }
   | { type: "memory"; id: number; sample: MemorySample }
+  | { type: "cpu"; id: number; cpuMs: number }
   | { type: "errors"; id: number; errors: string[] }
   | { type: "failed"; message: string };
 
@@ -82,10 +95,10 @@ function profileArgs(): string[] {
   return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
 }
 
-async function isolated(entry: string, simUrl: string, now: number): Promise<AppHost> {
+async function isolated(entry: string, simUrl: string, now: number, app: BenchAppKind): Promise<AppHost> {
   const child: ChildProcess = fork(entry, [], {
     execArgv: ["--expose-gc", ...profileArgs()],
-    env: { ...process.env, BENCH_SIM_URL: simUrl, BENCH_NOW: String(now) },
+    env: { ...process.env, BENCH_SIM_URL: simUrl, BENCH_NOW: String(now), BENCH_APP: app },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let nextId = 1;
@@ -109,7 +122,7 @@ async function isolated(entry: string, simUrl: string, now: number): Promise<App
     for (const w of waiting.values()) w.reject(new Error(`bench app process exited with code ${String(code)}`));
     waiting.clear();
   });
-  const ask = <T extends ChildMessage>(type: "memory" | "errors"): Promise<T> =>
+  const ask = <T extends ChildMessage>(type: "memory" | "cpu" | "errors"): Promise<T> =>
     new Promise((resolve, reject) => {
       if (child.exitCode !== null) return reject(new Error(`bench app process exited with code ${String(child.exitCode)}`));
       const id = nextId++;
@@ -119,7 +132,9 @@ async function isolated(entry: string, simUrl: string, now: number): Promise<App
   return {
     url,
     isolated: true,
+    app,
     memory: async () => (await ask<Extract<ChildMessage, { type: "memory" }>>("memory")).sample,
+    cpuMs: async () => (await ask<Extract<ChildMessage, { type: "cpu" }>>("cpu")).cpuMs,
     errors: async () => (await ask<Extract<ChildMessage, { type: "errors" }>>("errors")).errors,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -131,8 +146,12 @@ async function isolated(entry: string, simUrl: string, now: number): Promise<App
   };
 }
 
-/** Starts the app: in a child process when asked and the compiled entry exists. */
-export async function startAppHost(simUrl: string, now: number, isolate: boolean): Promise<AppHost> {
-  const entry = isolate ? childEntry() : null;
-  return entry ? isolated(entry, simUrl, now) : inProcess(simUrl, now);
+/**
+ * Starts the app (support-triage unless another is named): in a child process when asked
+ * and the compiled entry exists. `entry` overrides the child entry (another build's
+ * `lib/bench/app-process.js`, for a side-by-side comparison of two versions).
+ */
+export async function startAppHost(simUrl: string, now: number, isolate: boolean, app: BenchAppKind = "support-triage", entry?: string): Promise<AppHost> {
+  const child = entry ?? (isolate ? childEntry() : null);
+  return child ? isolated(child, simUrl, now, app) : inProcess(simUrl, now, app);
 }

@@ -1,23 +1,31 @@
 /**
- * Child process entry for an isolated app under measurement (see app-host.ts). Talks to
- * its parent over IPC only: "ready" with its URL, then memory and error samples on request.
+ * Child process entry for an isolated app under measurement (see app-host.ts): the app
+ * named by BENCH_APP (support-triage by default, or a reference app of the comparison).
+ * Talks to its parent over IPC only: "ready" with its URL, then memory, CPU and error
+ * samples on request.
  */
 import { sampleMemory } from "./app-host.js";
 import { startAppServer } from "./app-server.js";
+import { isBenchApp } from "./compare-apps.js";
 
-type Request = { type: "memory" | "errors"; id: number } | { type: "stop" };
+type Request = { type: "memory" | "cpu" | "errors"; id: number } | { type: "stop" };
 
 async function main(): Promise<void> {
   const simUrl = process.env["BENCH_SIM_URL"] ?? "";
   const now = Number(process.env["BENCH_NOW"]);
   if (!simUrl || !Number.isFinite(now)) throw new Error("BENCH_SIM_URL and BENCH_NOW must be set");
-  const server = await startAppServer({ simUrl, clock: () => now });
+  const app = process.env["BENCH_APP"] || "support-triage";
+  if (!isBenchApp(app)) throw new Error(`BENCH_APP: unknown app ${JSON.stringify(app)}`);
+  const server = await startAppServer({ simUrl, clock: () => now, app });
   process.on("message", (raw) => {
     const m = raw as Request;
     if (m.type === "stop") {
       void server.stop().finally(() => process.exit(0));
     } else if (m.type === "memory") {
       process.send?.({ type: "memory", id: m.id, sample: sampleMemory() });
+    } else if (m.type === "cpu") {
+      const c = process.cpuUsage();
+      process.send?.({ type: "cpu", id: m.id, cpuMs: (c.user + c.system) / 1000 });
     } else {
       process.send?.({ type: "errors", id: m.id, errors: [...server.errors] });
     }

@@ -10,9 +10,12 @@
  * and measure how long GitHub's documented pacing makes triage take.
  */
 import { pino } from "pino";
+import type { ApplicationFunction } from "probot";
+import type { AppOptions } from "../app.js";
 import type { Scheduler } from "../github/octokit.js";
 import { startServer } from "../server.js";
 import { appPrivateKey as privateKey, freePort, simulatedScheduler } from "../simulator/app-host.js";
+import { bareApp, floorApp, type BenchAppKind } from "./compare-apps.js";
 
 export const BENCH_WEBHOOK_SECRET = "support-triage-bench-webhook-secret";
 export const BENCH_SWEEP_SECRET = "support-triage-bench-sweep-secret";
@@ -29,9 +32,19 @@ export interface AppServerOptions {
   readonly redisUrl?: string;
   /** Prefix of the app's keys in Redis: one per bench run and configuration. */
   readonly redisPrefix?: string;
+  /**
+   * Which Probot app the server loads: the real one (default), or one of the comparison
+   * bench's reference apps (src/bench/compare-apps.ts) — the same server, the same Octokit stack.
+   */
+  readonly app?: BenchAppKind;
   /** Settings read from the environment, over this process's (e.g. SUPPORT_TRIAGE_WORKER_CONCURRENCY). */
   readonly env?: Readonly<Record<string, string>>;
 }
+
+const REFERENCE_APPS: Record<Exclude<BenchAppKind, "support-triage">, (options: AppOptions) => ApplicationFunction> = {
+  bare: bareApp,
+  floor: floorApp,
+};
 
 export interface AppServer {
   /** http://127.0.0.1:<port> */
@@ -90,6 +103,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
     app: { clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {}, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
+    ...(options.app && options.app !== "support-triage" ? { createApp: REFERENCE_APPS[options.app] } : {}),
   });
   return {
     url: `http://127.0.0.1:${port}`,

@@ -16,6 +16,8 @@ import { measureSweep, type SweepResult } from "./sweep.js";
 import { measureTargets } from "./targets.js";
 import { measureProduction, median, type ProductionResult } from "./production.js";
 import { measureRedis, type AckRound, type RedisBenchResult } from "./redis.js";
+import { measureCompare } from "./compare.js";
+import { compareFigures } from "./compare-figures.js";
 
 export interface BenchOptions {
   /** Deliveries in the memory run (the throughput window is part of it). */
@@ -46,6 +48,14 @@ export interface BenchOptions {
   readonly redisDeliveries: number;
   /** Intakes per replica round. */
   readonly redisIntakes: number;
+  /** Interleaved rounds of the comparison with the bare and floor apps (0 skips it). */
+  readonly compareRounds: number;
+  /** Deliveries per app and stream in each comparison round (closed loop). */
+  readonly compareDeliveries: number;
+  /** Rates of the comparison's open-loop latency, deliveries per second. */
+  readonly compareRates: readonly number[];
+  /** Sending time of each open-loop run, ms. */
+  readonly compareOpenMs: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -65,6 +75,10 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   redisRate: 400,
   redisDeliveries: 800,
   redisIntakes: 150,
+  compareRounds: 5,
+  compareDeliveries: 1000,
+  compareRates: [100, 200, 400],
+  compareOpenMs: 2000,
 };
 
 export class UsageError extends Error {
@@ -74,10 +88,15 @@ export class UsageError extends Error {
 const USAGE =
   "usage: node lib/bench/index.js [--json] [--deliveries N] [--throughput N] [--warmup N] [--concurrency N] " +
   "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--production-rounds N] [--production-items N] " +
-  "[--redis-rounds N] [--redis-rate N] [--redis-deliveries N] [--redis-intakes N] [--no-isolate] [--cpu-prof DIR]";
+  "[--redis-rounds N] [--redis-rate N] [--redis-deliveries N] [--redis-intakes N] " +
+  "[--compare-rounds N] [--compare-deliveries N] [--compare-rates N,N] [--compare-open-ms N] [--no-isolate] [--cpu-prof DIR]";
 
 export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: boolean; cpuProf: string | null; options: BenchOptions } {
-  const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_OPTIONS, sweepSizes: [...DEFAULT_OPTIONS.sweepSizes] };
+  const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = {
+    ...DEFAULT_OPTIONS,
+    sweepSizes: [...DEFAULT_OPTIONS.sweepSizes],
+    compareRates: [...DEFAULT_OPTIONS.compareRates],
+  };
   let json = false;
   let help = false;
   let cpuProf: string | null = null;
@@ -150,6 +169,20 @@ export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: 
       case "--redis-intakes":
         o.redisIntakes = count(flag, value(), 1);
         break;
+      case "--compare-rounds":
+        o.compareRounds = count(flag, value(), 0);
+        break;
+      case "--compare-deliveries":
+        o.compareDeliveries = count(flag, value(), 1);
+        break;
+      case "--compare-open-ms":
+        o.compareOpenMs = count(flag, value(), 1);
+        break;
+      case "--compare-rates": {
+        const raw = value() ?? "";
+        o.compareRates = raw.split(",").map((part) => count(flag, part, 1));
+        break;
+      }
       case "--sweep-sizes": {
         const raw = value() ?? "";
         o.sweepSizes = raw.split(",").map((part) => count(flag, part, 1));
@@ -386,7 +419,24 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
 
   progress(`due times: ${options.targets} computations`);
   const t = measureTargets(config, options.targets);
-  figures.push(atLeast("targets.rate", "Due-time computations per second", t.perSecond, "computations/s", 100_000, `computeTarget × ${t.computations} over random plans, priorities and instants`));
+  figures.push(
+    atLeast(
+      "targets.rate",
+      "Due-time computations per second, cold",
+      t.cold.perSecond,
+      "computations/s",
+      100_000,
+      `computeTarget × ${t.computations} over random plans, priorities and instants on ${t.days} days, calendar caches fresh (every day and holiday year computed on first use)`,
+    ),
+    atLeast(
+      "targets.warm",
+      "Due-time computations per second, warm",
+      t.warm.perSecond,
+      "computations/s",
+      100_000,
+      `the same ${t.computations} inputs again, every day cached; ×${fmt(t.warm.perSecond / t.cold.perSecond)} the cold rate`,
+    ),
+  );
 
   const warmup = Math.min(options.warmup, Math.max(1, Math.floor(options.deliveries / 2)));
   const window = Math.max(1, Math.min(options.throughput, options.deliveries - warmup));
@@ -426,6 +476,25 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
     errors.push(...(await rig.host.errors()), ...rig.sim.errors);
   } finally {
     await rig.stop();
+  }
+
+  if (options.compareRounds > 0) {
+    progress(
+      `compare: bare, floor and support-triage, ${options.compareRounds} interleaved rounds of ${options.compareDeliveries} deliveries per app and stream, ` +
+        `open loop at ${options.compareRates.join(", ")}/s for ${options.compareOpenMs} ms`,
+    );
+    const r = await measureCompare({
+      rounds: options.compareRounds,
+      deliveries: options.compareDeliveries,
+      concurrency: options.concurrency,
+      rates: options.compareRates,
+      openMs: options.compareOpenMs,
+      repos: options.repos,
+      isolate: options.isolate,
+      progress,
+    });
+    figures.push(...compareFigures(r));
+    errors.push(...r.errors);
   }
 
   if (options.redisRounds > 0) {

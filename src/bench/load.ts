@@ -7,7 +7,7 @@
  * spread over several repositories so the model the simulator holds stays small per
  * repository however long the run.
  */
-import type { OutgoingWebhook } from "../simulator/model.js";
+import type { OutgoingWebhook, SimItem, SimRepo, World } from "../simulator/model.js";
 import { formBody, type Rig } from "./rig.js";
 
 export type DeliveryClass = "work" | "ignored";
@@ -44,6 +44,30 @@ function stats(values: number[]): LatencyStats {
 const ENVIRONMENTS = ["Production", "Staging", "Development"] as const;
 const AUTHORS = ["alice", "bob", "wanda", "erin", "frank", "grace"];
 
+/**
+ * Opens the `i`-th new support-form item of a run in the world — repositories round-robin,
+ * 3 issues : 1 discussion, priorities, environments and authors varied — and takes its
+ * `issues.opened` / `discussion.created` webhook from the outbox (echoes already queued stay).
+ */
+export function openFormItem(world: World, repos: readonly SimRepo[], i: number): { hook: OutgoingWebhook; item: SimItem } {
+  const repo = repos[i % repos.length];
+  if (!repo) throw new Error("no repositories");
+  const kind = i % 4 === 3 ? "discussion" : "issue";
+  const at = world.outbox.length;
+  const item = world.openItem(repo, {
+    kind,
+    number: repo.nextNumber,
+    author: world.user(AUTHORS[i % AUTHORS.length] ?? "alice"),
+    title: `Import stopped (${i})`,
+    body: formBody({ priority: i % 4, environment: ENVIRONMENTS[i % 3] ?? "Production" }),
+    labels: [],
+    category: kind === "discussion" ? "support" : null,
+  });
+  const [hook] = world.outbox.splice(at);
+  if (!hook) throw new Error("opening an item queued no webhook");
+  return { hook, item };
+}
+
 /** Drives deliveries; `run` can be called repeatedly to continue where the last call stopped. */
 export class LoadGenerator {
   private opened = 0;
@@ -58,23 +82,7 @@ export class LoadGenerator {
   private next(): OutgoingWebhook {
     const queued = this.rig.world.outbox.shift();
     if (queued) return queued;
-    const { world, repos } = this.rig;
-    const i = this.opened++;
-    const repo = repos[i % repos.length];
-    if (!repo) throw new Error("no repositories");
-    const kind = i % 4 === 3 ? "discussion" : "issue";
-    world.openItem(repo, {
-      kind,
-      number: repo.nextNumber,
-      author: world.user(AUTHORS[i % AUTHORS.length] ?? "alice"),
-      title: `Import stopped (${i})`,
-      body: formBody({ priority: i % 4, environment: ENVIRONMENTS[i % 3] ?? "Production" }),
-      labels: [],
-      category: kind === "discussion" ? "support" : null,
-    });
-    const hook = world.outbox.shift();
-    if (!hook) throw new Error("opening an item queued no webhook");
-    return hook;
+    return openFormItem(this.rig.world, this.rig.repos, this.opened++).hook;
   }
 
   /** Delivers `count` more webhooks with `concurrency` in flight; measures only when asked. */

@@ -34,6 +34,7 @@ import { GitHubSimulator } from "../simulator/server.js";
 import { MARKER_PREFIX } from "../triage/marker.js";
 import { BENCH_WEBHOOK_SECRET, startAppServer, WEBHOOK_PATH } from "./app-server.js";
 import { percentile } from "./load.js";
+import { openLoop } from "./open-loop.js";
 import type { FromBenchReplica, ToBenchReplica } from "./replica-process.js";
 import { BENCH_NOW, benchWorld, formBody, type DeliveryResult } from "./rig.js";
 
@@ -474,59 +475,6 @@ export interface AckResult {
   readonly ingest: readonly AckRound[];
   readonly isolated: boolean;
   readonly errors: readonly string[];
-}
-
-interface OpenLoopResult {
-  readonly latencies: number[];
-  readonly lateness: number[];
-  readonly failed: number;
-  readonly reasons: readonly string[];
-  readonly lastAnswerAt: number;
-  readonly seconds: number;
-}
-
-/** Sends delivery i at t0 + i ÷ rate, whether or not the earlier ones were answered. */
-async function openLoop(batch: readonly Prepared[], rate: number, send: (d: Prepared) => Promise<DeliveryResult>): Promise<OpenLoopResult> {
-  const interval = 1000 / rate;
-  const latencies: number[] = [];
-  const lateness: number[] = [];
-  let failed = 0;
-  const reasons = new Set<string>();
-  let lastAnswerAt = 0;
-  const answers: Promise<void>[] = [];
-  const t0 = performance.now() + 2;
-  let i = 0;
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const now = performance.now();
-      while (i < batch.length && t0 + i * interval <= now) {
-        lateness.push(now - (t0 + i * interval));
-        const d = batch[i++] as Prepared;
-        answers.push(
-          send(d).then(
-            (r) => {
-              lastAnswerAt = performance.now();
-              latencies.push(r.ms);
-              if (r.status < 200 || r.status >= 300) {
-                failed++;
-                reasons.add(`answered ${r.status}`);
-              }
-            },
-            (err: unknown) => {
-              lastAnswerAt = performance.now();
-              failed++;
-              reasons.add(failure(err));
-            },
-          ),
-        );
-      }
-      if (i >= batch.length) return resolve();
-      setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
-    };
-    tick();
-  });
-  await Promise.all(answers);
-  return { latencies, lateness, failed, reasons: [...reasons], lastAnswerAt, seconds: (performance.now() - t0) / 1000 };
 }
 
 export interface AckOptions {

@@ -68,7 +68,7 @@ interface State {
 }
 
 const states = new WeakMap<BusinessCalendar, State>();
-const byConfig = new WeakMap<Config, BusinessCalendar>();
+let byConfig = new WeakMap<Config, BusinessCalendar>();
 /** Equal settings share one calendar (and its caches) even across config objects. */
 const byKey = new Map<string, BusinessCalendar>();
 const MAX_SHARED = 64;
@@ -89,6 +89,18 @@ export function calendarFromConfig(config: Config): BusinessCalendar {
   }
   byConfig.set(config, cal);
   return cal;
+}
+
+/**
+ * Forgets every calendar, so the next computation for any configuration builds its calendar
+ * again with empty day and holiday caches — as a freshly started process would (the rules
+ * date-holidays loaded for a country are kept: that is a library's data, loaded once). For
+ * measurements of the cold path (the bench's "cold" due-time figure); calendars already
+ * handed out keep working with their own caches.
+ */
+export function resetCalendarCaches(): void {
+  byKey.clear();
+  byConfig = new WeakMap();
 }
 
 function createCalendar(config: Config): BusinessCalendar {

@@ -3,7 +3,9 @@
  * runs end to end and produces every figure, each with a goal or marked as context. No
  * timing assertions: only that the figures exist and the request counts — which do not
  * depend on the machine — are what the app is built to spend. The Redis figures start a
- * redis-server of their own (or use SUPPORT_TRIAGE_BENCH_REDIS_URL / REDIS_URL).
+ * redis-server of their own (or use SUPPORT_TRIAGE_BENCH_REDIS_URL / REDIS_URL). The
+ * comparison with the bare and floor apps runs one tiny round: its figures must all be
+ * there, and what each app spends in requests is checked from the simulator's side.
  */
 import { describe, expect, it } from "vitest";
 import { parseBenchArgs, renderReport, runBench, UsageError } from "../../src/bench/index.js";
@@ -27,6 +29,10 @@ describe("bench", () => {
       redisRate: 400,
       redisDeliveries: 40,
       redisIntakes: 8,
+      compareRounds: 1,
+      compareDeliveries: 24,
+      compareRates: [100, 400],
+      compareOpenMs: 100,
     });
     const ids = report.figures.map((f) => f.id);
     expect(ids).toEqual([
@@ -46,6 +52,7 @@ describe("bench", () => {
       "production.one-repository",
       "production.ten-installations",
       "targets.rate",
+      "targets.warm",
       "webhooks.throughput",
       "webhooks.p99",
       "webhooks.work.p50",
@@ -53,9 +60,32 @@ describe("bench", () => {
       "webhooks.cpu",
       "webhooks.simulator.cpu",
       "memory.growth",
+      ...(["intakes", "mix"] as const).flatMap((s) => [
+        `compare.${s}.rate.bare`,
+        `compare.${s}.rate.floor`,
+        `compare.${s}.rate.support-triage`,
+        `compare.${s}.rate.ratio-floor`,
+        `compare.${s}.rate.ratio-bare`,
+        `compare.${s}.cpu.bare`,
+        `compare.${s}.cpu.floor`,
+        `compare.${s}.cpu.support-triage`,
+        `compare.${s}.cpu.ratio-floor`,
+        `compare.${s}.cpu.ratio-bare`,
+        ...(s === "intakes" ? ["compare.intakes.requests.bare", "compare.intakes.requests.floor", "compare.intakes.requests.support-triage"] : []),
+      ]),
+      "compare.echoes.cpu.bare",
+      "compare.echoes.cpu.floor",
+      "compare.echoes.cpu.support-triage",
+      "compare.echoes.cpu.ratio-bare",
+      "compare.open.100.p99",
+      "compare.open.100.floor.p99",
+      "compare.open.400.p99",
+      "compare.open.400.floor.p99",
       "redis.ack.p99",
       "redis.ack.ingest.p99",
       "redis.ack.drain",
+      "redis.ack.fixed.p99",
+      "redis.ack.split.p99",
       "redis.replicas.1.rate",
       "redis.replicas.2.rate",
       "redis.replicas.4.rate",
@@ -75,6 +105,13 @@ describe("bench", () => {
     expect(value("sweep.150.writes")).toBe(0);
     expect(value("sweep.150.items")).toBe(150);
     expect(value("sweep.overdue.writes")).toBe(3);
+    // The comparison's apps: Probot alone asks GitHub for nothing; the floor and support-triage
+    // both make one read and one batched write per intake (support-triage is warm by then).
+    expect(value("compare.intakes.requests.bare")).toBe(0);
+    expect(value("compare.intakes.requests.floor")).toBe(2);
+    expect(value("compare.intakes.requests.support-triage")).toBe(2);
+    expect(report.figures.find((f) => f.id === "compare.intakes.requests.floor")?.detail).toContain("0 not triaged");
+    expect(report.figures.find((f) => f.id === "compare.mix.rate.floor")?.detail).toMatch(/echoes per intake [1-9]/);
     // Real pacing: three writes on one installation cannot take less than two seconds.
     expect(value("production.one-repository")).toBeGreaterThanOrEqual(2000);
     expect(report.errors).toEqual([]);
@@ -89,13 +126,18 @@ describe("bench", () => {
     [["--json", "--deliveries", "500", "--sweep-sizes=10,20"], { json: true, deliveries: 500, sweepSizes: [10, 20] }],
     [["--no-isolate", "--concurrency", "16"], { json: false, isolate: false, concurrency: 16 }],
     [["--redis-rounds", "0"], { redisRounds: 0 }],
+    [["--compare-rounds", "0"], { compareRounds: 0 }],
+    [
+      ["--compare-rounds=7", "--compare-deliveries", "300", "--compare-rates", "50,150", "--compare-open-ms", "500"],
+      { compareRounds: 7, compareDeliveries: 300, compareRates: [50, 150], compareOpenMs: 500 },
+    ],
     [["--redis-rounds=2", "--redis-rate", "200", "--redis-deliveries", "400", "--redis-intakes", "50"], { redisRounds: 2, redisRate: 200, redisDeliveries: 400, redisIntakes: 50 }],
   ])("parses %j", (argv, expected) => {
     const parsed = parseBenchArgs(argv);
     expect({ json: parsed.json, ...parsed.options }).toMatchObject(expected);
   });
 
-  it.each([[["--deliveries", "many"]], [["--frobnicate"]], [["--concurrency", "0"]], [["--redis-rate", "0"]]])("refuses %j with a usage error", (argv) => {
+  it.each([[["--deliveries", "many"]], [["--frobnicate"]], [["--concurrency", "0"]], [["--redis-rate", "0"]], [["--compare-rates", "100,x"]], [["--compare-deliveries", "0"]]])("refuses %j with a usage error", (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
   });
 });
