@@ -13,17 +13,23 @@ import {
   GraphQLError,
   buildSchema,
   execute,
+  getOperationAST,
+  getVariableValues,
   parse,
   validate,
   type DocumentNode,
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from "graphql";
+import { queryCost, type CostError } from "./cost.js";
 import { blobSha } from "./git.js";
 import {
   BOT_LOGIN,
+  INSTALLATION_ID,
+  RATE_LIMIT_WINDOW_MS,
   SimulationError,
   isoTime,
+  type RateLimitStatus,
   type SimCategory,
   type SimComment,
   type SimItem,
@@ -59,8 +65,13 @@ export interface GraphQLContext {
   readonly world: World;
   /** Reports something the simulator does not implement (goes to the run's errors). */
   readonly unimplemented: (what: string) => void;
-  /** GraphQL requests so far (for rateLimit). */
-  readonly requestCount: number;
+  /**
+   * The installation the request's token was issued for: its GraphQL budget is charged.
+   * `null`: nobody's (no installation token, e.g. the app's JWT); absent: installation 1.
+   */
+  readonly installation?: number | null;
+  /** Unused: `rateLimit` answers from the installation's budget (kept for older callers). */
+  readonly requestCount?: number;
 }
 
 type Args = Record<string, unknown>;
@@ -593,7 +604,17 @@ function mutationRoot(world: World): Source {
   };
 }
 
-function queryRoot(world: World, requestCount: number): Source {
+/** What `rateLimit` answers for this request: its cost, and the budget after charging it. */
+interface RateLimitView {
+  readonly cost: number;
+  readonly nodeCount: number;
+  readonly status: RateLimitStatus;
+}
+
+/** GitHub's `resetAt` and `x-ratelimit-reset` are whole seconds; rounding up never promises a reset early. */
+export const resetSeconds = (ms: number): number => Math.ceil(ms / 1000);
+
+function queryRoot(world: World, limits: RateLimitView): Source {
   return {
     repository: (args: Args) => {
       const repo = world.repo(String(args["owner"]), String(args["name"]));
@@ -636,13 +657,14 @@ function queryRoot(world: World, requestCount: number): Source {
     },
     // An installation token's viewer is the bot, spelt with `[bot]` here, unlike Bot.login.
     viewer: () => ({ ...actorView(world.bot), __typename: "User", login: BOT_LOGIN }),
+    // The installation's GraphQL budget after this request's charge (nothing charged with dryRun).
     rateLimit: () => ({
-      cost: 1,
-      limit: 5000,
-      used: requestCount,
-      remaining: Math.max(0, 5000 - requestCount),
-      nodeCount: 0,
-      resetAt: isoTime(world.now + 3_600_000),
+      cost: limits.cost,
+      limit: limits.status.limit,
+      used: limits.status.used,
+      remaining: limits.status.remaining,
+      nodeCount: limits.nodeCount,
+      resetAt: isoTime(resetSeconds(limits.status.resetAt) * 1000),
     }),
   };
 }
@@ -703,6 +725,22 @@ export interface GraphQLResult {
   readonly body: Json;
   /** Whether the document held a mutation (for counting and narration). */
   readonly mutation: boolean;
+  /**
+   * The primary rate limit: points charged (0 when refused, not run, `dryRun`, or nobody's),
+   * whether the request was refused because the budget was spent, and the budget's state
+   * after the request (null when no installation was charged).
+   */
+  readonly rateLimit: { readonly charged: number; readonly limited: boolean; readonly status: RateLimitStatus | null };
+}
+
+const UNCHARGED = { charged: 0, limited: false, status: null } as const;
+
+function costErrorJson(error: CostError): Json {
+  const out: Record<string, Json> = { type: error.type };
+  if (error.path) out["path"] = [...error.path];
+  if (error.locations) out["locations"] = error.locations.map((loc) => ({ line: loc.line, column: loc.column }));
+  out["message"] = error.message;
+  return out;
 }
 
 /**
@@ -733,23 +771,58 @@ function checkedDocument(schema: ReturnType<typeof githubGraphQLSchema>, query: 
 /**
  * Executes one GraphQL request body. Like GitHub, every outcome is HTTP 200: syntax and
  * validation problems come back as `errors` with no `data`.
+ *
+ * The primary rate limit, as GitHub applies it: when the installation's GraphQL budget is
+ * spent the request is refused with `RATE_LIMITED` (nothing is read); otherwise the
+ * document's cost is computed before it runs (./cost.ts) — page sizes out of range, or more
+ * than 500,000 possible nodes, refuse it with GitHub's errors and charge nothing — and the
+ * cost is charged, so `rateLimit` reports the budget after this request. With
+ * `rateLimit(dryRun: true)` nothing is charged (GitHub: "calculate the cost for the query
+ * without evaluating it"; the simulator still answers the other fields, which cost it
+ * nothing to evaluate).
  */
 export function executeGraphQL(world: World, request: GraphQLRequest, context: Omit<GraphQLContext, "world">, options: GraphQLOptions = {}): GraphQLResult {
   const schema = githubGraphQLSchema();
   if (typeof request.query !== "string") {
-    return { body: { errors: [{ message: "A query attribute must be specified and must be a string." }] }, mutation: false };
+    return { body: { errors: [{ message: "A query attribute must be specified and must be a string." }] }, mutation: false, rateLimit: UNCHARGED };
+  }
+  const installation = context.installation === undefined ? INSTALLATION_ID : context.installation;
+  if (installation !== null && world.rateLimits.spent(installation, "graphql")) {
+    return {
+      body: { errors: [{ type: "RATE_LIMITED", message: `API rate limit already exceeded for installation ID ${installation}.` }] },
+      mutation: mutationFieldCount(request.query, request.operationName) > 0,
+      rateLimit: { charged: 0, limited: true, status: world.rateLimits.status(installation, "graphql") },
+    };
   }
   const checked = checkedDocument(schema, request.query);
-  if ("errors" in checked) return { body: { errors: checked.errors }, mutation: false };
+  if ("errors" in checked) return { body: { errors: checked.errors }, mutation: false, rateLimit: UNCHARGED };
   const document = checked.document;
   const mutation = document.definitions.some((definition) => definition.kind === "OperationDefinition" && definition.operation === "mutation");
   const variables = typeof request.variables === "object" && request.variables !== null ? (request.variables as Record<string, unknown>) : {};
+  const operationName = typeof request.operationName === "string" ? request.operationName : null;
+  // Variables as GraphQL coerces them (defaults applied): what the page sizes really are.
+  const operation = getOperationAST(document, operationName);
+  let coerced: Record<string, unknown> = variables;
+  if (operation) {
+    const values = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+    if (values.errors) return { body: { errors: values.errors.map(formatError) }, mutation, rateLimit: UNCHARGED };
+    coerced = values.coerced;
+  }
+  const priced = queryCost(document, { operationName, variables: coerced, schema });
+  if (!priced.ok) return { body: { errors: priced.errors.map(costErrorJson) }, mutation, rateLimit: UNCHARGED };
+  const { cost, nodeCount, dryRun } = priced.cost;
+  const charged = installation === null || dryRun ? 0 : cost;
+  const status: RateLimitStatus | null =
+    installation === null ? null : charged > 0 ? world.rateLimits.charge(installation, "graphql", charged, nodeCount) : world.rateLimits.status(installation, "graphql");
+  const limit = world.rateLimits.defaults.graphqlPoints;
+  const view: RateLimitView = { cost, nodeCount, status: status ?? { resource: "graphql", limit, used: 0, remaining: limit, resetAt: world.now + RATE_LIMIT_WINDOW_MS } };
+  const rateLimit = { charged, limited: false, status };
   const fullContext: GraphQLContext = { world, ...context };
   const rootValue = mutation
     ? options.mutationLimit === undefined
       ? mutationRoot(world)
       : limitedRoot(mutationRoot(world), options.mutationLimit)
-    : queryRoot(world, context.requestCount);
+    : queryRoot(world, view);
   let result;
   try {
     result = execute({
@@ -758,16 +831,16 @@ export function executeGraphQL(world: World, request: GraphQLRequest, context: O
       rootValue,
       contextValue: fullContext,
       variableValues: variables,
-      operationName: typeof request.operationName === "string" ? request.operationName : null,
+      operationName,
       fieldResolver,
     });
   } catch (error) {
-    if (error instanceof SimulationError) return { body: { errors: [{ message: error.message }] }, mutation };
+    if (error instanceof SimulationError) return { body: { errors: [{ message: error.message }] }, mutation, rateLimit };
     throw error;
   }
   if (result instanceof Promise) throw new Error("simulator: GraphQL resolvers must be synchronous");
   const body: Record<string, Json> = {};
   if (result.data !== undefined) body["data"] = result.data as Json;
   if (result.errors && result.errors.length > 0) body["errors"] = result.errors.map(formatError);
-  return { body, mutation };
+  return { body, mutation, rateLimit };
 }

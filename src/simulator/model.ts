@@ -187,6 +187,155 @@ export function categoryName(slug: string): string {
   );
 }
 
+// ------------------------------------------------------------------ primary rate limits
+
+/** GitHub's primary rate-limit windows last an hour from the first request counted in them. */
+export const RATE_LIMIT_WINDOW_MS = 3_600_000;
+
+/**
+ * An installation's hourly budgets. GitHub's defaults for an app installation: 5,000
+ * GraphQL points and 5,000 REST requests an hour (more with over 20 repositories or
+ * users, up to 12,500; 10,000 on Enterprise Cloud — not modelled: set them here).
+ */
+export interface RateLimitBudgets {
+  readonly graphqlPoints: number;
+  readonly restRequests: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitBudgets = { graphqlPoints: 5000, restRequests: 5000 };
+
+/** GitHub's names for the two budgets (`x-ratelimit-resource`). */
+export type RateLimitResource = "graphql" | "core";
+
+/** One budget's current window, as GitHub's `x-ratelimit-*` headers and `rateLimit` report it. */
+export interface RateLimitStatus {
+  readonly resource: RateLimitResource;
+  readonly limit: number;
+  /** Counted in the current window (may pass `limit`: a query is charged in full when it runs). */
+  readonly used: number;
+  /** `limit - used`, never below 0. */
+  readonly remaining: number;
+  /** When the current window ends (epoch ms); an hour from now when none is open. */
+  readonly resetAt: number;
+}
+
+/** What an installation has spent since the world began or its counters were reset (all windows). */
+export interface RateLimitUsage {
+  /** GraphQL points charged. */
+  readonly graphqlPoints: number;
+  /** GraphQL requests that ran (refused ones are not counted; `dryRun` ones are, at 0 points). */
+  readonly graphqlRequests: number;
+  /** REST requests charged (304s, refusals and requests without an installation token are free). */
+  readonly restRequests: number;
+  /** GraphQL nodes the charged queries could return (`rateLimit.nodeCount`, summed). */
+  readonly nodes: number;
+}
+
+type Counters = { -readonly [K in keyof RateLimitUsage]: RateLimitUsage[K] };
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+/**
+ * The primary rate limits of every installation, on the simulated clock. A budget's window
+ * opens with the first request charged to it and ends an hour later; the next request after
+ * that opens a new one. A request arriving when its budget is spent is refused (the server
+ * answers GitHub's RATE_LIMITED / 403); a GraphQL query that costs more than what is left
+ * still runs when something is left and is charged in full, so `remaining` reaches 0.
+ */
+export class RateLimits {
+  /** The budgets of an installation not configured on its own (a world's `rate_limits:`). */
+  defaults: RateLimitBudgets = DEFAULT_RATE_LIMITS;
+  private readonly overrides = new Map<number, Partial<RateLimitBudgets>>();
+  private readonly windows = new Map<string, Window>();
+  private readonly totals = new Map<number, Counters>();
+
+  constructor(private readonly clock: () => number) {}
+
+  /** Sets budgets for one installation, or (no id) the defaults of every installation. */
+  configure(budgets: Partial<RateLimitBudgets>, installationId?: number): void {
+    for (const [key, value] of Object.entries(budgets)) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new RangeError(`rate limit ${key} must be a whole number ≥ 0, got ${String(value)}`);
+    }
+    if (installationId === undefined) this.defaults = { ...this.defaults, ...budgets };
+    else this.overrides.set(installationId, { ...this.overrides.get(installationId), ...budgets });
+  }
+
+  budgets(installationId: number): RateLimitBudgets {
+    return { ...this.defaults, ...this.overrides.get(installationId) };
+  }
+
+  private limit(installationId: number, resource: RateLimitResource): number {
+    const budgets = this.budgets(installationId);
+    return resource === "graphql" ? budgets.graphqlPoints : budgets.restRequests;
+  }
+
+  /** The open window, or null when none is (never used, or its hour is over). */
+  private window(installationId: number, resource: RateLimitResource): Window | null {
+    const found = this.windows.get(`${installationId}:${resource}`);
+    return found && this.clock() < found.start + RATE_LIMIT_WINDOW_MS ? found : null;
+  }
+
+  /** The current window of one budget, without charging anything. */
+  status(installationId: number, resource: RateLimitResource): RateLimitStatus {
+    const limit = this.limit(installationId, resource);
+    const open = this.window(installationId, resource);
+    const used = open?.used ?? 0;
+    return { resource, limit, used, remaining: Math.max(0, limit - used), resetAt: (open?.start ?? this.clock()) + RATE_LIMIT_WINDOW_MS };
+  }
+
+  /** Whether the budget is spent: a request now is refused. */
+  spent(installationId: number, resource: RateLimitResource): boolean {
+    return this.status(installationId, resource).remaining <= 0;
+  }
+
+  /** Counts `amount` (points or requests) against a budget, opening its window if none is open. */
+  charge(installationId: number, resource: RateLimitResource, amount: number, nodes = 0): RateLimitStatus {
+    let open = this.window(installationId, resource);
+    if (!open) {
+      open = { start: this.clock(), used: 0 };
+      this.windows.set(`${installationId}:${resource}`, open);
+    }
+    open.used += amount;
+    const total = this.total(installationId);
+    if (resource === "graphql") {
+      total.graphqlPoints += amount;
+      total.graphqlRequests += 1;
+      total.nodes += nodes;
+    } else {
+      total.restRequests += amount;
+    }
+    return this.status(installationId, resource);
+  }
+
+  private total(installationId: number): Counters {
+    let total = this.totals.get(installationId);
+    if (!total) {
+      total = { graphqlPoints: 0, graphqlRequests: 0, restRequests: 0, nodes: 0 };
+      this.totals.set(installationId, total);
+    }
+    return total;
+  }
+
+  /** What the installation has spent so far (a copy). */
+  usage(installationId: number): RateLimitUsage {
+    return { ...this.total(installationId) };
+  }
+
+  /** Forgets the counters and open windows of one installation, or of all: budgets are whole again. */
+  reset(installationId?: number): void {
+    if (installationId === undefined) {
+      this.windows.clear();
+      this.totals.clear();
+      return;
+    }
+    this.totals.delete(installationId);
+    for (const resource of ["graphql", "core"] as const) this.windows.delete(`${installationId}:${resource}`);
+  }
+}
+
 export class World {
   /** The one simulated clock (epoch ms). */
   now: number;
@@ -198,6 +347,8 @@ export class World {
   readonly effects: Effect[] = [];
   /** Whoever is listening for the app's effects (the narration), in order. */
   onEffect: ((effect: Effect) => void) | null = null;
+  /** Primary rate limits per installation, on this world's clock (see {@link RateLimits}). */
+  readonly rateLimits = new RateLimits(() => this.now);
   private nextId = 10_001;
 
   constructor(now: number) {

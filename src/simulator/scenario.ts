@@ -7,11 +7,22 @@
  * write access (the scenario's `members`) label, unlabel, or edit/close others' items;
  * an author labels only at creation (a form's `labels:`). A step GitHub would refuse is a
  * scenario error, because a simulation of something impossible proves nothing.
+ *
+ * Optional top-level `rate_limits:` (an extension, like `faults:`) sets the installation's
+ * hourly primary rate limits, which the simulated GitHub enforces on the simulated clock
+ * (see `RateLimits` in ./model.ts and ./cost.ts): `rate_limits: {graphql_points: 5000,
+ * rest_requests: 5000}` — both keys optional, whole numbers ≥ 0, GitHub's defaults for an
+ * app installation (5,000 each) when absent. GraphQL requests are charged GitHub's
+ * documented point cost, REST requests 1 each (304s free); once a budget is spent GitHub's
+ * RATE_LIMITED (GraphQL, HTTP 200) or 403 (REST) comes back until the hour since the
+ * window's first request is over. Apply a parsed scenario's limits to its world with
+ * {@link applyScenarioRateLimits}.
  */
 import { DateTime, Duration } from "luxon";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from "yaml";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import { NO_FAULTS, type FaultSpec } from "./faults.js";
+import type { RateLimitBudgets, World } from "./model.js";
 
 export type ItemKind = "issue" | "discussion";
 
@@ -83,6 +94,13 @@ export interface Scenario {
   readonly faults?: FaultSpec;
   /** Extension: app replicas, each its own Node process (`replicas: 3`); absent = one server. */
   readonly replicas?: number;
+  /** Extension: the installation's hourly budgets (`rate_limits:`); absent = GitHub's defaults. */
+  readonly rateLimits?: Partial<RateLimitBudgets>;
+}
+
+/** Gives a scenario's world the scenario's `rate_limits:` (every installation; a scenario has one). */
+export function applyScenarioRateLimits(world: World, scenario: Scenario): void {
+  if (scenario.rateLimits) world.rateLimits.configure(scenario.rateLimits);
 }
 
 /** A scenario that cannot run, with where the problem is. */
@@ -114,7 +132,8 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
 };
 /** Steps a `concurrently` step may hold: a person's action on an item, or a sweep (a cron call). */
 const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "sweep"];
-const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults", "replicas"];
+const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+const RATE_LIMIT_KEYS = ["graphql_points", "rest_requests"];
 /** Bound on `replicas:`: each is a whole Probot server in its own process. */
 export const MAX_SCENARIO_REPLICAS = 8;
 const FAULT_KEYS = ["seed", "error_rate", "applied_on_error", "secondary_rate_limit", "latency_ms", "drop_webhooks", "delay_webhooks", "until"];
@@ -297,6 +316,9 @@ class Parser {
       replicas = value;
     }
 
+    const rateLimitsNode = top.get("rate_limits")?.value;
+    const rateLimits = rateLimitsNode === undefined ? null : this.rateLimits(rateLimitsNode as YamlNode, root);
+
     const stepsEntry = top.get("steps");
     if (!stepsEntry) this.fail(root, "`steps` is required: a list of steps such as `- open: {...}`");
     const stepsNode = stepsEntry.value;
@@ -322,7 +344,23 @@ class Parser {
       steps,
       ...(faults !== null ? { faults } : {}),
       ...(replicas !== null ? { replicas } : {}),
+      ...(rateLimits !== null ? { rateLimits } : {}),
     };
+  }
+
+  /** The `rate_limits:` block: `graphql_points` and `rest_requests`, each optional, whole numbers ≥ 0. */
+  private rateLimits(node: YamlNode, root: YamlNode): Partial<RateLimitBudgets> {
+    if (!isMap(node)) this.fail(node ?? root, "rate_limits must be a mapping, e.g. `rate_limits: {graphql_points: 5000, rest_requests: 5000}`");
+    const entries = this.mapEntries(node, RATE_LIMIT_KEYS, "rate_limits");
+    const budget = (key: string): number | undefined => {
+      const value = entries.get(key)?.value;
+      if (value === undefined) return undefined;
+      if (isScalar(value) && typeof value.value === "number" && Number.isSafeInteger(value.value) && value.value >= 0) return value.value;
+      this.fail((value as YamlNode | null) ?? node, `rate_limits.${key} must be a whole number ≥ 0, found ${quote(isScalar(value) ? value.value : typeof value)}`);
+    };
+    const graphqlPoints = budget("graphql_points");
+    const restRequests = budget("rest_requests");
+    return { ...(graphqlPoints !== undefined ? { graphqlPoints } : {}), ...(restRequests !== undefined ? { restRequests } : {}) };
   }
 
   private share(node: unknown, what: string, parent: YamlNode): number {
