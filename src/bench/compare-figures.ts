@@ -5,8 +5,7 @@
  * the median over the interleaved rounds; the detail gives the min–max and the per-round
  * ratios, so a goal met by one lucky round shows as such.
  */
-import type { BenchAppKind } from "./compare-apps.js";
-import type { ClosedRun, CompareResult, CompareStream, OpenRun } from "./compare.js";
+import type { ClosedRun, CompareApp, CompareResult, CompareStream, OpenRun } from "./compare.js";
 import { atLeast, atMost, below, context, fmt, type Figure } from "./figures.js";
 import { median } from "./production.js";
 
@@ -33,10 +32,10 @@ const STREAM_TITLE: Record<CompareStream, string> = {
 };
 
 export function compareFigures(r: CompareResult): Figure[] {
-  const runs = (app: BenchAppKind, stream: CompareStream): ClosedRun[] => r.closed.filter((c) => c.app === app && c.stream === stream);
-  const rate = (app: BenchAppKind, stream: CompareStream) => runs(app, stream).map((c) => c.perSecond);
-  const cpuPerIntake = (app: BenchAppKind, stream: CompareStream) => runs(app, stream).map((c) => c.appCpuMs / Math.max(1, c.intakes));
-  const cpuPerDelivery = (app: BenchAppKind, stream: CompareStream) => runs(app, stream).map((c) => c.appCpuMs / c.deliveries);
+  const runs = (app: CompareApp, stream: CompareStream): ClosedRun[] => r.closed.filter((c) => c.app === app && c.stream === stream);
+  const rate = (app: CompareApp, stream: CompareStream) => runs(app, stream).map((c) => c.perSecond);
+  const cpuPerIntake = (app: CompareApp, stream: CompareStream) => runs(app, stream).map((c) => c.appCpuMs / Math.max(1, c.intakes));
+  const cpuPerDelivery = (app: CompareApp, stream: CompareStream) => runs(app, stream).map((c) => c.appCpuMs / c.deliveries);
   /** Per-round ratios a ÷ b (the rounds ran side by side). */
   const perRound = (a: readonly number[], b: readonly number[]) => a.map((x, i) => x / (b[i] ?? Number.NaN));
   const where = r.isolated ? "each app in its own process" : "all apps in the bench's process (--no-isolate): CPU figures are the whole process's";
@@ -167,7 +166,7 @@ export function compareFigures(r: CompareResult): Figure[] {
 
   // Open loop, per rate.
   const top = Math.max(...r.rates);
-  const openOf = (app: BenchAppKind, rate: number): OpenRun[] => r.open.filter((x) => x.app === app && x.rate === rate);
+  const openOf = (app: CompareApp, rate: number): OpenRun[] => r.open.filter((x) => x.app === app && x.rate === rate);
   const describe = (xs: readonly OpenRun[]): string =>
     `p99 ${spread(xs.map((x) => x.p99), "ms")}; p50 ${fmt(median(xs.map((x) => x.p50)))} ms (${spread(xs.map((x) => x.p50), "ms")}); ` +
     `max ${fmt(Math.max(...xs.map((x) => x.max)))} ms; intakes p50 ${fmt(median(xs.map((x) => x.intakeP50)))} ms, p99 ${fmt(median(xs.map((x) => x.intakeP99)))} ms; ` +
@@ -193,5 +192,46 @@ export function compareFigures(r: CompareResult): Figure[] {
       ),
     );
   }
+
+  // Side by side with another build (--compare-baseline): support-triage now ÷ then.
+  if (r.baseline !== null) {
+    const from = `the baseline is ${r.baseline}'s support-triage, in the same rounds on the same payloads`;
+    for (const stream of COMPARED) {
+      const per = stream === "echoes" ? cpuPerDelivery : cpuPerIntake;
+      const unit = stream === "echoes" ? "echo delivery" : "intake";
+      const now = per("support-triage", stream);
+      const then = per("baseline", stream);
+      figures.push(
+        context(
+          `compare.${stream}.cpu.baseline`,
+          `App CPU per ${unit}, ${STREAM_TITLE[stream]}: baseline`,
+          median(then),
+          "ms",
+          `median of ${then.length} rounds (${spread(then, "ms")}); ${fmt(median(rate("baseline", stream)))} deliveries/s (${spread(rate("baseline", stream), "/s")}); ${from}`,
+        ),
+        context(
+          `compare.${stream}.cpu.ratio-baseline`,
+          `App CPU per ${unit}, ${STREAM_TITLE[stream]}: support-triage ÷ baseline`,
+          median(now) / median(then),
+          "×",
+          `${fmt(median(now))} ÷ ${fmt(median(then))} ms (medians); per round ${spread(perRound(now, then))}; deliveries/s ×${fmt(median(rate("support-triage", stream)) / median(rate("baseline", stream)))}`,
+        ),
+      );
+    }
+    for (const rateValue of [...r.rates].sort((a, b) => a - b)) {
+      const xs = openOf("baseline", rateValue);
+      figures.push(
+        context(
+          `compare.open.${rateValue}.baseline.p99`,
+          `Open-loop latency p99 at ${fmt(rateValue)} deliveries/s: baseline`,
+          median(xs.map((x) => x.p99)),
+          "ms",
+          `median of ${xs.length} rounds; ${describe(xs)}`,
+        ),
+      );
+    }
+  }
   return figures;
 }
+
+const COMPARED: readonly CompareStream[] = ["intakes", "mix", "echoes"];

@@ -28,7 +28,13 @@
  * processes, thermal state) weighs on every app alike; figures are medians over rounds
  * with the min–max. App CPU is `process.cpuUsage()` in the app's process over the run
  * (asked for over IPC, without a forced GC), and is the figure to compare on a busy machine.
+ *
+ * With `baseline` (a directory holding another build of this project, e.g. the commit before
+ * a change), that build's support-triage joins every round as a fourth app, "baseline": a
+ * change is then measured side by side with what it changed, on the same payloads.
  */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { OutgoingWebhook, SimItem } from "../simulator/model.js";
 import { BOT_LOGIN } from "../simulator/model.js";
 import { GitHubSimulator } from "../simulator/server.js";
@@ -40,8 +46,25 @@ import { benchWorld, Deliverer, keepConnectionsOpen, signDelivery, tally, type S
 
 export type CompareStream = "intakes" | "mix" | "echoes";
 export const COMPARE_STREAMS: readonly CompareStream[] = ["intakes", "mix", "echoes"];
-/** The apps of the open-loop runs: support-triage, and the floor for comparison. */
+/** The apps of the open-loop runs: support-triage, and the floor for comparison (and the baseline, when given). */
 export const OPEN_LOOP_APPS: readonly BenchAppKind[] = ["floor", "support-triage"];
+
+/** An app of the comparison: one of the three, or "baseline" (another build's support-triage). */
+export type CompareApp = BenchAppKind | "baseline";
+
+interface Contestant {
+  readonly name: CompareApp;
+  readonly kind: BenchAppKind;
+  /** Child entry of another build (the baseline). */
+  readonly entry?: string;
+}
+
+/** The child entry of a build in `dir` (its `lib/bench/app-process.js`), or an error saying what is missing. */
+export function baselineEntry(dir: string): string {
+  const entry = join(resolve(dir), "lib", "bench", "app-process.js");
+  if (!existsSync(entry)) throw new Error(`--compare-baseline ${dir}: no ${entry} (build that checkout first: npm run build)`);
+  return entry;
+}
 
 export interface CompareOptions {
   /** Interleaved rounds (≥ 1). */
@@ -57,11 +80,13 @@ export interface CompareOptions {
   readonly repos: number;
   /** Each app in its own process (needs the compiled bench); else all in this process. */
   readonly isolate: boolean;
+  /** A directory with another build of the project whose support-triage runs as "baseline". */
+  readonly baseline?: string | null;
   readonly progress?: (message: string) => void;
 }
 
 export interface ClosedRun {
-  readonly app: BenchAppKind;
+  readonly app: CompareApp;
   readonly stream: CompareStream;
   readonly round: number;
   readonly deliveries: number;
@@ -84,7 +109,7 @@ export interface ClosedRun {
 }
 
 export interface OpenRun {
-  readonly app: BenchAppKind;
+  readonly app: CompareApp;
   readonly rate: number;
   readonly round: number;
   readonly deliveries: number;
@@ -117,6 +142,8 @@ export interface CompareResult {
   readonly closed: readonly ClosedRun[];
   readonly open: readonly OpenRun[];
   readonly isolated: boolean;
+  /** The baseline build's directory, when one ran. */
+  readonly baseline: string | null;
   readonly errors: readonly string[];
 }
 
@@ -143,8 +170,15 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
   const sim = new GitHubSimulator(world);
   const simUrl = await sim.listen();
   keepConnectionsOpen(sim);
-  const hosts = new Map<BenchAppKind, AppHost>();
-  const deliverers = new Map<BenchAppKind, Deliverer>();
+  const baseline = o.baseline ? baselineEntry(o.baseline) : null;
+  const contestants: Contestant[] = [
+    ...BENCH_APPS.map((kind) => ({ name: kind, kind })),
+    ...(baseline ? [{ name: "baseline" as const, kind: "support-triage" as const, entry: baseline }] : []),
+  ];
+  const names = contestants.map((c) => c.name);
+  const openApps: CompareApp[] = [...OPEN_LOOP_APPS, ...(baseline ? ["baseline" as const] : [])];
+  const hosts = new Map<CompareApp, AppHost>();
+  const deliverers = new Map<CompareApp, Deliverer>();
   const errors: string[] = [];
   let opened = 0;
   const intake = (): Delivery => {
@@ -178,7 +212,7 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
     }
     return out;
   };
-  const host = (app: BenchAppKind): { host: AppHost; deliverer: Deliverer } => {
+  const host = (app: CompareApp): { host: AppHost; deliverer: Deliverer } => {
     const h = hosts.get(app);
     const d = deliverers.get(app);
     if (!h || !d) throw new Error(`${app} is not running`);
@@ -187,7 +221,7 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
   /** The outbox fills with the echoes of the apps' writes as they run: not delivered (the mix replays recorded ones). */
   const dropEchoes = (): void => void (world.outbox.length = 0);
 
-  const closedLoop = async (app: BenchAppKind, kind: CompareStream, round: number, n: number): Promise<ClosedRun> => {
+  const closedLoop = async (app: CompareApp, kind: CompareStream, round: number, n: number): Promise<ClosedRun> => {
     const { host: h, deliverer } = host(app);
     const batch = stream(kind, n);
     const latencies: number[] = [];
@@ -241,7 +275,7 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
     };
   };
 
-  const openRun = async (app: BenchAppKind, rate: number, round: number): Promise<OpenRun> => {
+  const openRun = async (app: CompareApp, rate: number, round: number): Promise<OpenRun> => {
     const { host: h, deliverer } = host(app);
     const batch = stream("mix", Math.max(1, Math.round((rate * o.openMs) / 1000)));
     const intakeMs: number[] = [];
@@ -280,10 +314,10 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
 
   try {
     // One process per app, started one after the other (their start-up is not measured).
-    for (const app of BENCH_APPS) {
-      const h = await startAppHost(simUrl, world.now, o.isolate, app);
-      hosts.set(app, h);
-      deliverers.set(app, new Deliverer(h.url, 256));
+    for (const c of contestants) {
+      const h = await startAppHost(simUrl, world.now, o.isolate, c.kind, c.entry);
+      hosts.set(c.name, h);
+      deliverers.set(c.name, new Deliverer(h.url, 256));
     }
     const isolated = [...hosts.values()].every((h) => h.isolated);
     const warm = Math.max(20, Math.min(400, Math.round(o.deliveries / 3)));
@@ -314,13 +348,13 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
       if (pool.length === 0) throw new Error("compare: support-triage's writes caused no echoes in the warm-up");
     }
     // The other apps (and support-triage's mix path) warm up on the mix, then every app in the open loop's sockets.
-    for (const app of BENCH_APPS) await closedLoop(app, "mix", -1, warm);
-    for (const app of OPEN_LOOP_APPS) await openRun(app, Math.max(...o.rates), -1);
+    for (const app of names) await closedLoop(app, "mix", -1, warm);
+    for (const app of openApps) await openRun(app, Math.max(...o.rates), -1);
 
     const closed: ClosedRun[] = [];
     const open: OpenRun[] = [];
     for (let r = 0; r < o.rounds; r++) {
-      const apps = rotate(BENCH_APPS, r);
+      const apps = rotate(names, r);
       for (const kind of rotate(COMPARE_STREAMS, r)) {
         for (const app of apps) closed.push(await closedLoop(app, kind, r, o.deliveries));
       }
@@ -328,7 +362,7 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
         apps.map((a) => `${a} ${Math.round(closed.find((c) => c.round === r && c.app === a && c.stream === kind)?.perSecond ?? 0)}/s`).join(", ");
       o.progress?.(`compare: round ${r + 1}/${o.rounds}: intakes ${line("intakes")}; mix ${line("mix")}`);
       for (const rate of rotate(o.rates, r)) {
-        for (const app of rotate(OPEN_LOOP_APPS, r)) open.push(await openRun(app, rate, r));
+        for (const app of rotate(openApps, r)) open.push(await openRun(app, rate, r));
       }
       o.progress?.(
         `compare: round ${r + 1}/${o.rounds}: open loop p99 ${open
@@ -353,6 +387,7 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
       closed,
       open,
       isolated,
+      baseline: o.baseline ?? null,
       errors,
     };
   } finally {

@@ -31,7 +31,7 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly seconds: number;
   readonly machine: MachineInfo;
-  readonly options: Readonly<Record<string, number | boolean | readonly number[]>>;
+  readonly options: Readonly<Record<string, number | boolean | string | null | readonly number[]>>;
   readonly figures: readonly Figure[];
   /** Every figure with a goal met. */
   readonly allMet: boolean;

@@ -56,6 +56,8 @@ export interface BenchOptions {
   readonly compareRates: readonly number[];
   /** Sending time of each open-loop run, ms. */
   readonly compareOpenMs: number;
+  /** Another build of the project (a directory with its lib/) whose support-triage joins the comparison as "baseline". */
+  readonly compareBaseline: string | null;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -79,6 +81,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   compareDeliveries: 1000,
   compareRates: [100, 200, 400],
   compareOpenMs: 2000,
+  compareBaseline: null,
 };
 
 export class UsageError extends Error {
@@ -89,7 +92,7 @@ const USAGE =
   "usage: node lib/bench/index.js [--json] [--deliveries N] [--throughput N] [--warmup N] [--concurrency N] " +
   "[--sweep-sizes N,N] [--overdue N] [--targets N] [--warm-samples N] [--repos N] [--production-rounds N] [--production-items N] " +
   "[--redis-rounds N] [--redis-rate N] [--redis-deliveries N] [--redis-intakes N] " +
-  "[--compare-rounds N] [--compare-deliveries N] [--compare-rates N,N] [--compare-open-ms N] [--no-isolate] [--cpu-prof DIR]";
+  "[--compare-rounds N] [--compare-deliveries N] [--compare-rates N,N] [--compare-open-ms N] [--compare-baseline DIR] [--no-isolate] [--cpu-prof DIR]";
 
 export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: boolean; cpuProf: string | null; options: BenchOptions } {
   const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = {
@@ -178,6 +181,12 @@ export function parseBenchArgs(argv: readonly string[]): { json: boolean; help: 
       case "--compare-open-ms":
         o.compareOpenMs = count(flag, value(), 1);
         break;
+      case "--compare-baseline": {
+        const dir = value();
+        if (!dir || dir.startsWith("--")) throw new UsageError("--compare-baseline needs the directory of another build of this project (with its lib/)");
+        o.compareBaseline = dir;
+        break;
+      }
       case "--compare-rates": {
         const raw = value() ?? "";
         o.compareRates = raw.split(",").map((part) => count(flag, part, 1));
@@ -481,7 +490,7 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
   if (options.compareRounds > 0) {
     progress(
       `compare: bare, floor and support-triage, ${options.compareRounds} interleaved rounds of ${options.compareDeliveries} deliveries per app and stream, ` +
-        `open loop at ${options.compareRates.join(", ")}/s for ${options.compareOpenMs} ms`,
+        `open loop at ${options.compareRates.join(", ")}/s for ${options.compareOpenMs} ms${options.compareBaseline ? `, baseline ${options.compareBaseline}` : ""}`,
     );
     const r = await measureCompare({
       rounds: options.compareRounds,
@@ -491,6 +500,7 @@ export async function runBench(options: BenchOptions, progress: Progress = () =>
       openMs: options.compareOpenMs,
       repos: options.repos,
       isolate: options.isolate,
+      baseline: options.compareBaseline,
       progress,
     });
     figures.push(...compareFigures(r));

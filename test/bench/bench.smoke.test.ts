@@ -33,6 +33,7 @@ describe("bench", () => {
       compareDeliveries: 24,
       compareRates: [100, 400],
       compareOpenMs: 100,
+      compareBaseline: null,
     });
     const ids = report.figures.map((f) => f.id);
     expect(ids).toEqual([
@@ -131,6 +132,7 @@ describe("bench", () => {
       ["--compare-rounds=7", "--compare-deliveries", "300", "--compare-rates", "50,150", "--compare-open-ms", "500"],
       { compareRounds: 7, compareDeliveries: 300, compareRates: [50, 150], compareOpenMs: 500 },
     ],
+    [["--compare-baseline", "/tmp/before"], { compareBaseline: "/tmp/before" }],
     [["--redis-rounds=2", "--redis-rate", "200", "--redis-deliveries", "400", "--redis-intakes", "50"], { redisRounds: 2, redisRate: 200, redisDeliveries: 400, redisIntakes: 50 }],
   ])("parses %j", (argv, expected) => {
     const parsed = parseBenchArgs(argv);
