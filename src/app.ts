@@ -10,7 +10,7 @@ import { InstallationPausedError } from "./github/octokit.js";
 import { retryAdvice } from "./github/retry.js";
 import { CONFIG_PATH } from "./github/config.js";
 import type { WebhookSender } from "./github/webhook.js";
-import { ITEM_EVENTS, normalise } from "./handlers/events.js";
+import { ITEM_EVENTS, normalise, senderLogin } from "./handlers/events.js";
 import { ESCALATION_CLAIM_MS, processItem } from "./handlers/item.js";
 import { msFromEnv } from "./config/env-ms.js";
 import { prepareRepository } from "./handlers/setup.js";
@@ -195,7 +195,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       return typeof id === "number" ? id : null;
     };
 
+    // The app's bot login, lower-cased, once known: its own echoes are then dropped before
+    // anything else is done for them (most deliveries an installation sends are those).
+    let ownLogin: string | null = null;
     app.on([...ITEM_EVENTS], async (context) => {
+      // Exactly what the checks below conclude for such a delivery, without normalising it:
+      // while stopping, the full path runs (it answers 503 for a well-formed one).
+      if (ownLogin !== null && !lifecycle.stopping && senderLogin(context.payload) === ownLogin) return;
       const n = normalise(context.name, context.payload);
       if (!n) return;
       // Shutting down: refuse with 503 (GitHub shows the delivery failed; it can be redelivered).
@@ -204,6 +210,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       let appLogin: string;
       try {
         appLogin = await services.appLogin();
+        ownLogin = appLogin.toLowerCase();
       } catch (err) {
         deferred(context.log, err, services.now(), `${n.ref.owner}/${n.ref.repo}#${n.ref.number}`, context.name);
         throw err;

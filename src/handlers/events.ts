@@ -36,6 +36,16 @@ export function actorOf(u: unknown): Actor | null {
   return { login, isBot: user?.type === "Bot" || login.endsWith("[bot]") };
 }
 
+/**
+ * The delivery's sender login, lower-cased, exactly as {@link normalise} would read it
+ * (`sender.login`, a non-empty string), without normalising anything else: the app's own
+ * echoes are recognised by it before any other work.
+ */
+export function senderLogin(payload: unknown): string | null {
+  const p = obj(payload);
+  return p ? (actorOf(p.sender)?.login.toLowerCase() ?? null) : null;
+}
+
 export interface Normalised {
   readonly ref: ItemRef;
   readonly trigger: Trigger;

@@ -11,7 +11,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { Node as YamlNode, YAMLMap } from "yaml";
 import type { Config, ConfigProblem } from "../config/types.js";
 import type { FormTemplate } from "./types.js";
-import { scanMarkdown } from "./markdown-scan.js";
+import { normalised, scanBody } from "./form.js";
 import { leadingPriority, normaliseLabel } from "./text.js";
 
 export interface FormTemplateResult {
@@ -186,6 +186,18 @@ function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/[.:]\s*$/, "");
 }
 
+const labelsByTemplate = new WeakMap<FormTemplate, readonly string[]>();
+
+/** A template's field labels, normalised: once per template object (templates are parsed once per text). */
+function normalisedLabels(t: FormTemplate): readonly string[] {
+  let labels = labelsByTemplate.get(t);
+  if (labels === undefined) {
+    labels = t.fieldLabels.map(normaliseLabel);
+    labelsByTemplate.set(t, labels);
+  }
+  return labels;
+}
+
 /**
  * The template an issue most likely came from. Issues do not record their template, so
  * the rendered `### ` headings (outside code fences) are matched against each template's
@@ -194,15 +206,15 @@ function firstLine(message: string): string {
  */
 export function selectTemplate(templates: readonly FormTemplate[], body: string): FormTemplate | null {
   const headings = new Set<string>();
-  for (const line of scanMarkdown(body)) {
-    if (line.heading !== null) headings.add(normaliseLabel(line.heading));
+  for (const line of scanBody(body)) {
+    if (line.heading !== null) headings.add(normalised(line.heading));
   }
   let best: FormTemplate | null = null;
   let bestMatches = 0;
   let bestShare = 0;
   for (const t of templates) {
     if (t.fieldLabels.length === 0) continue;
-    const matches = t.fieldLabels.filter((l) => headings.has(normaliseLabel(l))).length;
+    const matches = normalisedLabels(t).filter((l) => headings.has(l)).length;
     const share = matches / t.fieldLabels.length;
     if (matches > bestMatches || (matches === bestMatches && matches > 0 && share > bestShare)) {
       best = t;

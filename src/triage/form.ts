@@ -7,12 +7,75 @@
  * the most (and the most plausible) headings wins. Without a template, the configured
  * priority and environment labels are looked up among headings outside code fences.
  * Every step is a bounded linear pass: bodies can be 1 MB and must never throw.
+ *
+ * This runs for every event about an item (and every item of a sweep), with the same
+ * configuration and templates each time: what depends only on them — the normalised field
+ * labels, option sets and production values — is computed once per config or template
+ * object, and short labels and answers are normalised once per distinct text.
  */
 import type { Config, Priority } from "../config/types.js";
 import type { FormTemplate } from "./types.js";
 import { scanMarkdown } from "./markdown-scan.js";
 import type { ScannedLine } from "./markdown-scan.js";
 import { isEmptyAnswer, leadingPriority, normaliseLabel } from "./text.js";
+
+/** Texts up to this length are normalised once and remembered (labels, options, answers). */
+const MEMO_MAX_LENGTH = 256;
+const MEMO_MAX_ENTRIES = 4096;
+const normalisedTexts = new Map<string, string>();
+
+/**
+ * `normaliseLabel`, remembered for short texts: the same field labels and dropdown answers
+ * come back on every event. Long texts (a heading a user typed, 1 MB of it) are not kept,
+ * and the memory is dropped whole when it is full.
+ */
+export function normalised(text: string): string {
+  if (text.length > MEMO_MAX_LENGTH) return normaliseLabel(text);
+  let value = normalisedTexts.get(text);
+  if (value === undefined) {
+    value = normaliseLabel(text);
+    if (normalisedTexts.size >= MEMO_MAX_ENTRIES) normalisedTexts.clear();
+    normalisedTexts.set(text, value);
+  }
+  return value;
+}
+
+let lastBody: string | null = null;
+let lastLines: readonly ScannedLine[] = [];
+
+/**
+ * `scanMarkdown` of a body, remembered for the last body: the template selection and the
+ * answer reader scan the same body one after the other.
+ */
+export function scanBody(body: string): readonly ScannedLine[] {
+  if (body !== lastBody) {
+    lastLines = scanMarkdown(body);
+    lastBody = body;
+  }
+  return lastLines;
+}
+
+/** What the form settings of a configuration come to, normalised: once per config object. */
+interface FormKeys {
+  readonly priorityKey: string;
+  readonly envKey: string;
+  readonly productionValues: ReadonlySet<string>;
+}
+
+const formKeysByConfig = new WeakMap<Config, FormKeys>();
+
+function formKeys(config: Config): FormKeys {
+  let keys = formKeysByConfig.get(config);
+  if (keys === undefined) {
+    keys = {
+      priorityKey: normaliseLabel(config.form.priority_field),
+      envKey: normaliseLabel(config.form.environment_field),
+      productionValues: new Set(config.form.production_values.map(normaliseLabel)),
+    };
+    formKeysByConfig.set(config, keys);
+  }
+  return keys;
+}
 
 export interface FormAnswers {
   /** The body has the configured priority field (the item was filed through a support form). */
@@ -31,15 +94,15 @@ export interface FormAnswers {
 const MAX_ANSWER = 300;
 
 export function readFormAnswers(body: string, template: FormTemplate | null, config: Config): FormAnswers {
-  const lines = scanMarkdown(body);
-  const fields = template === null ? withoutTemplate(lines, config) : withTemplate(lines, template);
-  const priorityKey = normaliseLabel(config.form.priority_field);
-  const envKey = normaliseLabel(config.form.environment_field);
+  const lines = scanBody(body);
+  const keys = formKeys(config);
+  const fields = template === null ? withoutTemplate(lines, keys) : withTemplate(lines, template);
+  const { priorityKey, envKey } = keys;
   const priorityValue = fields.get(priorityKey);
   const envValue = fields.get(envKey);
 
   const environment = envValue === undefined || isEmptyAnswer(envValue) ? null : firstLine(envValue);
-  const production = environment !== null && isProduction(envValue ?? "", config);
+  const production = environment !== null && isProduction(envValue ?? "", keys.productionValues);
 
   if (priorityValue === undefined) {
     return { hasPriorityField: false, priority: null, priorityRaw: null, priorityUnreadable: false, environment, production };
@@ -70,11 +133,10 @@ export function readFormAnswers(body: string, template: FormTemplate | null, con
  * Whether an environment answer names production. A multi-select dropdown renders its
  * choices joined by ", ", so each part is tried as well as the whole answer.
  */
-function isProduction(value: string, config: Config): boolean {
-  const wanted = new Set(config.form.production_values.map(normaliseLabel));
+function isProduction(value: string, wanted: ReadonlySet<string>): boolean {
   const whole = value.trim();
-  if (wanted.has(normaliseLabel(whole))) return true;
-  return whole.split(/,\s*/).some((part) => wanted.has(normaliseLabel(part)));
+  if (wanted.has(normalised(whole))) return true;
+  return whole.split(/,\s*/).some((part) => wanted.has(normalised(part)));
 }
 
 function firstLine(value: string): string {
@@ -100,13 +162,13 @@ function valuesBetween(lines: readonly ScannedLine[], headings: readonly { line:
   return out;
 }
 
-function withoutTemplate(lines: readonly ScannedLine[], config: Config): FieldValues {
-  const wanted = new Set([normaliseLabel(config.form.priority_field), normaliseLabel(config.form.environment_field)]);
+function withoutTemplate(lines: readonly ScannedLine[], keys: FormKeys): FieldValues {
+  const wanted = new Set([keys.priorityKey, keys.envKey]);
   // Without a template every heading outside fences ends the previous value, but only
   // the first heading of each wanted label is read.
   const headings: { line: number; key: string }[] = [];
   lines.forEach((l, i) => {
-    if (l.heading !== null) headings.push({ line: i, key: normaliseLabel(l.heading) });
+    if (l.heading !== null) headings.push({ line: i, key: normalised(l.heading) });
   });
   const values = valuesBetween(lines, headings);
   const out: FieldValues = new Map();
@@ -133,7 +195,18 @@ const W_OUTSIDE = 4;
 const W_INSIDE = 1;
 const W_VALID_OPTION = 2;
 
-function withTemplate(lines: readonly ScannedLine[], template: FormTemplate): FieldValues {
+/** A template's field labels and dropdown options, normalised: once per template object. */
+interface TemplateKeys {
+  readonly keys: readonly string[];
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
+  readonly optionSets: readonly (ReadonlySet<string> | null)[];
+}
+
+const templateKeysByTemplate = new WeakMap<FormTemplate, TemplateKeys>();
+
+function templateKeys(template: FormTemplate): TemplateKeys {
+  const cached = templateKeysByTemplate.get(template);
+  if (cached !== undefined) return cached;
   const keys = template.fieldLabels.map(normaliseLabel);
   const byKey = new Map<string, number[]>();
   keys.forEach((k, i) => {
@@ -145,13 +218,20 @@ function withTemplate(lines: readonly ScannedLine[], template: FormTemplate): Fi
     const opts = Object.hasOwn(template.options, label) ? template.options[label] : undefined; // "constructor" is a valid field label
     return opts === undefined ? null : new Set(opts.map(normaliseLabel));
   });
+  const result: TemplateKeys = { keys, byKey, optionSets };
+  templateKeysByTemplate.set(template, result);
+  return result;
+}
+
+function withTemplate(lines: readonly ScannedLine[], template: FormTemplate): FieldValues {
+  const { keys, byKey, optionSets } = templateKeys(template);
 
   // Candidate heading lines: any `### ` line (fenced or not) whose text is a field label.
-  const candidateLines: { line: number; fields: number[]; inFence: boolean }[] = [];
+  const candidateLines: { line: number; fields: readonly number[]; inFence: boolean }[] = [];
   lines.forEach((l, i) => {
     const text = l.heading ?? (l.inFence ? fencedHeading(l.text) : null);
     if (text === null) return;
-    const fields = byKey.get(normaliseLabel(text));
+    const fields = byKey.get(normalised(text));
     if (fields !== undefined) candidateLines.push({ line: i, fields, inFence: l.inFence });
   });
 
@@ -188,8 +268,8 @@ function firstNonEmpty(lines: readonly ScannedLine[], from: number, to: number):
 }
 
 function isOptionAnswer(value: string, options: ReadonlySet<string>): boolean {
-  if (isEmptyAnswer(value) || options.has(normaliseLabel(value))) return true;
-  return value.split(/,\s*/).every((part) => options.has(normaliseLabel(part)));
+  if (isEmptyAnswer(value) || options.has(normalised(value))) return true;
+  return value.split(/,\s*/).every((part) => options.has(normalised(part)));
 }
 
 /**

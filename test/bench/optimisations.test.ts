@@ -1,7 +1,8 @@
 /**
  * The optimisations the bench called for keep behaviour: the fast due-time wording is
  * luxon's, character for character; the config and form-template caches return what a
- * fresh parse returns, and a changed file is parsed again.
+ * fresh parse returns, and a changed file is parsed again; the form reader's caches read
+ * what fresh objects read; the echo fast path reads the sender exactly as `normalise` does.
  */
 import fc from "fast-check";
 import { DateTime } from "luxon";
@@ -11,6 +12,11 @@ import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/types.js";
 import { loadConfigCached } from "../../src/github/config.js";
 import { describeDue } from "../../src/triage/target.js";
+import { ITEM_EVENTS, normalise, senderLogin } from "../../src/handlers/events.js";
+import { normalised, readFormAnswers } from "../../src/triage/form.js";
+import { selectTemplate } from "../../src/triage/form-template.js";
+import { normaliseLabel } from "../../src/triage/text.js";
+import type { FormTemplate } from "../../src/triage/types.js";
 
 const luxon = (zone: string, ms: number): string =>
   DateTime.fromMillis(ms, { zone, locale: "en-US" }).toFormat("ccc, LLL d, yyyy, h:mm a ZZZZ");
@@ -67,5 +73,74 @@ describe("loadConfigCached", () => {
     const own = loadConfigCached("timezone: Europe/Berlin\n", "f.yml", base);
     expect(own.config?.plan).toBe("business");
     expect(loadConfigCached("timezone: Europe/Berlin\n", "f.yml").config?.plan).toBe("standard");
+  });
+});
+
+describe("form reading caches (issue 11, part 5)", () => {
+  it("normalises exactly as normaliseLabel, short texts remembered or not", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ minLength: 250, maxLength: 300 })), (text) => {
+        expect(normalised(text)).toBe(normaliseLabel(text));
+        expect(normalised(text)).toBe(normaliseLabel(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads the same answers with one template object as with fresh copies of it", () => {
+    const template: FormTemplate = {
+      file: ".github/ISSUE_TEMPLATE/support.yml",
+      fieldLabels: ["Priority", "Environment", "Description"],
+      labels: [],
+      options: { Priority: ["P1 – down", "P2 – degraded", "P3 – question", "P4 – idea"], Environment: ["Production", "Staging"] },
+    };
+    const bodies = [
+      "### Priority\n\nP2 – degraded\n\n### Environment\n\nProduction\n\n### Description\n\nhi",
+      "### Priority\n\nP4 – idea\n\n### Environment\n\nStaging, Production\n\n### Description\n\n```\n### Priority\nP1\n```",
+      "### Environment\n\nProduction\n\n### Priority\n\nnone of these",
+    ];
+    for (const body of bodies) {
+      const fresh = readFormAnswers(body, { ...template, fieldLabels: [...template.fieldLabels] }, DEFAULT_CONFIG);
+      expect(readFormAnswers(body, template, DEFAULT_CONFIG)).toEqual(fresh);
+      expect(readFormAnswers(body, template, DEFAULT_CONFIG)).toEqual(fresh);
+      expect(readFormAnswers(body, null, { ...DEFAULT_CONFIG })).toEqual(readFormAnswers(body, null, DEFAULT_CONFIG));
+      expect(selectTemplate([template], body)).toBe(selectTemplate([{ ...template }], body) ? template : null);
+    }
+  });
+});
+
+describe("senderLogin (the echo fast path)", () => {
+  const user = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string(),
+    fc.record({ login: fc.oneof(fc.string(), fc.constantFrom("Support-Triage[bot]", "alice", ""), fc.integer()), type: fc.constantFrom("Bot", "User") }, { requiredKeys: [] }),
+    fc.array(fc.string()),
+  );
+  const payload = fc.record(
+    {
+      action: fc.constantFrom("opened", "created", "labeled", "edited"),
+      sender: user,
+      repository: fc.constant({ name: "support", owner: { login: "acme" } }),
+      issue: fc.constant({ number: 7 }),
+      discussion: fc.constant({ number: 7, category: { slug: "support" } }),
+      comment: fc.constant({ node_id: "IC_1", created_at: "2026-12-01T17:00:00Z", body: "hi", user: { login: "bob" } }),
+      label: fc.constant({ name: "P1" }),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("reads the sender as normalise does, lower-cased", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ITEM_EVENTS), payload, (event, p) => {
+        const name = event.slice(0, event.indexOf("."));
+        const n = normalise(name, { ...p, action: event.slice(event.indexOf(".") + 1) });
+        if (n) expect(senderLogin(p)).toBe(n.sender?.login.toLowerCase() ?? null);
+      }),
+      { numRuns: 500 },
+    );
+    expect(senderLogin(null)).toBeNull();
+    expect(senderLogin("x")).toBeNull();
+    expect(senderLogin({ sender: { login: "Support-Triage[bot]" } })).toBe("support-triage[bot]");
   });
 });
