@@ -78,7 +78,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   redisDeliveries: 800,
   redisIntakes: 150,
   compareRounds: 5,
-  compareDeliveries: 1000,
+  compareDeliveries: 600,
   compareRates: [100, 200, 400],
   compareOpenMs: 2000,
   compareBaseline: null,

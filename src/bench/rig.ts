@@ -116,7 +116,10 @@ export class Deliverer {
   private readonly target: URL;
 
   constructor(appUrl: string, maxSockets = 64) {
-    this.agent = new Agent({ keepAlive: true, maxSockets });
+    // A timeout makes the agent honour the server's `Keep-Alive: timeout=5` (it drops an idle
+    // socket a second before the server would), so a socket is not reused just as the server
+    // closes it; without one, Node's agent ignores the hint.
+    this.agent = new Agent({ keepAlive: true, maxSockets, timeout: 60_000 });
     this.target = new URL(WEBHOOK_PATH, appUrl);
   }
 
