@@ -20,8 +20,10 @@
  *   module does not model. So a mutation request is charged the minimum: 1.
  * - **Nodes.** Each connection contributes the product of the page sizes down to and
  *   including its own; "individual calls cannot request more than 500,000 total nodes"
- *   (refused before running: `MAX_NODE_LIMIT_EXCEEDED`), and `first`/`last` must be at
- *   most 100 (`EXCESSIVE_PAGINATION`).
+ *   (refused before running: `MAX_NODE_LIMIT_EXCEEDED`, with GitHub's message), and
+ *   `first`/`last` "must be within 1-100": above 100 is GitHub's `EXCESSIVE_PAGINATION`,
+ *   below 0 its `INVALID_PAGINATION` (messages as GitHub answers them). `first: 0` is let
+ *   through, as the simulator's connections always have: GitHub publishes no error for it.
  *
  * How the document is read: fragments and inline fragments are expanded where they are
  * spread; aliases are separate connections; the same field selected twice under the same
@@ -34,7 +36,9 @@
  * connection has both `first` and `last`, the larger one counts. Variables are resolved
  * (their default values too); a page size that is not given at all is an error only when
  * the connection's `nodes` or `edges` are selected and the schema says the field is a
- * connection (`labels { totalCount }` needs no page size on GitHub).
+ * connection (`labels { totalCount }` needs no page size on GitHub). Lists that are not
+ * connections (`nodes(ids: [...])`, a tree's `entries`) multiply nothing: GitHub's formula
+ * counts connections only, and it publishes nothing on lists.
  *
  * The analysis of a document is cached per document (documents repeat); only the
  * arithmetic over the variables runs again, and not even that when no page size depends

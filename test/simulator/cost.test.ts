@@ -282,22 +282,28 @@ describe("the app's own documents (src/github/queries.ts), as the simulator char
     expect(cost(COMMENTS_PAGE, { operationName: "CommentsPage" })).toMatchObject({ cost: 1, requests: 102, nodeCount: 10_200 });
   });
 
-  it("the sweep's scan costs 2 points per search of 100 it carries", () => {
-    // One search(first: $f = 100): 1 request, 100 nodes. Under its 100 results, the fields of
-    // the search's own type: labels(first: 20) 100 requests, 2,000 nodes; comments(first: 5)
-    // 100 requests, 500 nodes. rateLimit is no connection.
-    // = 1 + 100 + 100 = 201 requests → 2.01 → 2 points; 100 + 2,000 + 500 = 2,600 nodes.
-    expect(cost(sweepSearchQuery(1), { operationName: "SweepSearch" })).toMatchObject({ cost: 2, requests: 201, nodeCount: 2600 });
-    // Issues and discussions: 402 requests → 4 points, 5,200 nodes; with the repair searches,
-    // 4: 804 → 8 points, 10,400 nodes.
-    expect(cost(sweepSearchQuery(2), { operationName: "SweepSearch" })).toMatchObject({ cost: 4, requests: 402, nodeCount: 5200 });
-    expect(cost(sweepSearchQuery(4), { operationName: "SweepSearch" })).toMatchObject({ cost: 8, requests: 804, nodeCount: 10_400 });
+  // The sweep's search as committed (sweepSearchQuery(count)). Whoever changes it changes
+  // what a sweep costs: update these pins with the new arithmetic.
+  it("the sweep's search costs 36 points per search it carries", () => {
+    // One search(first: 100): 1 request, 100 nodes. Under its 100 results:
+    //   Issue: labels(100), assignees(20), comments(100), timelineItems(last 100): 4 × 100 requests,
+    //          100 × (100 + 20 + 100 + 100) = 32,000 nodes;
+    //   Discussion: labels(100), comments(30): 2 × 100 requests, 100 × (100 + 30) = 13,000 nodes;
+    //          replies(10) under each of the 100 × 30 comments: 3,000 requests, 30,000 nodes.
+    // = 1 + 400 + 200 + 3,000 = 3,601 requests → 36.01 → 36 points; 100 + 32,000 + 43,000 = 75,100 nodes.
+    expect(cost(sweepSearchQuery(1), { operationName: "SweepSearch" })).toMatchObject({ cost: 36, requests: 3601, nodeCount: 75_100 });
+    // The sweep sends 2 searches (issues and discussions): 7,202 requests → 72 points, 150,200 nodes;
+    // with repair, 4: 14,404 → 144 points, 300,400 nodes.
+    expect(cost(sweepSearchQuery(2), { operationName: "SweepSearch" })).toMatchObject({ cost: 72, requests: 7202, nodeCount: 150_200 });
+    expect(cost(sweepSearchQuery(4), { operationName: "SweepSearch" })).toMatchObject({ cost: 144, requests: 14_404, nodeCount: 300_400 });
   });
 
-  it("the sweep's scan with small first pages costs the minimum", () => {
-    // $f0 = $f1 = 10: each search 1 + 10 + 10 = 21 requests; 42 → 0.42 → 1 point; 2 × (10 + 200 + 50) = 520 nodes.
-    const variables = { q0: "a", t0: "ISSUE", a0: null, f0: 10, q1: "b", t1: "DISCUSSION", a1: null, f1: 10 };
-    expect(cost(sweepSearchQuery(2), { operationName: "SweepSearch", variables })).toMatchObject({ cost: 1, requests: 42, nodeCount: 520 });
+  it("the sweep's search fits GitHub's node limit with up to 6 searches, not 7", () => {
+    // 6 × 75,100 = 450,600 nodes (216 points); 7 × 75,100 = 525,700 > 500,000.
+    expect(cost(sweepSearchQuery(6), { operationName: "SweepSearch" })).toMatchObject({ cost: 216, nodeCount: 450_600 });
+    expect(refused(sweepSearchQuery(7), { operationName: "SweepSearch" })).toEqual([
+      { type: "MAX_NODE_LIMIT_EXCEEDED", message: "This query requests up to 525,700 possible nodes which exceeds the maximum limit of 500,000." },
+    ]);
   });
 
   it("lookups and the viewer read have no connection: 1 point each", () => {
