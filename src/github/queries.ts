@@ -135,26 +135,84 @@ export function userLookupQuery(count: number): string {
  */
 export const SWEEP_DISCUSSION_FIELDS = discussionFields(30, 10);
 
+/** What the sweep's documents ask of GitHub's budget: the points this request cost, what is left. */
+const RATE_LIMIT = `rateLimit { cost remaining limit resetAt }`;
+
 /**
- * The sweep: the next page (up to 100 items, with everything the planner needs) of each of
- * `count` searches, in ONE request — `s0: search(...)`, `s1: search(...)` — so issues,
- * discussions and the recovery searches advance together and a sweep costs about one
- * read per 100 items of its largest search.
+ * A sweep's lean view of an item: enough to plan it without a read when nothing is due —
+ * its labels, body, the first comments (where the app's target comment is), the last ones
+ * (a response a lost delivery hid) and, for issues, the latest label events. GitHub charges
+ * a connection once per parent node whatever its `first`, so each connection under a page
+ * of 100 costs 100 "requests": about 4 points a page of issues, 5 of discussions, where the
+ * item read's fields cost 5 and 33.
  */
-export function sweepSearchQuery(count: number): string {
-  const vars = Array.from({ length: count }, (_, i) => `$q${i}: String!, $t${i}: SearchType!, $a${i}: String`).join(", ");
-  const fields = Array.from(
-    { length: count },
-    (_, i) => `s${i}: search(type: $t${i}, query: $q${i}, first: 100, after: $a${i}) {
+export const SCAN_COMMENTS = 5;
+const SCAN_COMMON = `__typename id number title body url createdAt updatedAt
+    author { ${ACTOR} }
+    authorAssociation
+    repository { nameWithOwner }
+    labels(first: 20) { nodes { id name } }`;
+const SCAN_ISSUE = `... on Issue { ${SCAN_COMMON} state
+    comments(first: ${SCAN_COMMENTS}) { totalCount nodes { ${COMMENT} } }
+    latest: comments(last: 3) { nodes { ${COMMENT} } }
+    timelineItems(last: 10, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) {
+      nodes {
+        __typename
+        ... on LabeledEvent { createdAt actor { ${ACTOR} } label { name } }
+        ... on UnlabeledEvent { createdAt actor { ${ACTOR} } label { name } }
+      }
+    } }`;
+const SCAN_DISCUSSION = `... on Discussion { ${SCAN_COMMON} closed category { slug }
+    comments(first: ${SCAN_COMMENTS}) { totalCount nodes { ${COMMENT} } }
+    latest: comments(last: 2) { nodes { ${COMMENT} replies(last: 2) { totalCount nodes { ${COMMENT} } } } } }`;
+
+/**
+ * The sweep's scan: the next page of each unfinished search in ONE request —
+ * `s0: search(...)`, `s1: search(...)` — each asking only the fields of its own type (a
+ * fragment that cannot match still costs points), its page size a variable (a warm sweep's
+ * first page is small: few items changed since the last one).
+ */
+export function sweepSearchQuery(searches: number | readonly ("ISSUE" | "DISCUSSION")[]): string {
+  // A count alone: issues and discussions alternating (s0 issues, s1 discussions, …).
+  const types = typeof searches === "number" ? Array.from({ length: searches }, (_, i) => (i % 2 === 0 ? "ISSUE" : "DISCUSSION")) : searches;
+  const vars = types.map((_, i) => `$q${i}: String!, $t${i}: SearchType!, $a${i}: String, $f${i}: Int = 100`).join(", ");
+  const fields = types
+    .map(
+      (type, i) => `s${i}: search(type: $t${i}, query: $q${i}, first: $f${i}, after: $a${i}) {
     issueCount discussionCount
     pageInfo { hasNextPage endCursor }
-    nodes {
-      ... on Issue { ${ISSUE_FIELDS} }
-      ... on Discussion { ${SWEEP_DISCUSSION_FIELDS} }
-    }
+    nodes { ${type === "ISSUE" ? SCAN_ISSUE : SCAN_DISCUSSION} }
   }`,
-  ).join("\n  ");
-  return `query SweepSearch(${vars}) {\n  ${fields}\n}`;
+    )
+    .join("\n  ");
+  return `query SweepSearch(${vars}) {\n  ${fields}\n  ${RATE_LIMIT}\n}`;
+}
+
+/**
+ * The sweep's read of the items that may need work, up to SWEEP_READ_BATCH at once, taken
+ * inside their locks: the items in full (as the item read has them), with the repository's
+ * labels, config file, issue forms and the forms of the discussions' categories (`d0`, `d1`…).
+ */
+export const SWEEP_READ_BATCH = 25;
+export function sweepReadQuery(categories: number): string {
+  const vars = Array.from({ length: categories }, (_, i) => `, $d${i}: String!`).join("");
+  const forms = Array.from({ length: categories }, (_, i) => `d${i}: object(expression: $d${i}) { __typename ... on Blob { text } }`).join("\n    ");
+  return `query SweepRead($owner: String!, $name: String!, $configExpr: String!, $templatesExpr: String!, $ids: [ID!]!${vars}) {
+  repository(owner: $owner, name: $name) {
+    ${REPO_FIELDS}
+    templates: object(expression: $templatesExpr) {
+      __typename
+      ... on Tree { entries { name object { __typename ... on Blob { text } } } }
+    }
+    ${forms}
+  }
+  nodes(ids: $ids) {
+    __typename
+    ... on Issue { ${ISSUE_FIELDS} }
+    ... on Discussion { ${SWEEP_DISCUSSION_FIELDS} }
+  }
+  ${RATE_LIMIT}
+}`;
 }
 
 /** Who a token belongs to (the CLI checks that a writing sweep runs as the app). */

@@ -11,6 +11,7 @@ import { LOCAL_CLAIMS, LOCAL_LEASES, type Claims, type Leases, type SharedCache 
 import { ESCALATION_CLAIM_MS } from "./item.js";
 import { DEFAULT_LEASE_MS, type ItemLocks } from "./item-locks.js";
 import { KeyedMutex } from "./lock.js";
+import { SweepLedgers } from "./sweep-ledger.js";
 
 export interface Logger {
   info: (obj: object, msg?: string) => void;
@@ -40,7 +41,17 @@ export interface Services {
   readonly retry: RetryPolicy;
   /** Exclusive claims on escalations (shared by replicas with Redis). */
   readonly claims: Claims;
+  /** What sweeps remember of each repository between runs (shared by replicas with Redis). */
+  readonly ledgers: SweepLedgers;
+  /**
+   * Share of an installation's hourly GraphQL points a sweep leaves untouched (default 0.2,
+   * SUPPORT_TRIAGE_POINTS_RESERVE in percent): deliveries keep working while a sweep runs.
+   */
+  readonly pointsReserve: number;
 }
+
+/** A sweep stops before an installation's GraphQL points fall below this share of the hour's. */
+export const DEFAULT_POINTS_RESERVE = 0.2;
 
 export function createServices(opts: {
   now?: () => number;
@@ -54,6 +65,7 @@ export function createServices(opts: {
   sweepLeaseMs?: number;
   claimMs?: number;
   sharedCache?: SharedCache;
+  pointsReserve?: number;
 }): Services {
   const now = opts.now ?? Date.now;
   return {
@@ -63,6 +75,8 @@ export function createServices(opts: {
     retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(undefined, undefined, opts.sharedCache ?? null),
     configIssues: new ConfigIssueTracker(),
+    ledgers: new SweepLedgers(opts.sharedCache ?? null),
+    pointsReserve: opts.pointsReserve ?? DEFAULT_POINTS_RESERVE,
     teams: new TeamCache(undefined, opts.sharedCache ?? null),
     locks: opts.locks ?? new KeyedMutex(),
     leases: opts.leases ?? LOCAL_LEASES,

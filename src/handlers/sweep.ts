@@ -12,14 +12,19 @@
 import type { Config } from "../config/types.js";
 import { errorStatus, repoKey, type GitHubClient, type RepoRef } from "../github/client.js";
 import { resolveConfig } from "../github/config.js";
-import { toItem, type GqlItem } from "../github/normalize.js";
-import { sweepSearchQuery } from "../github/queries.js";
-import { retryAdvice } from "../github/retry.js";
+import { labelIds, toItem, type GqlComment, type GqlDiscussion, type GqlIssue, type GqlItem } from "../github/normalize.js";
+import { sweepReadQuery, sweepSearchQuery, SWEEP_READ_BATCH } from "../github/queries.js";
+import { CONFIG_PATH } from "../github/config.js";
 import { findTargetComment } from "../triage/marker.js";
 import { planItem } from "../triage/planner.js";
-import type { Item } from "../triage/types.js";
-import { isTruncated } from "../github/complete.js";
-import { processItem, readItem, responderTeams } from "./item.js";
+import { scanDecision, wakeTime } from "../triage/sweep-scan.js";
+import type { MarkerState } from "../triage/types.js";
+import type { ItemSnapshot } from "./item.js";
+import type { RepoLedger } from "./sweep-ledger.js";
+import { retryAdvice } from "../github/retry.js";
+import type { Item, ItemKind } from "../triage/types.js";
+import { completeComments, isTruncated } from "../github/complete.js";
+import { processItem, readItem, responderTeams, type ItemRef } from "./item.js";
 import { ItemBusyError } from "./item-locks.js";
 import type { Logger, Services } from "./services.js";
 
@@ -39,6 +44,42 @@ export interface SweepOptions {
   readonly repair?: boolean;
   /** Asked between items: true stops the sweep cleanly (a shutdown; the next run continues). */
   readonly shouldStop?: () => boolean;
+  /** The installation's GraphQL points as the sweep's answers report them (shared by its repositories). */
+  readonly points?: PointsBudget;
+}
+
+/**
+ * GitHub's GraphQL budget of the installation being swept, from the `rateLimit` the sweep's
+ * documents ask for. A sweep stops before a request could take the installation below the
+ * reserve (a share of the hour's points), so deliveries keep working; the next run goes on.
+ */
+export class PointsBudget {
+  remaining: number | null = null;
+  limit: number | null = null;
+  resetAt: string | null = null;
+  /** Points the sweep's own requests cost. */
+  spent = 0;
+  /** The most one of the sweep's requests cost so far: what the next one is expected to cost. */
+  private largest = 1;
+
+  constructor(readonly reserveShare: number) {}
+
+  record(rate: { cost?: number; remaining?: number; limit?: number; resetAt?: string } | null | undefined): void {
+    if (!rate) return;
+    if (typeof rate.cost === "number") {
+      this.spent += rate.cost;
+      this.largest = Math.max(this.largest, rate.cost);
+    }
+    if (typeof rate.remaining === "number") this.remaining = rate.remaining;
+    if (typeof rate.limit === "number") this.limit = rate.limit;
+    if (typeof rate.resetAt === "string") this.resetAt = rate.resetAt;
+  }
+
+  /** Whether the next request would leave less than the reserve. Unknown budgets never stop. */
+  exhausted(): boolean {
+    if (this.remaining === null || this.limit === null) return false;
+    return this.remaining - this.largest < this.limit * this.reserveShare;
+  }
 }
 
 /**
@@ -69,6 +110,12 @@ export interface RepoSweepReport {
   interrupted: boolean;
   failedItems: number;
   skipped: string | null;
+  /** GraphQL points the sweep's requests cost (as GitHub's `rateLimit` reported them). */
+  points: number;
+  /** Stopped before taking the installation below its points reserve; the next run continues. */
+  stoppedByReserve: boolean;
+  /** Items read in full because they may need work (the rest needed no read). */
+  candidates: number;
 }
 
 export interface SweepReport {
@@ -80,6 +127,8 @@ export interface SweepReport {
   readonly reads: number;
   readonly stoppedByBudget: boolean;
   readonly failures: number;
+  readonly points: number;
+  readonly stoppedByReserve: boolean;
 }
 
 interface SearchResult {
@@ -121,7 +170,7 @@ export class SearchStream {
   }
 
   /** Whether this item is new to this search (continuations overlap at their seams). */
-  take(item: Item): boolean {
+  take(item: { readonly number: number; readonly createdAt: string }): boolean {
     this.results++;
     this.lastCreated = item.createdAt;
     if (this.handled.has(item.number)) return false;
@@ -197,7 +246,12 @@ export async function sweepRepository(
     interrupted: false,
     failedItems: 0,
     skipped: null,
+    points: 0,
+    stoppedByReserve: false,
+    candidates: 0,
   };
+  const points = options.points ?? new PointsBudget(services.pointsReserve);
+  const spentBefore = points.spent;
   try {
     const appLogin = await services.appLogin();
     const now = services.now();
@@ -222,7 +276,6 @@ export async function sweepRepository(
       return report;
     }
     const repoBudget = { remaining: Math.min(budget.remaining, config.sweep.max_writes) };
-    const teamMembers = await responderTeams(client, services, config, now, log);
     const qualifier = `repo:${name} is:open ${priorityLabelQualifier(config)}`;
     /**
      * The whole item pipeline (a fresh read with its form template, planning, the
@@ -237,7 +290,7 @@ export async function sweepRepository(
       report.writes += writeRequests;
     };
     /** The item stays as it is; the next sweep plans it again from what GitHub holds. */
-    const itemFailed = (item: Item, err: unknown): "ok" | "stop" => {
+    const itemFailed = (item: { number: number }, err: unknown): "ok" | "stop" => {
       report.failedItems++;
       // Another replica has been on this item for a while: skip it, the rest of the sweep goes on.
       if (err instanceof ItemBusyError) return "ok";
@@ -248,78 +301,54 @@ export async function sweepRepository(
       );
       return advice.retry ? "stop" : "ok";
     };
-    const processFresh = async (item: Item): Promise<"ok" | "stop"> => {
-      if (repoBudget.remaining <= 0) {
-        report.stoppedByBudget = true;
-        return "stop";
-      }
-      let result;
-      try {
-        result = await processItem(
-          client,
-          services,
-          { owner: repo.owner, repo: repo.repo, kind: item.kind, number: item.number, categorySlug: item.categorySlug },
-          { type: "sweep" },
-          log,
-          options.dryRun !== undefined ? { dryRun: options.dryRun } : {},
-        );
-      } catch (err) {
-        return itemFailed(item, err);
-      }
-      const actions = result.plan?.actions ?? [];
-      if (actions.length === 0) return "ok";
-      charge(result.writeRequests);
-      if (actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
-      if (result.plan?.decisions.some((d) => d.rule === "first-response")) report.responded++;
-      return "ok";
-    };
-    const recovery = recoveryQuery(name, config, now);
+    const teamMembers = await responderTeams(client, services, config, now, log);
+    const ledger: RepoLedger = options.dryRun ? { watermark: null, waiting: new Map() } : await services.ledgers.get(name);
+    const startedAt = now;
+    // A warm sweep looks only at what changed since the last complete one (less a margin for
+    // GitHub's search index); unchanged items that wait come from the ledger when they wake.
+    const since = ledger.watermark !== null ? new Date(ledger.watermark - SEARCH_INDEX_MARGIN_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : null;
+    const bound = since ? ` updated:>=${since}` : "";
+    const recovery = recoveryQuery(name, config, now) + bound;
     const streams: SearchStream[] = [
-      new SearchStream("ISSUE", `${qualifier} is:issue`, false),
-      new SearchStream("DISCUSSION", qualifier, false),
+      new SearchStream("ISSUE", `${qualifier} is:issue${bound}`, false),
+      new SearchStream("DISCUSSION", `${qualifier}${bound}`, false),
       ...(options.repair === true
         ? [new SearchStream("ISSUE", `${recovery} is:issue`, true), new SearchStream("DISCUSSION", recovery, true)]
         : []),
     ];
+    /** Tracked items to read in full (inside their locks), by number. */
+    const toRead = new Map<number, Candidate>();
+    /** Unlabelled items the recovery searches found: the full item pipeline, one by one. */
+    const toRecover: Candidate[] = [];
+    const outOfPoints = (): boolean => {
+      if (!points.exhausted()) return false;
+      report.stoppedByReserve = true;
+      log.warn(
+        { event: "support-triage.sweep-points-reserve", repo: name, remaining: points.remaining, limit: points.limit, resetAt: points.resetAt },
+        `sweep of ${name} stops: GitHub's points for this installation are down to ${points.remaining} of ${points.limit}, the reserve is kept for deliveries; the next sweep goes on`,
+      );
+      return true;
+    };
 
-    /**
-     * One item of a search page; "stop" ends this repository's sweep for this run. The
-     * search page is a snapshot read before the item's lock was taken: another sweep (on
-     * this replica or another), or a delivery, may have acted since. So the snapshot only
-     * says whether there may be something to do; the item is read again inside the lock
-     * and planned from that read before anything is written — a stale snapshot can never
-     * cause a second escalation.
-     */
-    const sweepItem = (item: Item, recover: boolean): Promise<"ok" | "stop"> =>
-      services.locks.run(`${name}#${item.number}`.toLowerCase(), async (): Promise<"ok" | "stop"> => {
-        if (!recover) {
-          const plan = planItem({
-            item,
-            config,
-            now: services.now(),
-            trigger: { type: "sweep" },
-            appLogin,
-            form: null,
-            ...(teamMembers ? { teamMembers } : {}),
-          });
-          if (plan.actions.length === 0) return "ok";
-        }
-        report.reads++;
-        return processFresh(item);
-      });
-
-    // Every round reads the next page of each unfinished search in one request.
+    // 1. Scan: every round reads the next page of each unfinished search in one request.
     rounds: for (let round = 0; round < MAX_SEARCH_ROUNDS; round++) {
       const active = streams.filter((st) => !st.done);
       if (active.length === 0) break;
+      if (outOfPoints()) break;
       const variables: Record<string, unknown> = {};
       active.forEach((st, i) => {
         variables[`q${i}`] = st.query;
         variables[`t${i}`] = st.type;
         variables[`a${i}`] = st.after;
+        // A warm sweep's first page is small: few items change between two sweeps.
+        variables[`f${i}`] = since !== null && st.after === null && round === 0 ? WARM_FIRST_PAGE : 100;
       });
       report.reads++;
-      const res = await client.graphql<Record<string, SearchResult | undefined>>(sweepSearchQuery(active.length), variables);
+      const res = await client.graphql<Record<string, SearchResult | undefined> & { rateLimit?: RateLimitAnswer }>(
+        sweepSearchQuery(active.map((st) => st.type)),
+        variables,
+      );
+      points.record(res.rateLimit);
       for (const [i, st] of active.entries()) {
         const page = res[`s${i}`];
         if (!page) {
@@ -328,48 +357,300 @@ export async function sweepRepository(
         }
         for (const node of page.nodes) {
           if (!node || !("__typename" in node)) continue;
-          let item = toItem(node as GqlItem);
-          if (!st.take(item) || item.state !== "open") continue;
-          if (isTruncated(node as GqlItem)) {
-            // A long thread: read the whole item, so the target comment and answers past
-            // the search page's window are seen (else: a second target comment, a repeat
-            // escalation).
-            report.reads++;
-            let full;
-            try {
-              full = await readItem(client, { owner: repo.owner, repo: repo.repo, kind: item.kind, number: item.number, categorySlug: item.categorySlug });
-            } catch (err) {
-              if (itemFailed(item, err) === "stop") {
-                report.interrupted = true;
-                break rounds;
-              }
-              continue;
-            }
-            if (!full) continue;
-            item = full.item;
-          }
-          // Recovery adopts only items the app never saw: one with a target comment was
-          // tracked, and lost its priority labels because someone removed them.
-          if (st.recover && findTargetComment(item, appLogin) !== null) continue;
-          report.items++;
+          const lean = node as unknown as LeanNode;
+          if (!st.take({ number: lean.number, createdAt: lean.createdAt }) || !isOpen(lean)) continue;
           if (options.shouldStop?.() === true) {
             report.interrupted = true;
             break rounds;
           }
-          if ((await sweepItem(item, st.recover)) === "stop") {
-            if (!report.stoppedByBudget) report.interrupted = true;
-            break rounds;
+          const item = leanItem(lean);
+          const target = findTargetComment(item, appLogin);
+          const marker = target === null ? undefined : target.state;
+          const candidate: Candidate = { kind: lean.__typename === "Issue" ? "issue" : "discussion", number: lean.number, id: lean.id, categorySlug: lean.__typename === "Discussion" ? (lean.category?.slug ?? null) : null };
+          if (st.recover) {
+            // Recovery adopts only items the app never saw: one with a target comment was
+            // tracked, and lost its priority labels because someone removed them.
+            if (marker !== undefined) continue;
+            report.items++;
+            toRecover.push(candidate);
+            continue;
+          }
+          report.items++;
+          // What the planner would do with what the scan shows (a response, an edited form,
+          // a due time passed); nothing: the item needs no read, only perhaps a wake time.
+          const plan = planItem({ item, config, now, trigger: { type: "sweep" }, appLogin, form: null, ...(teamMembers ? { teamMembers } : {}) });
+          const decision = plan.actions.length > 0 ? ({ read: true, why: "planned" } as const) : scanDecision({ labels: item.labels, marker, createdAt: lean.createdAt, changed: since !== null }, config, now);
+          if (decision.read) {
+            toRead.set(lean.number, candidate);
+          } else if (decision.wakeAt !== null) {
+            ledger.waiting.set(lean.number, { kind: candidate.kind, id: lean.id, slug: candidate.categorySlug, wakeAt: decision.wakeAt });
+          } else {
+            ledger.waiting.delete(lean.number);
           }
         }
         st.advance(page);
       }
       options.onProgress?.({ repo: name, repoIndex: 0, repoCount: 0, items: report.items });
     }
+    const scanned = !report.interrupted && !report.stoppedByReserve;
+    // 2. Items that wait and woke (their due time or warning time came), unchanged since.
+    for (const [number, w] of ledger.waiting) {
+      if (w.wakeAt > now || toRead.has(number)) continue;
+      toRead.set(number, { kind: w.kind, number, id: w.id, categorySlug: w.slug });
+      report.items++;
+    }
+
+    /** What the ledger keeps of an item after its read and plan. */
+    const remember = (c: Candidate, state: MarkerState | null, createdAt: string | null, open: boolean): void => {
+      if (options.dryRun) return;
+      if (!open || state === null || state.untracked === true || state.respondedAt !== undefined || state.escalatedAt !== undefined) {
+        ledger.waiting.delete(c.number);
+        return;
+      }
+      const wake = createdAt !== null ? wakeTime(config, state, createdAt) : null;
+      if (wake === null) {
+        ledger.waiting.delete(c.number);
+        return;
+      }
+      // Not yet warned although the earliest warning time passed (it is estimated early):
+      // look again a little later rather than on every sweep.
+      ledger.waiting.set(c.number, { kind: c.kind, id: c.id, slug: c.categorySlug, wakeAt: wake > now ? wake : now + RECHECK_MS });
+    };
+    /** Read again by the next sweep, whatever the watermark says. */
+    const retryLater = (c: Candidate): void => {
+      if (!options.dryRun) ledger.waiting.set(c.number, { kind: c.kind, id: c.id, slug: c.categorySlug, wakeAt: now });
+    };
+    const refOf = (c: Candidate): ItemRef => ({ owner: repo.owner, repo: repo.repo, kind: c.kind, number: c.number, categorySlug: c.categorySlug });
+    /** The item pipeline on one item, its snapshot read inside its lock (or read by the pipeline). */
+    const act = async (c: Candidate, snapshot: ItemSnapshot | undefined): Promise<"ok" | "stop"> => {
+      if (repoBudget.remaining <= 0) {
+        report.stoppedByBudget = true;
+        return "stop";
+      }
+      let result;
+      try {
+        result = await processItem(client, services, refOf(c), { type: "sweep" }, log, {
+          ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
+          ...(snapshot ? { snapshot } : {}),
+        });
+      } catch (err) {
+        retryLater(c);
+        return itemFailed(c, err);
+      }
+      remember(c, result.plan?.state ?? null, snapshot?.item.createdAt ?? null, snapshot ? snapshot.item.state === "open" : true);
+      const actions = result.plan?.actions ?? [];
+      if (actions.length === 0) return "ok";
+      charge(result.writeRequests);
+      if (actions.some((a) => a.type === "postComment" && a.purpose === "escalation")) report.escalated++;
+      if (result.plan?.decisions.some((d) => d.rule === "first-response")) report.responded++;
+      return "ok";
+    };
+
+    // 3. Read what may need work, a batch at a time inside the batch's locks, and act on it.
+    const candidates = [...toRead.values()].sort((x, y) => x.number - y.number);
+    report.candidates = candidates.length + toRecover.length;
+    let stopped = report.interrupted || report.stoppedByReserve;
+    for (let start = 0; start < candidates.length && !stopped; start += SWEEP_READ_BATCH) {
+      const batch = candidates.slice(start, start + SWEEP_READ_BATCH);
+      if (options.shouldStop?.() === true) {
+        report.interrupted = true;
+        break;
+      }
+      if (outOfPoints()) break;
+      let outcome: "ok" | "stop";
+      try {
+        outcome = await withLocks(
+          services,
+          batch.map((c) => `${name}#${c.number}`.toLowerCase()),
+          async () => {
+            report.reads++;
+            const snapshots = await readBatch(client, repo, batch, points);
+            for (const c of batch) {
+              if (options.shouldStop?.() === true) {
+                report.interrupted = true;
+                return "stop";
+              }
+              let snap = snapshots.get(c.number);
+              if (snap === undefined) {
+                // Gone (deleted, moved) or not readable: forget it.
+                ledger.waiting.delete(c.number);
+                continue;
+              }
+              if (snap === "truncated") {
+                // A long thread: the item read takes every comment and reply.
+                report.reads++;
+                const full = await readItem(client, refOf(c)).catch(() => null);
+                if (!full) {
+                  retryLater(c);
+                  continue;
+                }
+                snap = full;
+              }
+              if ((await act(c, snap)) === "stop") return "stop";
+            }
+            return "ok";
+          },
+        );
+      } catch (err) {
+        // The batch could not be read or locked (GitHub failing, an item busy elsewhere):
+        // its items are read again by the next sweep.
+        for (const c of batch) retryLater(c);
+        const item = batch[0] as Candidate;
+        outcome = itemFailed(item, err);
+      }
+      if (outcome === "stop") {
+        if (!report.stoppedByBudget) report.interrupted = true;
+        stopped = true;
+      }
+    }
+    // Unlabelled support requests: the whole pipeline, which reads each with its form.
+    for (const c of toRecover) {
+      if (stopped) break;
+      if (options.shouldStop?.() === true) {
+        report.interrupted = true;
+        break;
+      }
+      const outcome = await services.locks.run(`${name}#${c.number}`.toLowerCase(), async () => {
+        report.reads++;
+        return act(c, undefined);
+      }).catch((err: unknown) => itemFailed(c, err));
+      if (outcome === "stop") {
+        if (!report.stoppedByBudget) report.interrupted = true;
+        stopped = true;
+      }
+    }
+    if (!options.dryRun) {
+      // A complete scan moves the watermark: the next sweep looks only at what changed since
+      // this one started. After an interrupted one it stays, and the next looks again.
+      if (scanned && !report.interrupted && !report.stoppedByReserve) ledger.watermark = startedAt;
+      await services.ledgers.save(name, ledger);
+    }
+    report.points = points.spent - spentBefore;
   } catch (err) {
+    report.points = points.spent - spentBefore;
     report.error = err instanceof Error ? err.message : String(err);
     log.error({ event: "support-triage.sweep-failed", repo: name, status: errorStatus(err), err: report.error }, `sweep of ${name} failed`);
   }
   return report;
+}
+
+/** How far before the last sweep's start a warm sweep's `updated:>=` reaches: GitHub's search index lags. */
+export const SEARCH_INDEX_MARGIN_MS = 10 * 60_000;
+/** A warm sweep's first search page: most sweeps find fewer changed items than this. */
+export const WARM_FIRST_PAGE = 25;
+/** An item read at its (early) warning estimate with nothing to do is looked at again after this. */
+export const RECHECK_MS = 5 * 60_000;
+
+interface RateLimitAnswer {
+  cost?: number;
+  remaining?: number;
+  limit?: number;
+  resetAt?: string;
+}
+
+/** An item the sweep may read: enough to read it by node id and to name its lock. */
+interface Candidate {
+  readonly kind: ItemKind;
+  readonly number: number;
+  readonly id: string;
+  readonly categorySlug: string | null;
+}
+
+/** An item as the scan's lean fields show it (queries.ts, SCAN_ISSUE / SCAN_DISCUSSION). */
+type LeanNode = (Omit<GqlIssue, "assignees"> | GqlDiscussion) & {
+  updatedAt?: string;
+  latest?: { nodes?: (GqlComment | null)[] | null } | null;
+};
+
+const isOpen = (n: LeanNode): boolean => (n.__typename === "Issue" ? n.state === "OPEN" : n.closed !== true);
+
+/**
+ * The item as far as the scan shows it: the first comments and the last ones (a thread
+ * longer than both windows has a gap in the middle; the planner sees what is there).
+ */
+function leanItem(n: LeanNode): Item {
+  const seen = new Set<string>();
+  const comments: GqlComment[] = [];
+  for (const c of [...(n.comments?.nodes ?? []), ...(n.latest?.nodes ?? [])]) {
+    if (!c || seen.has(c.id)) continue;
+    seen.add(c.id);
+    comments.push(c);
+  }
+  const page = { totalCount: n.comments?.totalCount ?? comments.length, pageInfo: { hasNextPage: false, endCursor: null }, nodes: comments };
+  const node = n.__typename === "Issue" ? ({ ...n, assignees: { nodes: [] }, comments: page } as GqlIssue) : ({ ...n, comments: page } as GqlDiscussion);
+  return toItem(node);
+}
+
+/**
+ * `fn` holding the locks of all `keys` (taken in sorted order, so two holders of
+ * overlapping sets never wait on each other in a circle).
+ */
+function withLocks<T>(services: Services, keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const sorted = [...new Set(keys)].sort();
+  const run = (i: number): Promise<T> => (i >= sorted.length ? fn() : services.locks.run(sorted[i] as string, () => run(i + 1)));
+  return run(0);
+}
+
+interface SweepReadAnswer {
+  repository: {
+    id: string;
+    labels: { totalCount: number; nodes: { id: string; name: string }[] };
+    config: { __typename: string; text?: string } | null;
+    templates: { __typename: string; entries?: { name: string; object: { __typename: string; text?: string } | null }[] } | null;
+    [form: `d${number}`]: { __typename: string; text?: string } | null;
+  } | null;
+  nodes: (GqlItem | Record<string, never> | null)[];
+  rateLimit?: RateLimitAnswer;
+}
+
+const blobText = (o: { __typename: string; text?: string } | null | undefined): string | null =>
+  o && o.__typename === "Blob" && typeof o.text === "string" ? o.text : null;
+
+/**
+ * One request for a batch of items in full, with what the pipeline needs around them:
+ * per item its snapshot, "truncated" for a long thread (read alone), nothing when gone.
+ */
+async function readBatch(client: GitHubClient, repo: RepoRef, batch: readonly Candidate[], points: PointsBudget): Promise<Map<number, ItemSnapshot | "truncated">> {
+  const slugs = [...new Set(batch.flatMap((c) => (c.kind === "discussion" && c.categorySlug ? [c.categorySlug] : [])))];
+  const variables: Record<string, unknown> = {
+    owner: repo.owner,
+    name: repo.repo,
+    configExpr: `HEAD:${CONFIG_PATH}`,
+    templatesExpr: "HEAD:.github/ISSUE_TEMPLATE",
+    ids: batch.map((c) => c.id),
+  };
+  slugs.forEach((slug, i) => {
+    variables[`d${i}`] = `HEAD:.github/DISCUSSION_TEMPLATE/${slug}.yml`;
+  });
+  const res = await client.graphql<SweepReadAnswer>(sweepReadQuery(slugs.length), variables);
+  points.record(res.rateLimit);
+  const out = new Map<number, ItemSnapshot | "truncated">();
+  const r = res.repository;
+  if (!r) return out;
+  const labels = { repositoryId: r.id, ids: labelIds(r.labels.nodes), total: r.labels.totalCount };
+  const configText = blobText(r.config);
+  const issueForms = (r.templates?.entries ?? []).flatMap((e) => {
+    const text = blobText(e.object);
+    return /\.ya?ml$/i.test(e.name) && text !== null && !/^config\.ya?ml$/i.test(e.name) ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text }] : [];
+  });
+  const byId = new Map(batch.map((c) => [c.id, c]));
+  for (const node of res.nodes) {
+    if (!node || !("__typename" in node)) continue;
+    const gql = node as GqlItem;
+    const c = byId.get(gql.id);
+    if (!c) continue;
+    if (isTruncated(gql)) {
+      out.set(c.number, "truncated");
+      continue;
+    }
+    const item = toItem((await completeComments(client, gql)).node);
+    const slugIndex = item.categorySlug ? slugs.indexOf(item.categorySlug) : -1;
+    const formText = slugIndex >= 0 ? blobText(r[`d${slugIndex}`]) : null;
+    const templateFiles =
+      item.kind === "issue" ? issueForms : formText !== null && item.categorySlug ? [{ file: `.github/DISCUSSION_TEMPLATE/${item.categorySlug}.yml`, text: formText }] : [];
+    out.set(c.number, { item, labels, configText, templateFiles });
+  }
+  return out;
 }
 
 export function summarise(reports: RepoSweepReport[]): SweepReport {
@@ -383,6 +664,8 @@ export function summarise(reports: RepoSweepReport[]): SweepReport {
     reads: sum((r) => r.reads),
     stoppedByBudget: reports.some((r) => r.stoppedByBudget),
     failures: reports.filter((r) => r.error !== null).length,
+    points: sum((r) => r.points),
+    stoppedByReserve: reports.some((r) => r.stoppedByReserve),
   };
 }
 
@@ -396,6 +679,8 @@ export async function sweepRepositories(
   budget: { remaining: number } = { remaining: options.maxWrites ?? Number.POSITIVE_INFINITY },
 ): Promise<RepoSweepReport[]> {
   const reports: RepoSweepReport[] = [];
+  // One installation, one budget of points: its repositories share it.
+  const shared = { ...options, points: options.points ?? new PointsBudget(services.pointsReserve) };
   for (const [i, repo] of repos.entries()) {
     if (budget.remaining <= 0 || options.shouldStop?.() === true) break;
     // One sweep of a repository at a time across replicas (with Redis): whoever takes the
@@ -409,12 +694,19 @@ export async function sweepRepositories(
     try {
       // A lease found gone (a stall longer than its life, Redis lost it): stop, someone else has it.
       const held = lease;
-      r = await sweepRepository(client, services, repo, log, budget, held ? { ...options, shouldStop: () => options.shouldStop?.() === true || held.lost } : options);
+      r = await sweepRepository(client, services, repo, log, budget, held ? { ...shared, shouldStop: () => options.shouldStop?.() === true || held.lost } : shared);
     } finally {
       await lease?.release();
     }
     reports.push(r);
     options.onProgress?.({ repo: r.repo, repoIndex: i + 1, repoCount: repos.length, items: r.items });
+    if (r.stoppedByReserve) {
+      log.warn(
+        { event: "support-triage.sweep-installation-reserve", repo: r.repo, skipped: repos.length - i - 1 },
+        `the installation's GraphQL points are down to the reserve: its other ${repos.length - i - 1} repositories wait for the next sweep`,
+      );
+      break;
+    }
     // GitHub refused or failed this installation's requests (a secondary rate limit, an
     // outage): its other repositories wait for the next run too, instead of going on.
     if (r.interrupted && !r.stoppedByBudget && options.shouldStop?.() !== true) {

@@ -26,6 +26,8 @@ export interface SearchQuery {
   readonly noLabels: boolean;
   /** `created:` bounds (all must hold), epoch ms. */
   readonly created: readonly DateBound[];
+  /** `updated:` bounds (all must hold), epoch ms. */
+  readonly updated: readonly DateBound[];
   /** `is:pr`: the simulator has no pull requests, so nothing matches. */
   readonly impossible: boolean;
   /** Qualifiers the simulator does not implement. */
@@ -107,6 +109,7 @@ export function parseSearch(query: string): SearchQuery {
   const unsupported: string[] = [];
   let sort: SearchQuery["sort"] = null;
   const created: DateBound[] = [];
+  const updated: DateBound[] = [];
   let noLabels = false;
   let impossible = false;
   for (const token of tokenize(query)) {
@@ -131,6 +134,7 @@ export function parseSearch(query: string): SearchQuery {
     else if (key === "author" && !negated) authors.push(lower);
     else if (key === "author" && negated) notAuthors.push(lower);
     else if (key === "created" && !negated && parseDateBounds(value) !== null) created.push(...(parseDateBounds(value) ?? []));
+    else if (key === "updated" && !negated && parseDateBounds(value) !== null) updated.push(...(parseDateBounds(value) ?? []));
     else if (key === "in" && !negated && (lower === "title" || lower === "body" || lower === "comments")) textIn.push(lower);
     else if (key === "sort" && !negated) {
       const sortMatch = /^(created|updated|comments)(?:-(asc|desc))?$/.exec(lower);
@@ -138,7 +142,7 @@ export function parseSearch(query: string): SearchQuery {
       else unsupported.push(token);
     } else unsupported.push(token);
   }
-  return { repos, owners, state, kind, labels, notLabels, authors, notAuthors, text, textIn, sort, created, noLabels, impossible, unsupported };
+  return { repos, owners, state, kind, labels, notLabels, authors, notAuthors, text, textIn, sort, created, updated, noLabels, impossible, unsupported };
 }
 
 export function matches(query: SearchQuery, item: SimItem): boolean {
@@ -152,11 +156,12 @@ export function matches(query: SearchQuery, item: SimItem): boolean {
   if (!query.labels.every((any) => any.some((name) => names.includes(name)))) return false;
   if (query.notLabels.some((name) => names.includes(name))) return false;
   if (query.noLabels && names.length > 0) return false;
-  for (const bound of query.created) {
-    const at = Math.floor(item.createdAt / 1000) * 1000;
-    const ok = bound.op === ">" ? at > bound.ms : bound.op === ">=" ? at >= bound.ms : bound.op === "<" ? at < bound.ms : at <= bound.ms;
-    if (!ok) return false;
-  }
+  const within = (bounds: readonly DateBound[], ms: number): boolean =>
+    bounds.every((bound) => {
+      const at = Math.floor(ms / 1000) * 1000;
+      return bound.op === ">" ? at > bound.ms : bound.op === ">=" ? at >= bound.ms : bound.op === "<" ? at < bound.ms : at <= bound.ms;
+    });
+  if (!within(query.created, item.createdAt) || !within(query.updated, item.updatedAt)) return false;
   const author = item.author.login.toLowerCase();
   const authorNames = [author, author.replace(/\[bot\]$/, ""), `app/${author.replace(/\[bot\]$/, "")}`];
   if (query.authors.length > 0 && !query.authors.some((login) => authorNames.includes(login))) return false;
