@@ -39,6 +39,16 @@ afterEach(() => {
  * item as `nodes` hold it, with the repository around it.
  */
 function readIssueAnswer(query: string, variables: Record<string, unknown>, nodes: Record<number, unknown>) {
+  if (query.includes("query SweepRead")) {
+    // The sweep's batched read: the items by node id, with the repository around them.
+    const byId = new Map(Object.values(nodes).map((n) => [(n as { id: string }).id, n]));
+    return {
+      data: {
+        repository: { id: "R_1", labels: { totalCount: REPO_LABELS.length, nodes: REPO_LABELS }, config: null, templates: null },
+        nodes: (variables["ids"] as string[]).map((id) => byId.get(id) ?? null),
+      },
+    };
+  }
   if (!query.includes("query ReadIssue")) return null;
   return {
     data: {
@@ -100,8 +110,9 @@ describe("sweep", () => {
       [["ISSUE", "c1"]],
     ]);
     expect(queries[0]).toBe("repo:acme/support is:open label:P1,P2,P3,P4 is:issue");
-    // Two search rounds, and each item with something to do read again inside its lock.
-    expect(r).toMatchObject({ items: 2, escalated: 1, reads: 4, error: null });
+    // Two search rounds, and the items with something to do read again, together in one
+    // request, inside their locks.
+    expect(r).toMatchObject({ items: 2, escalated: 1, reads: 3, candidates: 2, error: null });
     // Item 1 is escalated; item 3's hand-written target comment is re-rendered, nothing more.
     expect(writes.filter((w) => w.includes(labelId("escalated")))).toHaveLength(1);
     expect(writes.filter((w) => w.includes('"subjectId":"I_1"'))).toHaveLength(1);

@@ -63,6 +63,15 @@ class Model {
       return repoAnswer(config, { templates: issueTemplates(), issue: o ? issueNode(o) : null });
     }
     if (query.includes("query ReadRepository")) return repoAnswer(config, {});
+    if (query.includes("query SweepRead")) {
+      // The sweep's batched read: the issues by node id, with the repository around them.
+      const repo = (repoAnswer(config, { templates: issueTemplates() }) as { repository: unknown }).repository;
+      const nodes = (variables.ids as string[]).map((id) => {
+        const o = this.items.get(Number(id.replace(/^I_/, "")));
+        return o ? issueNode(o) : null;
+      });
+      return { repository: repo, nodes };
+    }
     if (query.startsWith("mutation")) return this.write(query, variables);
     throw new Error(`unexpected GraphQL: ${query.slice(0, 60)}`);
   }
