@@ -202,7 +202,8 @@ export function benchRepo(world: World, fullName: string, config: Config = bench
  */
 export function unlimitedRateLimits(world: World): void {
   const limits = (world as unknown as { rateLimits?: { configure?: (budgets: Record<string, number>) => void } }).rateLimits;
-  limits?.configure?.({ graphqlPoints: Number.MAX_SAFE_INTEGER, restRequests: Number.MAX_SAFE_INTEGER });
+  // GraphQL's Int is 32-bit: `rateLimit { remaining }` must stay representable.
+  limits?.configure?.({ graphqlPoints: 2_000_000_000, restRequests: 2_000_000_000 });
 }
 
 export function benchWorld(repoCount: number): { world: World; repos: SimRepo[]; members: SimUser[] } {

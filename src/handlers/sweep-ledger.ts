@@ -29,12 +29,17 @@ export interface WaitingItem {
 export interface RepoLedger {
   watermark: number | null;
   readonly waiting: Map<number, WaitingItem>;
+  /**
+   * A scan the points reserve stopped: when it started, and per search the creation time
+   * it had reached ("done": that search was finished). The next sweep goes on from there.
+   */
+  resume?: { startedAt: number; issue: string | null; discussion: string | null } | undefined;
 }
 
 const TTL_MS = 7 * 24 * 3600_000;
 const VERSION = 1;
 
-type Stored = { v: number; watermark: number | null; waiting: [number, "i" | "d", string, number, string | null][] };
+type Stored = { v: number; watermark: number | null; waiting: [number, "i" | "d", string, number, string | null][]; resume?: RepoLedger["resume"] };
 
 export class SweepLedgers {
   private readonly local = new Map<string, RepoLedger>();
@@ -61,6 +66,7 @@ export class SweepLedgers {
       v: VERSION,
       watermark: ledger.watermark,
       waiting: [...ledger.waiting].map(([n, w]) => [n, w.kind === "issue" ? "i" : "d", w.id, w.wakeAt, w.slug]),
+      ...(ledger.resume ? { resume: ledger.resume } : {}),
     };
     await this.shared.set(this.key(repo), JSON.stringify(stored), TTL_MS).catch(() => undefined);
   }
@@ -77,7 +83,9 @@ function parse(text: string): RepoLedger | null {
       if (typeof n !== "number" || typeof id !== "string" || typeof wakeAt !== "number") continue;
       waiting.set(n, { kind: k === "i" ? "issue" : "discussion", id, wakeAt, slug: typeof slug === "string" ? slug : null });
     }
-    return { watermark: typeof s.watermark === "number" ? s.watermark : null, waiting };
+    const r = s.resume;
+    const resume = r && typeof r.startedAt === "number" ? { startedAt: r.startedAt, issue: typeof r.issue === "string" ? r.issue : null, discussion: typeof r.discussion === "string" ? r.discussion : null } : undefined;
+    return { watermark: typeof s.watermark === "number" ? s.watermark : null, waiting, ...(resume ? { resume } : {}) };
   } catch {
     return null;
   }

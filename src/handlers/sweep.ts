@@ -158,15 +158,23 @@ export class SearchStream {
   private pages = 0;
   private results = 0;
   private fresh = 0;
-  private lastCreated: string | null = null;
+  /** Creation time of the last item taken: where a stopped sweep's next run resumes (in creation order). */
+  lastCreated: string | null = null;
   private readonly handled = new Set<number>();
 
   constructor(
     readonly type: "ISSUE" | "DISCUSSION",
     private readonly base: string,
     readonly recover: boolean,
+    /** In creation order from the start, from this creation time on (a resumed sweep: `created:>=`). */
+    from?: string | null,
   ) {
     this.query = base;
+    if (from !== undefined) {
+      this.ordered = true;
+      this.lastCreated = from;
+      this.query = `${base} sort:created-asc${from ? ` created:>=${from}` : ""}`;
+    }
   }
 
   /** Whether this item is new to this search (continuations overlap at their seams). */
@@ -303,15 +311,22 @@ export async function sweepRepository(
     };
     const teamMembers = await responderTeams(client, services, config, now, log);
     const ledger: RepoLedger = options.dryRun ? { watermark: null, waiting: new Map() } : await services.ledgers.get(name);
-    const startedAt = now;
+    // A resumed sweep counts from when the stopped one started: what changed since then is looked at.
+    const startedAt = ledger.resume?.startedAt ?? now;
     // A warm sweep looks only at what changed since the last complete one (less a margin for
     // GitHub's search index); unchanged items that wait come from the ledger when they wake.
     const since = ledger.watermark !== null ? new Date(ledger.watermark - SEARCH_INDEX_MARGIN_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : null;
     const bound = since ? ` updated:>=${since}` : "";
     const recovery = recoveryQuery(name, config, now) + bound;
+    // Tracked items are scanned in creation order, so a sweep the points reserve stopped can
+    // resume where it was (the ledger keeps the place) instead of starting over.
+    const resume = ledger.resume;
+    const tracked = [
+      resume?.issue === "done" ? null : new SearchStream("ISSUE", `${qualifier} is:issue${bound}`, false, resume?.issue ?? null),
+      resume?.discussion === "done" ? null : new SearchStream("DISCUSSION", `${qualifier}${bound}`, false, resume?.discussion ?? null),
+    ];
     const streams: SearchStream[] = [
-      new SearchStream("ISSUE", `${qualifier} is:issue${bound}`, false),
-      new SearchStream("DISCUSSION", `${qualifier}${bound}`, false),
+      ...tracked.filter((st): st is SearchStream => st !== null),
       ...(options.repair === true
         ? [new SearchStream("ISSUE", `${recovery} is:issue`, true), new SearchStream("DISCUSSION", recovery, true)]
         : []),
@@ -519,10 +534,22 @@ export async function sweepRepository(
         stopped = true;
       }
     }
+    if (stopped || report.stoppedByReserve || report.interrupted || report.stoppedByBudget) {
+      // Candidates not read this time: the next sweep reads them, wherever its scan goes.
+      for (const c of toRead.values()) if (!ledger.waiting.has(c.number)) retryLater(c);
+      for (const c of toRecover) retryLater(c);
+    }
     if (!options.dryRun) {
+      if (report.stoppedByReserve && !scanned) {
+        const place = (st: SearchStream | null, was: string | null | undefined): string | null => (st === null ? "done" : st.done ? "done" : (st.lastCreated ?? was ?? null));
+        ledger.resume = { startedAt, issue: place(tracked[0] ?? null, resume?.issue), discussion: place(tracked[1] ?? null, resume?.discussion) };
+      } else if (scanned) {
+        ledger.resume = undefined;
+      }
       // A complete scan moves the watermark: the next sweep looks only at what changed since
       // this one started. After an interrupted one it stays, and the next looks again.
-      if (scanned && !report.interrupted && !report.stoppedByReserve) ledger.watermark = startedAt;
+      // (Candidates left unread by a stop later on are in the ledger, due at once.)
+      if (scanned) ledger.watermark = startedAt;
       await services.ledgers.save(name, ledger);
     }
     report.points = points.spent - spentBefore;

@@ -109,7 +109,7 @@ describe("sweep", () => {
       ],
       [["ISSUE", "c1"]],
     ]);
-    expect(queries[0]).toBe("repo:acme/support is:open label:P1,P2,P3,P4 is:issue");
+    expect(queries[0]).toBe("repo:acme/support is:open label:P1,P2,P3,P4 is:issue sort:created-asc");
     // Two search rounds, and the items with something to do read again, together in one
     // request, inside their locks.
     expect(r).toMatchObject({ items: 2, escalated: 1, reads: 3, candidates: 2, error: null });
