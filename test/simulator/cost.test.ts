@@ -17,6 +17,7 @@ import {
   batchMutation,
   createLabelsMutation,
   labelLookupQuery,
+  sweepReadQuery,
   sweepSearchQuery,
   userLookupQuery,
 } from "../../src/github/queries.js";
@@ -282,28 +283,43 @@ describe("the app's own documents (src/github/queries.ts), as the simulator char
     expect(cost(COMMENTS_PAGE, { operationName: "CommentsPage" })).toMatchObject({ cost: 1, requests: 102, nodeCount: 10_200 });
   });
 
-  // The sweep's search as committed (sweepSearchQuery(count)). Whoever changes it changes
-  // what a sweep costs: update these pins with the new arithmetic.
-  it("the sweep's search costs 36 points per search it carries", () => {
-    // One search(first: 100): 1 request, 100 nodes. Under its 100 results:
-    //   Issue: labels(100), assignees(20), comments(100), timelineItems(last 100): 4 × 100 requests,
-    //          100 × (100 + 20 + 100 + 100) = 32,000 nodes;
-    //   Discussion: labels(100), comments(30): 2 × 100 requests, 100 × (100 + 30) = 13,000 nodes;
-    //          replies(10) under each of the 100 × 30 comments: 3,000 requests, 30,000 nodes.
-    // = 1 + 400 + 200 + 3,000 = 3,601 requests → 36.01 → 36 points; 100 + 32,000 + 43,000 = 75,100 nodes.
-    expect(cost(sweepSearchQuery(1), { operationName: "SweepSearch" })).toMatchObject({ cost: 36, requests: 3601, nodeCount: 75_100 });
-    // The sweep sends 2 searches (issues and discussions): 7,202 requests → 72 points, 150,200 nodes;
-    // with repair, 4: 14,404 → 144 points, 300,400 nodes.
-    expect(cost(sweepSearchQuery(2), { operationName: "SweepSearch" })).toMatchObject({ cost: 72, requests: 7202, nodeCount: 150_200 });
-    expect(cost(sweepSearchQuery(4), { operationName: "SweepSearch" })).toMatchObject({ cost: 144, requests: 14_404, nodeCount: 300_400 });
+  // The sweep's documents as committed. Whoever changes them changes what a sweep costs:
+  // update these pins with the new arithmetic.
+  it("the sweep's scan costs 4 points a page of 100 issues and 5 a page of 100 discussions", () => {
+    // search(first: $f = 100): 1 request, 100 nodes. Under its 100 issues: labels(first: 20)
+    // 100 requests / 2,000 nodes, comments(first: 5) 100 / 500, latest: comments(last: 3)
+    // 100 / 300, timelineItems(last: 10) 100 / 1,000 (rateLimit is no connection)
+    // = 1 + 400 = 401 requests → 4.01 → 4 points; 100 + 2,000 + 500 + 300 + 1,000 = 3,900 nodes.
+    expect(cost(sweepSearchQuery(["ISSUE"]), { operationName: "SweepSearch" })).toMatchObject({ cost: 4, requests: 401, nodeCount: 3900 });
+    // Under 100 discussions: labels(first: 20) 100 / 2,000, comments(first: 5) 100 / 500,
+    // latest: comments(last: 2) 100 / 200, and replies(last: 2) under each of those 100 × 2
+    // comments 200 / 400 = 1 + 500 = 501 requests → 5 points; 100 + 2,000 + 500 + 200 + 400 = 3,200 nodes.
+    expect(cost(sweepSearchQuery(["DISCUSSION"]), { operationName: "SweepSearch" })).toMatchObject({ cost: 5, requests: 501, nodeCount: 3200 });
+    // Both in one request: 902 requests → 9 points, 7,100 nodes; with the repair searches
+    // (issues, discussions, issues, discussions): 1,804 → 18 points, 14,200 nodes.
+    expect(cost(sweepSearchQuery(2), { operationName: "SweepSearch" })).toMatchObject({ cost: 9, requests: 902, nodeCount: 7100 });
+    expect(cost(sweepSearchQuery(4), { operationName: "SweepSearch" })).toMatchObject({ cost: 18, requests: 1804, nodeCount: 14_200 });
   });
 
-  it("the sweep's search fits GitHub's node limit with up to 6 searches, not 7", () => {
-    // 6 × 75,100 = 450,600 nodes (216 points); 7 × 75,100 = 525,700 > 500,000.
-    expect(cost(sweepSearchQuery(6), { operationName: "SweepSearch" })).toMatchObject({ cost: 216, nodeCount: 450_600 });
-    expect(refused(sweepSearchQuery(7), { operationName: "SweepSearch" })).toEqual([
-      { type: "MAX_NODE_LIMIT_EXCEEDED", message: "This query requests up to 525,700 possible nodes which exceeds the maximum limit of 500,000." },
+  it("the sweep's scan with small first pages costs the minimum, and its page size is checked", () => {
+    // $f0 = $f1 = 10: issues 1 + 4 × 10 = 41 requests, discussions 1 + 3 × 10 + 10 × 2 = 51;
+    // 92 → 0.92 → 1 point; (10 + 200 + 50 + 30 + 100) + (10 + 200 + 50 + 20 + 40) = 710 nodes.
+    const variables = { q0: "a", t0: "ISSUE", a0: null, f0: 10, q1: "b", t1: "DISCUSSION", a1: null, f1: 10 };
+    expect(cost(sweepSearchQuery(2), { operationName: "SweepSearch", variables })).toMatchObject({ cost: 1, requests: 92, nodeCount: 710 });
+    expect(refused(sweepSearchQuery(1), { operationName: "SweepSearch", variables: { q0: "a", t0: "ISSUE", f0: 101 } })).toMatchObject([
+      { type: "EXCESSIVE_PAGINATION", message: "Requesting 101 records on the `search` connection exceeds the `first` limit of 100 records.", path: ["s0"] },
     ]);
+  });
+
+  it("the sweep's batched read costs 1 point: nodes(ids:) is a list, not a connection", () => {
+    // repository.labels(100): 1 request / 100 nodes. nodes(ids: …) multiplies nothing (GitHub's
+    // formula counts connections; it publishes nothing on lists, so a real charge per id is
+    // possible and not modelled). Issue: labels(100), assignees(20), comments(100),
+    // timelineItems(last 100): 4 requests / 320 nodes; Discussion: labels(100), comments(30):
+    // 2 / 130, replies(10) under each of 30 comments: 30 / 300.
+    // = 1 + 4 + 2 + 30 = 37 requests → 1 point; 100 + 320 + 130 + 300 = 850 nodes.
+    expect(cost(sweepReadQuery(0), { operationName: "SweepRead" })).toMatchObject({ cost: 1, requests: 37, nodeCount: 850 });
+    expect(cost(sweepReadQuery(2), { operationName: "SweepRead" })).toMatchObject({ cost: 1, requests: 37, nodeCount: 850 });
   });
 
   it("lookups and the viewer read have no connection: 1 point each", () => {
