@@ -12,7 +12,7 @@ import { CONFIG_PATH } from "./github/config.js";
 import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise, senderLogin } from "./handlers/events.js";
 import { ESCALATION_CLAIM_MS, processItem } from "./handlers/item.js";
-import { msFromEnv } from "./config/env-ms.js";
+import { intFromEnv, msFromEnv } from "./config/env-ms.js";
 import { prepareRepository } from "./handlers/setup.js";
 import { createServices, type Logger, type Services } from "./handlers/services.js";
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
@@ -151,6 +151,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),
       sweepLeaseMs: leaseMsFromEnv(env),
       claimMs: msFromEnv(env, "SUPPORT_TRIAGE_CLAIM_MS", ESCALATION_CLAIM_MS, 500, 24 * 3600_000),
+      // Share of an installation's hourly GraphQL points sweeps leave to deliveries.
+      pointsReserve: intFromEnv(env, "SUPPORT_TRIAGE_POINTS_RESERVE", 20, 0, 90, "percent") / 100,
       ...(options.sendWebhook ? { sendWebhook: options.sendWebhook } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       appLogin: async () => {
