@@ -78,9 +78,9 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   redisDeliveries: 800,
   redisIntakes: 150,
   compareRounds: 5,
-  compareDeliveries: 600,
+  compareDeliveries: 500,
   compareRates: [100, 200, 400],
-  compareOpenMs: 2000,
+  compareOpenMs: 1500,
   compareBaseline: null,
 };
 
