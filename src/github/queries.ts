@@ -192,9 +192,11 @@ export function sweepSearchQuery(searches: number | readonly ("ISSUE" | "DISCUSS
  * The sweep's read of the items that may need work, up to SWEEP_READ_BATCH at once, taken
  * inside their locks: the items in full (as the item read has them), with the repository's
  * labels, config file, issue forms and the forms of the discussions' categories (`d0`, `d1`…).
+ * Only the fragments of the kinds in the batch are asked: a fragment that cannot match is
+ * charged all the same.
  */
 export const SWEEP_READ_BATCH = 25;
-export function sweepReadQuery(categories: number): string {
+export function sweepReadQuery(categories: number, kinds: readonly ("issue" | "discussion")[] = ["issue", "discussion"]): string {
   const vars = Array.from({ length: categories }, (_, i) => `, $d${i}: String!`).join("");
   const forms = Array.from({ length: categories }, (_, i) => `d${i}: object(expression: $d${i}) { __typename ... on Blob { text } }`).join("\n    ");
   return `query SweepRead($owner: String!, $name: String!, $configExpr: String!, $templatesExpr: String!, $ids: [ID!]!${vars}) {
@@ -208,8 +210,8 @@ export function sweepReadQuery(categories: number): string {
   }
   nodes(ids: $ids) {
     __typename
-    ... on Issue { ${ISSUE_FIELDS} }
-    ... on Discussion { ${SWEEP_DISCUSSION_FIELDS} }
+    ${kinds.includes("issue") ? `... on Issue { ${ISSUE_FIELDS} }` : ""}
+    ${kinds.includes("discussion") ? `... on Discussion { ${SWEEP_DISCUSSION_FIELDS} }` : ""}
   }
   ${RATE_LIMIT}
 }`;

@@ -462,11 +462,17 @@ export async function sweepRepository(
     };
 
     // 3. Read what may need work, a batch at a time inside the batch's locks, and act on it.
+    // Issues and discussions in batches of their own: each document asks one kind's fields.
     const candidates = [...toRead.values()].sort((x, y) => x.number - y.number);
+    const batches: Candidate[][] = [];
+    for (const kind of ["issue", "discussion"] as const) {
+      const ofKind = candidates.filter((c) => c.kind === kind);
+      for (let start = 0; start < ofKind.length; start += SWEEP_READ_BATCH) batches.push(ofKind.slice(start, start + SWEEP_READ_BATCH));
+    }
     report.candidates = candidates.length + toRecover.length;
     let stopped = report.interrupted || report.stoppedByReserve;
-    for (let start = 0; start < candidates.length && !stopped; start += SWEEP_READ_BATCH) {
-      const batch = candidates.slice(start, start + SWEEP_READ_BATCH);
+    for (const batch of batches) {
+      if (stopped) break;
       if (options.shouldStop?.() === true) {
         report.interrupted = true;
         break;
@@ -649,7 +655,8 @@ async function readBatch(client: GitHubClient, repo: RepoRef, batch: readonly Ca
   slugs.forEach((slug, i) => {
     variables[`d${i}`] = `HEAD:.github/DISCUSSION_TEMPLATE/${slug}.yml`;
   });
-  const res = await client.graphql<SweepReadAnswer>(sweepReadQuery(slugs.length), variables);
+  const kinds = [...new Set(batch.map((c) => c.kind))];
+  const res = await client.graphql<SweepReadAnswer>(sweepReadQuery(slugs.length, kinds), variables);
   points.record(res.rateLimit);
   const out = new Map<number, ItemSnapshot | "truncated">();
   const r = res.repository;

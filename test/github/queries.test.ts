@@ -13,6 +13,7 @@ const documents: Array<[string, string]> = [
   ["sweepSearchQuery([DISCUSSION])", q.sweepSearchQuery(["DISCUSSION"])],
   ["sweepReadQuery(0)", q.sweepReadQuery(0)],
   ["sweepReadQuery(2)", q.sweepReadQuery(2)],
+  ["sweepReadQuery(1, [discussion])", q.sweepReadQuery(1, ["discussion"])],
   ["labelLookupQuery(3)", q.labelLookupQuery(3)],
   ["userLookupQuery(2)", q.userLookupQuery(2)],
   ["createLabelsMutation(2)", q.createLabelsMutation(2)],
