@@ -611,6 +611,9 @@ interface RateLimitView {
   readonly status: RateLimitStatus;
 }
 
+/** GraphQL's `Int` is 32 bits. */
+const graphqlInt = (value: number): number => Math.min(value, 2 ** 31 - 1);
+
 /** GitHub's `resetAt` and `x-ratelimit-reset` are whole seconds; rounding up never promises a reset early. */
 export const resetSeconds = (ms: number): number => Math.ceil(ms / 1000);
 
@@ -657,13 +660,15 @@ function queryRoot(world: World, limits: RateLimitView): Source {
     },
     // An installation token's viewer is the bot, spelt with `[bot]` here, unlike Bot.login.
     viewer: () => ({ ...actorView(world.bot), __typename: "User", login: BOT_LOGIN }),
-    // The installation's GraphQL budget after this request's charge (nothing charged with dryRun).
+    // The installation's GraphQL budget after this request's charge (nothing charged with
+    // dryRun). The fields are GraphQL Ints (32 bits): a budget set beyond GitHub's (a world
+    // with its limits lifted) reads as the largest Int, not as a serialisation error.
     rateLimit: () => ({
-      cost: limits.cost,
-      limit: limits.status.limit,
-      used: limits.status.used,
-      remaining: limits.status.remaining,
-      nodeCount: limits.nodeCount,
+      cost: graphqlInt(limits.cost),
+      limit: graphqlInt(limits.status.limit),
+      used: graphqlInt(limits.status.used),
+      remaining: graphqlInt(limits.status.remaining),
+      nodeCount: graphqlInt(limits.nodeCount),
       resetAt: isoTime(resetSeconds(limits.status.resetAt) * 1000),
     }),
   };

@@ -284,6 +284,14 @@ describe("budgets and counters", () => {
     expect(() => world.rateLimits.configure({ graphqlPoints: -1 })).toThrow(RangeError);
   });
 
+  it("answers rateLimit within GraphQL's 32-bit Int when a world's limits are lifted beyond GitHub's", async () => {
+    world.rateLimits.configure({ graphqlPoints: Number.MAX_SAFE_INTEGER, restRequests: Number.MAX_SAFE_INTEGER });
+    const auth = await tokenFor(1);
+    const answer = await graphql(auth, `{ rateLimit { cost limit remaining used } }`);
+    expect(answer.json).toEqual({ data: { rateLimit: { cost: 1, limit: 2 ** 31 - 1, remaining: 2 ** 31 - 1, used: 1 } } });
+    expect(limits(answer)).toMatchObject({ limit: String(Number.MAX_SAFE_INTEGER), remaining: String(Number.MAX_SAFE_INTEGER - 1), used: "1" });
+  });
+
   it("resets the counters and windows of one installation or of all", () => {
     world.rateLimits.configure({ graphqlPoints: 1, restRequests: 1 });
     world.rateLimits.charge(1, "graphql", 1, 100);
