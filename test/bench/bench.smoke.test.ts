@@ -18,6 +18,7 @@ describe("bench", () => {
       warmup: 40,
       concurrency: 8,
       sweepSizes: [30, 150],
+      pointsSizes: [200],
       overdue: 3,
       targets: 500,
       warmSamples: 2,
@@ -49,6 +50,9 @@ describe("bench", () => {
       "sweep.150.reads",
       "sweep.150.writes",
       "sweep.150.items",
+      "points.200.first",
+      "points.200.warm",
+      "points.200.due",
       "sweep.overdue.writes",
       "production.one-repository",
       "production.ten-installations",
@@ -106,6 +110,10 @@ describe("bench", () => {
     expect(value("sweep.150.writes")).toBe(0);
     expect(value("sweep.150.items")).toBe(150);
     expect(value("sweep.overdue.writes")).toBe(3);
+    // Points as the simulator charges them: the first sweep scans 200 items (two searches, 4
+    // and 5 points a page); 20 woke due and were escalated, one mutation point each.
+    expect(value("points.200.first")).toBeGreaterThan(0);
+    expect(report.figures.find((f) => f.id === "points.200.due")?.detail).toContain("20 escalated");
     // The comparison's apps: Probot alone asks GitHub for nothing; the floor and support-triage
     // both make one read and one batched write per intake (support-triage is warm by then).
     expect(value("compare.intakes.requests.bare")).toBe(0);
