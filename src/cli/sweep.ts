@@ -78,14 +78,15 @@ async function whoIsToken(probot: Probot): Promise<string> {
 }
 
 export function formatTable(reports: readonly RepoSweepReport[]): string {
-  const head = ["repository", "items", "escalated", "responded", "writes", "status"];
+  const head = ["repository", "items", "escalated", "responded", "writes", "points", "status"];
   const rows = reports.map((r) => [
     r.repo,
     String(r.items),
     String(r.escalated),
     String(r.responded),
     String(r.writes),
-    r.error ? `failed: ${r.error.slice(0, 60)}` : r.skipped ? `skipped: ${r.skipped}` : r.stoppedByBudget ? "budget spent" : "ok",
+    String(r.points),
+    r.error ? `failed: ${r.error.slice(0, 60)}` : r.skipped ? `skipped: ${r.skipped}` : r.stoppedByBudget ? "budget spent" : r.stoppedByReserve ? "points reserve reached" : "ok",
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
@@ -215,7 +216,7 @@ async function sweepWith(
   } else {
     process.stdout.write(`${formatTable(reports)}\n\n`);
     process.stdout.write(
-      `${summary.repositories.length} repositories, ${summary.items} open tracked items, ${summary.escalated} escalated, ${summary.responded} responses recorded, ${summary.writes} write requests${options.dryRun ? " (dry run: nothing written)" : ""}${summary.stoppedByBudget ? "; write budget spent, the next run continues" : ""}.\n`,
+      `${summary.repositories.length} repositories, ${summary.items} open tracked items, ${summary.escalated} escalated, ${summary.responded} responses recorded, ${summary.writes} write requests, ${summary.points} GraphQL points${options.dryRun ? " (dry run: nothing written)" : ""}${summary.stoppedByBudget ? "; write budget spent, the next run continues" : ""}${summary.stoppedByReserve ? "; the installation's points reserve was reached, the next run continues" : ""}.\n`,
     );
   }
   return summary.failures > 0 ? 1 : 0;
