@@ -53,8 +53,16 @@ export interface ItemSnapshot {
   readonly templateFiles: readonly { file: string; text: string }[];
 }
 
-const blobText = (o: { __typename: string; text?: string } | null | undefined): string | null =>
+export const blobText = (o: { __typename: string; text?: string } | null | undefined): string | null =>
   o && o.__typename === "Blob" && typeof o.text === "string" ? o.text : null;
+
+/** The issue forms among the entries of `.github/ISSUE_TEMPLATE` (config.yml is not a form). */
+export function issueFormFiles(entries: readonly { name: string; object: { __typename: string; text?: string } | null }[] | undefined): { file: string; text: string }[] {
+  return (entries ?? []).flatMap((e) => {
+    const text = blobText(e.object);
+    return /\.ya?ml$/i.test(e.name) && text !== null && !/^config\.ya?ml$/i.test(e.name) ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text }] : [];
+  });
+}
 
 /** Step 1: one GraphQL request for the item and everything around it. */
 export async function readItem(client: GitHubClient, ref: ItemRef): Promise<ItemSnapshot | null> {
@@ -63,12 +71,7 @@ export async function readItem(client: GitHubClient, ref: ItemRef): Promise<Item
     const res = await client.graphql<IssueRead>(READ_ISSUE, { ...base, templatesExpr: "HEAD:.github/ISSUE_TEMPLATE" });
     const repo = res.repository;
     if (!repo?.issue) return null;
-    const files = (repo.templates?.entries ?? []).flatMap((e) => {
-      const text = blobText(e.object);
-      return /\.ya?ml$/i.test(e.name) && text !== null && !/^config\.ya?ml$/i.test(e.name)
-        ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text }]
-        : [];
-    });
+    const files = issueFormFiles(repo.templates?.entries);
     return {
       item: toItem((await completeComments(client, repo.issue)).node),
       labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },

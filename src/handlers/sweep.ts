@@ -24,7 +24,7 @@ import type { RepoLedger } from "./sweep-ledger.js";
 import { retryAdvice } from "../github/retry.js";
 import type { Item, ItemKind } from "../triage/types.js";
 import { completeComments, isTruncated } from "../github/complete.js";
-import { processItem, readItem, responderTeams, type ItemRef } from "./item.js";
+import { blobText, issueFormFiles, processItem, readItem, responderTeams, type ItemRef } from "./item.js";
 import { ItemBusyError } from "./item-locks.js";
 import type { Logger, Services } from "./services.js";
 
@@ -636,9 +636,6 @@ interface SweepReadAnswer {
   rateLimit?: RateLimitAnswer;
 }
 
-const blobText = (o: { __typename: string; text?: string } | null | undefined): string | null =>
-  o && o.__typename === "Blob" && typeof o.text === "string" ? o.text : null;
-
 /**
  * One request for a batch of items in full, with what the pipeline needs around them:
  * per item its snapshot, "truncated" for a long thread (read alone), nothing when gone.
@@ -663,10 +660,7 @@ async function readBatch(client: GitHubClient, repo: RepoRef, batch: readonly Ca
   if (!r) return out;
   const labels = { repositoryId: r.id, ids: labelIds(r.labels.nodes), total: r.labels.totalCount };
   const configText = blobText(r.config);
-  const issueForms = (r.templates?.entries ?? []).flatMap((e) => {
-    const text = blobText(e.object);
-    return /\.ya?ml$/i.test(e.name) && text !== null && !/^config\.ya?ml$/i.test(e.name) ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text }] : [];
-  });
+  const issueForms = issueFormFiles(r.templates?.entries);
   const byId = new Map(batch.map((c) => [c.id, c]));
   for (const node of res.nodes) {
     if (!node || !("__typename" in node)) continue;
