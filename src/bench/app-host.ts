@@ -96,9 +96,10 @@ function profileArgs(): string[] {
 }
 
 async function isolated(entry: string, simUrl: string, now: number, app: BenchAppKind): Promise<AppHost> {
-  const child: ChildProcess = fork(entry, [], {
+  // The app to run is the child's argument (a build that predates it runs support-triage).
+  const child: ChildProcess = fork(entry, [app], {
     execArgv: ["--expose-gc", ...profileArgs()],
-    env: { ...process.env, BENCH_SIM_URL: simUrl, BENCH_NOW: String(now), BENCH_APP: app },
+    env: { ...process.env, BENCH_SIM_URL: simUrl, BENCH_NOW: String(now) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let nextId = 1;

@@ -1,6 +1,6 @@
 /**
  * Child process entry for an isolated app under measurement (see app-host.ts): the app
- * named by BENCH_APP (support-triage by default, or a reference app of the comparison).
+ * named by its first argument (support-triage by default, or a reference app of the comparison).
  * Talks to its parent over IPC only: "ready" with its URL, then memory, CPU and error
  * samples on request.
  */
@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   const simUrl = process.env["BENCH_SIM_URL"] ?? "";
   const now = Number(process.env["BENCH_NOW"]);
   if (!simUrl || !Number.isFinite(now)) throw new Error("BENCH_SIM_URL and BENCH_NOW must be set");
-  const app = process.env["BENCH_APP"] || "support-triage";
-  if (!isBenchApp(app)) throw new Error(`BENCH_APP: unknown app ${JSON.stringify(app)}`);
+  const app = process.argv[2] || "support-triage";
+  if (!isBenchApp(app)) throw new Error(`unknown bench app ${JSON.stringify(app)}`);
   const server = await startAppServer({ simUrl, clock: () => now, app });
   process.on("message", (raw) => {
     const m = raw as Request;

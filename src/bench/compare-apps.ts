@@ -7,14 +7,16 @@
  * - **bare**: `app.onAny(() => {})` and nothing else — what Probot charges for a delivery
  *   (verify, parse, the event's Octokit and logger, the handler call) before any app code.
  * - **floor**: the least any triage app can do. For each intake (`issues.opened`,
- *   `discussion.created`) exactly one GraphQL read (the item with its labels, and the
- *   repository's labels to find the one to add) and one GraphQL write (`addLabelsToLabelable`
- *   and the comment, batched in one mutation document), both fixed documents. It listens to
+ *   `discussion.created`) exactly one GraphQL read (the label to add, by name; the item's
+ *   node id comes with the delivery) and one GraphQL write (`addLabelsToLabelable` and the
+ *   comment, batched in one mutation document), fixed documents built by the app's own
+ *   src/github/queries.ts. It listens to
  *   the same events as support-triage and ignores what its own bot sent (the echoes of its
  *   writes) by sender, as support-triage does, and every other event after that.
  */
 import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
+import { batchMutation, labelLookupQuery, MUTATIONS } from "../github/queries.js";
 import { ITEM_EVENTS } from "../handlers/events.js";
 
 export const BENCH_APPS = ["bare", "floor", "support-triage"] as const;
@@ -33,44 +35,31 @@ export function bareApp(_options: AppOptions = {}): ApplicationFunction {
 export const FLOOR_LABEL = "P3";
 export const FLOOR_COMMENT = "Thanks: a support engineer will answer within one business day.";
 
-export const FLOOR_READ_ISSUE = `query FloorReadIssue($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) {
-    labels(first: 100) { nodes { id name } }
-    issue(number: $number) { id labels(first: 20) { nodes { name } } }
-  }
-}`;
+/**
+ * The floor's read: the label to add, by name — `labelLookupQuery(1)` from
+ * src/github/queries.ts, where every GraphQL document of src/ lives (checked against
+ * GitHub's schema). The item's node id comes with the delivery.
+ */
+export const FLOOR_READ = labelLookupQuery(1);
 
-export const FLOOR_READ_DISCUSSION = `query FloorReadDiscussion($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) {
-    labels(first: 100) { nodes { id name } }
-    discussion(number: $number) { id labels(first: 20) { nodes { name } } }
-  }
-}`;
-
-export const FLOOR_WRITE_ISSUE = `mutation FloorWriteIssue($id: ID!, $labelIds: [ID!]!, $body: String!) {
-  label: addLabelsToLabelable(input: { labelableId: $id, labelIds: $labelIds }) { clientMutationId }
-  comment: addComment(input: { subjectId: $id, body: $body }) { clientMutationId }
-}`;
-
-export const FLOOR_WRITE_DISCUSSION = `mutation FloorWriteDiscussion($id: ID!, $labelIds: [ID!]!, $body: String!) {
-  label: addLabelsToLabelable(input: { labelableId: $id, labelIds: $labelIds }) { clientMutationId }
-  comment: addDiscussionComment(input: { discussionId: $id, body: $body }) { clientMutationId }
-}`;
+/** The floor's write: the label and the comment in one mutation document (the app's `batchMutation`). */
+export function floorWrite(kind: "issue" | "discussion", itemId: string, labelId: string): { query: string; variables: Record<string, unknown> } {
+  return batchMutation([
+    MUTATIONS.addLabels(itemId, [labelId]),
+    kind === "issue" ? MUTATIONS.addIssueComment(itemId, FLOOR_COMMENT) : MUTATIONS.addDiscussionComment(itemId, FLOOR_COMMENT),
+  ]);
+}
 
 interface FloorRead {
-  repository: {
-    labels: { nodes: { id: string; name: string }[] };
-    issue?: { id: string; labels: { nodes: { name: string }[] } } | null;
-    discussion?: { id: string; labels: { nodes: { name: string }[] } } | null;
-  } | null;
+  repository: { l0?: { id: string; name: string } | null } | null;
 }
 
 interface Payload {
   action?: unknown;
   sender?: { login?: unknown } | null;
   repository?: { name?: unknown; owner?: { login?: unknown } | null } | null;
-  issue?: { number?: unknown; pull_request?: unknown } | null;
-  discussion?: { number?: unknown } | null;
+  issue?: { node_id?: unknown } | null;
+  discussion?: { node_id?: unknown } | null;
 }
 
 /** One read and one batched write per intake; everything else ignored. */
@@ -96,13 +85,13 @@ export function floorApp(_options: AppOptions = {}): ApplicationFunction {
       if (!(discussion ? p.action === "created" : context.name === "issues" && p.action === "opened")) return;
       const owner = p.repository?.owner?.login;
       const name = p.repository?.name;
-      const number = discussion ? p.discussion?.number : p.issue?.number;
-      if (typeof owner !== "string" || typeof name !== "string" || typeof number !== "number") return;
-      const read = await context.octokit.graphql<FloorRead>(discussion ? FLOOR_READ_DISCUSSION : FLOOR_READ_ISSUE, { owner, name, number });
-      const item = discussion ? read.repository?.discussion : read.repository?.issue;
-      const label = read.repository?.labels.nodes.find((l) => l.name === FLOOR_LABEL);
-      if (!item || !label || item.labels.nodes.some((l) => l.name === FLOOR_LABEL)) return;
-      await context.octokit.graphql(discussion ? FLOOR_WRITE_DISCUSSION : FLOOR_WRITE_ISSUE, { id: item.id, labelIds: [label.id], body: FLOOR_COMMENT });
+      const itemId = discussion ? p.discussion?.node_id : p.issue?.node_id;
+      if (typeof owner !== "string" || typeof name !== "string" || typeof itemId !== "string") return;
+      const read = await context.octokit.graphql<FloorRead>(FLOOR_READ, { owner, name, n0: FLOOR_LABEL });
+      const label = read.repository?.l0;
+      if (!label) return;
+      const write = floorWrite(discussion ? "discussion" : "issue", itemId, label.id);
+      await context.octokit.graphql(write.query, write.variables);
     });
   };
 }
