@@ -82,7 +82,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   redisDeliveries: 800,
   redisIntakes: 150,
   compareRounds: 5,
-  compareDeliveries: 500,
+  compareDeliveries: 400,
   compareRates: [100, 200, 400],
   compareOpenMs: 1500,
   compareBaseline: null,
