@@ -15,7 +15,7 @@ import type { AppOptions } from "../app.js";
 import { APP_ENV, forkedHost, inProcessHost, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
 import { FaultInjector, INJECTED, type FaultCounts } from "./faults.js";
 import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
-import { advanceClock, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
+import { advanceClock, applyScenarioRateLimits, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
 import { WebhookDispatcher, type Delivery } from "./webhooks.js";
 
@@ -227,6 +227,7 @@ export async function runScenario(text: string, file: string, options: RunOption
   }
 
   const world = new World(scenario.now);
+  applyScenarioRateLimits(world, scenario);
   const repo = world.createRepo(scenario.repo);
   for (const member of scenario.members) {
     world.user(member);
