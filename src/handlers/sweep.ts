@@ -23,7 +23,7 @@ import type { ItemSnapshot } from "./item.js";
 import type { RepoLedger } from "./sweep-ledger.js";
 import { retryAdvice } from "../github/retry.js";
 import type { Item, ItemKind } from "../triage/types.js";
-import { completeComments, isTruncated } from "../github/complete.js";
+import { isTruncated } from "../github/complete.js";
 import { blobText, issueFormFiles, processItem, readItem, responderTeams, type ItemRef } from "./item.js";
 import { ItemBusyError } from "./item-locks.js";
 import type { Logger, Services } from "./services.js";
@@ -671,7 +671,8 @@ async function readBatch(client: GitHubClient, repo: RepoRef, batch: readonly Ca
       out.set(c.number, "truncated");
       continue;
     }
-    const item = toItem((await completeComments(client, gql)).node);
+    // Not truncated (checked above): every comment is on this page.
+    const item = toItem(gql);
     const slugIndex = item.categorySlug ? slugs.indexOf(item.categorySlug) : -1;
     const formText = slugIndex >= 0 ? blobText(r[`d${slugIndex}`]) : null;
     const templateFiles =
