@@ -8,18 +8,17 @@
  * enterprise compatibility, request logging, config) plus one plugin of ours, the
  * request policy, registered last so that it wraps all of them:
  *
- * - **No blind re-sends.** Every request's retry budget in `@octokit/plugin-retry` is set
- *   to 0: a GraphQL mutation answered 5xx may have been applied, and only the app's own
- *   loop (read again, re-plan) can tell. Idempotent reads (GET, HEAD, GraphQL queries)
- *   are retried here, at most {@link READ_RETRIES} times, waiting on the scheduler.
- *   (plugin-retry stays in the stack for what else it does: it turns GraphQL's "Something
- *   went wrong" answer into a 500 error.)
+ * - **No blind re-sends.** `@octokit/plugin-retry` is switched off ({@link RETRY_OPTIONS}):
+ *   a GraphQL mutation answered 5xx may have been applied, and only the app's own loop
+ *   (read again, re-plan) can tell. Idempotent reads (GET, HEAD, GraphQL queries) are
+ *   retried here, at most {@link READ_RETRIES} times, waiting on the scheduler; GraphQL's
+ *   "Something went wrong" answer counts as a 500, as the retry plugin counted it.
  * - **Pacing as GitHub documents it**: content-creating writes (GraphQL mutations, REST
  *   POST/PATCH/PUT/DELETE) are spaced per installation — GitHub's secondary limits and
  *   its "wait a second between writes" advice are per user or installation — and reads
  *   are never queued behind writes. `@octokit/plugin-throttling` keeps its concurrency
- *   limits (10 requests at once per installation, one token request at a time) but its
- *   time-based queues (one GraphQL request a second for reads too) are replaced by
+ *   limits (10 requests at once per installation, one token request at a time, run by
+ *   {@link ConcurrencyGroup} instead of Bottleneck's timers) but its time-based queues (one GraphQL request a second for reads too) are replaced by
  *   pass-through groups; its rate-limit handlers never re-send (they would wait in real
  *   time and re-send writes): the policy records the limit and the app's loop retries.
  * - **Back-off for the whole installation.** A secondary rate limit (`retry-after`, or
@@ -31,6 +30,7 @@
  * The pacing state lives in a {@link PacingStore}: in memory, or shared by every replica
  * through Redis (`REDIS_URL`, see ./redis.ts).
  */
+import { RequestError } from "@octokit/request-error";
 import { ProbotOctokit } from "probot";
 import { msFromEnv } from "../config/env-ms.js";
 import { errorStatus } from "./client.js";
@@ -287,6 +287,79 @@ const passThroughGroup = {
   }),
 };
 
+/**
+ * A concurrency limit per key without timers: what plugin-throttling's `global` (10 at once
+ * per installation) and `auth` (one token request at a time) groups do, without Bottleneck.
+ * Bottleneck schedules every job through zero-delay timers; under load each request then
+ * waits several turns of a busy event loop (measured: tens of milliseconds per delivery,
+ * about a quarter of its CPU). A job here starts at once when a slot is free, else when one
+ * is released, in arrival order.
+ */
+export class ConcurrencyGroup {
+  private readonly limiters = new Map<string, { running: number; waiting: (() => void)[] }>();
+  constructor(readonly maxConcurrent: number) {}
+
+  key(id = "") {
+    return {
+      schedule: async <T>(...args: unknown[]): Promise<T> => {
+        const fnIndex = typeof args[0] === "function" ? 0 : 1;
+        const fn = args[fnIndex] as (...a: unknown[]) => Promise<T>;
+        let l = this.limiters.get(id);
+        if (!l) this.limiters.set(id, (l = { running: 0, waiting: [] }));
+        const limiter = l;
+        if (limiter.running >= this.maxConcurrent) await new Promise<void>((resolve) => limiter.waiting.push(resolve));
+        else limiter.running++;
+        try {
+          return await fn(...args.slice(fnIndex + 1));
+        } finally {
+          const next = limiter.waiting.shift();
+          if (next) next(); // the slot passes on as it is
+          else if (--limiter.running === 0) this.limiters.delete(id);
+        }
+      },
+    };
+  }
+
+  /** Keys with requests running or waiting (tests). */
+  get activeKeys(): number {
+    return this.limiters.size;
+  }
+}
+
+/**
+ * plugin-throttling's retry limiter without Bottleneck: runs the request; on a failure asks
+ * the plugin's "failed" handlers, which answer a wait in ms to re-send or nothing. Ours
+ * ({@link THROTTLE_OPTIONS}) never ask to re-send; a wait, were one asked, runs on the scheduler.
+ */
+export class RetryLimiter {
+  private readonly handlers: ((error: unknown, info: { args: unknown[]; retryCount: number }) => unknown)[] = [];
+  constructor(private readonly scheduler: Scheduler) {}
+
+  on(event: string, handler: (error: unknown, info: { args: unknown[]; retryCount: number }) => unknown): void {
+    if (event === "failed") this.handlers.push(handler);
+  }
+
+  async schedule<T>(fn: (...a: unknown[]) => Promise<T>, ...args: unknown[]): Promise<T> {
+    for (let retryCount = 0; ; retryCount++) {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        let wait: unknown;
+        for (const h of this.handlers) {
+          // A handler that throws (the plugin's reads `error.response.headers`, absent on a
+          // network error) asks for nothing, as with Bottleneck: the request's own error stands.
+          const w = await Promise.resolve()
+            .then(() => h(err, { args, retryCount }))
+            .catch(() => undefined);
+          if (typeof w === "number") wait = w;
+        }
+        if (typeof wait !== "number") throw err;
+        if (wait > 0) await this.scheduler.sleep(wait);
+      }
+    }
+  }
+}
+
 /** The throttling plugin's options: its concurrency limits stay, its timed queues and re-sends go. */
 export const THROTTLE_OPTIONS = {
   enabled: true,
@@ -299,8 +372,23 @@ export const THROTTLE_OPTIONS = {
   onSecondaryRateLimit: () => false,
 } as const;
 
-/** The retry plugin's options: on, but each request's budget is the policy's (0: see above). */
-export const RETRY_OPTIONS = { enabled: true } as const;
+/** plugin-throttling's limits as {@link ConcurrencyGroup}s, shared by one process's clients. */
+export function throttleGroups(): { global: ConcurrencyGroup; auth: ConcurrencyGroup } {
+  return { global: new ConcurrencyGroup(10), auth: new ConcurrencyGroup(1) };
+}
+
+/**
+ * The retry plugin's options: off. With every request's budget at 0 (no blind re-sends) all
+ * it still did was one Bottleneck limiter per request (zero-delay timers on every request)
+ * and turning GraphQL's "Something went wrong while executing your query" answer into a 500
+ * error; the request policy does that conversion itself, and its read retries are the only
+ * retries. The plugin stays in the stack (it is Probot's), switched off the same way in
+ * production, the simulator, the tests and the bench.
+ */
+export const RETRY_OPTIONS = { enabled: false } as const;
+
+/** GitHub's answer to a query that failed on its side: an error the policy treats as a server error. */
+export const GRAPHQL_SERVER_ERROR = /Something went wrong while executing your query/;
 
 interface EndpointOptions {
   method?: string;
@@ -331,11 +419,22 @@ export function describeOptions(octokitOptions: Record<string, unknown>): Record
   const plain = (v: unknown, depth = 0): unknown => {
     if (typeof v === "function") return `function ${(v as { name?: string }).name || "(anonymous)"}`;
     if (v === passThroughGroup) return "pass-through group";
+    if (v instanceof ConcurrencyGroup) return `at most ${v.maxConcurrent} at once per installation`;
+    if (v instanceof RetryLimiter) return "retry limiter (re-sends only when a handler asks)";
     if (typeof v !== "object" || v === null || depth > 3) return v;
     if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, plain(x, depth + 1)]));
   };
   return { throttle: plain(octokitOptions["throttle"]), retry: plain(octokitOptions["retry"]) };
+}
+
+/** Throws GitHub's "Something went wrong" GraphQL answer as a 500, as plugin-retry did: a read retries it. */
+function serverErrorInAnswer(response: unknown, options: EndpointOptions): void {
+  const r = response as { data?: { errors?: { message?: unknown }[] }; status?: number; headers?: Record<string, unknown>; url?: string };
+  const first = r?.data?.errors?.[0];
+  if (first && typeof first.message === "string" && GRAPHQL_SERVER_ERROR.test(first.message)) {
+    throw new RequestError(first.message, 500, { request: options as never, response: r as never });
+  }
 }
 
 /** The request policy plugin, bound to one process's pacing. */
@@ -352,6 +451,7 @@ export function requestPolicy(pacing: Pacing) {
         if (kind.write) await pacing.spaceWrite(key);
         try {
           const response = await request(options);
+          if (kind.graphql) serverErrorInAnswer(response, options);
           pacing.succeeded(key);
           return response;
         } catch (err) {
@@ -379,9 +479,16 @@ export function requestPolicy(pacing: Pacing) {
  * and base URL. (`REDIS_URL` is not given to Probot: the pacing state in Redis is the app's own.)
  */
 export function createOctokit(pacing: Pacing): typeof ProbotOctokit {
+  const groups = throttleGroups();
   return ProbotOctokit.plugin(requestPolicy(pacing) as never).defaults((options: Record<string, unknown>) => ({
     ...options,
-    throttle: { ...(typeof options["throttle"] === "object" ? (options["throttle"] as object) : {}), ...THROTTLE_OPTIONS },
+    throttle: {
+      ...(typeof options["throttle"] === "object" ? (options["throttle"] as object) : {}),
+      ...THROTTLE_OPTIONS,
+      ...groups,
+      // One per client, as the plugin would make it: it registers a handler per client.
+      retryLimiter: new RetryLimiter(pacing.scheduler),
+    },
     retry: { ...(typeof options["retry"] === "object" ? (options["retry"] as object) : {}), ...RETRY_OPTIONS },
   })) as unknown as typeof ProbotOctokit;
 }

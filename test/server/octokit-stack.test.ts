@@ -72,7 +72,7 @@ describe("production and simulation run the same stack", () => {
       expect(plugins(a)).toEqual(expect.arrayContaining(["throttling", "retry", "supportTriageRequestPolicy"]));
       const stack = (o: object) => (o as unknown as { supportTriageStack: unknown }).supportTriageStack;
       expect(stack(a)).toEqual(stack(b));
-      expect(stack(a)).toMatchObject({ key: "installation:1", throttle: { enabled: true, write: "pass-through group" }, retry: { enabled: true } });
+      expect(stack(a)).toMatchObject({ key: "installation:1", throttle: { enabled: true, write: "pass-through group", global: "at most 10 at once per installation", auth: "at most 1 at once per installation" }, retry: { enabled: false } });
       // The app-level clients too.
       const [appA, appB] = await Promise.all([production.probot.auth(), simulated.probot.auth()]);
       expect(stack(appA)).toEqual(stack(appB));
@@ -110,10 +110,78 @@ describe("no blind re-sends", () => {
     expect(scheduler.slept).toEqual([1000]);
   });
 
+  it("GraphQL's \"Something went wrong\" answer to a query counts as a server error: read again", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: null, errors: [{ message: "Something went wrong while executing your query. Please try again." }] })
+      .post("/graphql")
+      .reply(200, { data: { viewer: { login: "x" } } });
+    const scheduler = fakeScheduler();
+    const gh = client(new Pacing(scheduler), 1);
+    await expect(gh.graphql("query { viewer { login } }")).resolves.toEqual({ viewer: { login: "x" } });
+    expect(scheduler.slept).toEqual([1000]);
+  });
+
+  it("the same answer to a mutation is a 500 sent once", async () => {
+    const scope = nock(API).post("/graphql").reply(200, { data: null, errors: [{ message: "Something went wrong while executing your query." }] });
+    const gh = client(new Pacing(fakeScheduler()), 1);
+    await expect(gh.graphql("mutation { addComment(input: {subjectId: \"I_1\", body: \"x\"}) { clientMutationId } }")).rejects.toMatchObject({ status: 500 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a network error on a query is read again; on a mutation it reaches the app once", async () => {
+    nock(API).post("/graphql").replyWithError({ code: "ECONNRESET", message: "socket hang up" }).post("/graphql").reply(200, { data: { viewer: { login: "x" } } });
+    const gh = client(new Pacing(fakeScheduler()), 1);
+    await expect(gh.graphql("query { viewer { login } }")).resolves.toEqual({ viewer: { login: "x" } });
+    const scope = nock(API).post("/graphql").replyWithError({ code: "ECONNRESET", message: "socket hang up" });
+    await expect(gh.graphql("mutation { addComment(input: {subjectId: \"I_1\", body: \"x\"}) { clientMutationId } }")).rejects.toThrow();
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("a GET gives up after two retries", async () => {
     nock(API).get("/repos/acme/support").times(3).reply(503, {});
     const gh = client(new Pacing(fakeScheduler()), 1);
     await expect(gh.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "support" })).rejects.toMatchObject({ status: 503 });
+  });
+});
+
+describe("the throttling plugin's concurrency limits, without Bottleneck", () => {
+  it("at most 10 requests of one installation at once, in arrival order; another installation is not held", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const order: number[] = [];
+    const gates: (() => void)[] = [];
+    nock(API)
+      .get(/\/repos\/acme\/r\d+$/)
+      .times(14)
+      .reply(function (uri) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        order.push(Number(/r(\d+)$/.exec(uri)![1]));
+        return new Promise((resolve) => gates.push(() => { inFlight--; resolve([200, {}]); })) as never;
+      })
+      .get("/repos/other/r")
+      .reply(200, {});
+    const pacing = new Pacing(fakeScheduler());
+    const one = client(pacing, 1);
+    const two = client(pacing, 2); // same process, other installation
+    const calls = Array.from({ length: 14 }, (_, i) => one.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: `r${i}` }));
+    const until = async (f: () => boolean) => { for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 5)); };
+    await until(() => gates.length === 10);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(gates.length).toBe(10); // the 4 others wait
+    await expect(two.request("GET /repos/{owner}/{repo}", { owner: "other", repo: "r" })).resolves.toMatchObject({ status: 200 });
+    while (gates.length < 14 || gates.some(Boolean)) {
+      const g = gates.findIndex(Boolean);
+      if (g < 0) { await until(() => gates.some(Boolean)); continue; }
+      const open = gates[g]!;
+      delete gates[g];
+      open();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(calls);
+    expect(most).toBe(10);
+    expect(order).toEqual(Array.from({ length: 14 }, (_, i) => i));
   });
 });
 
