@@ -114,7 +114,20 @@ function luxonDescribe(zone: string, ms: number): string {
 }
 
 /** "PST" at instant ms: what luxon's `ZZZZ` asks Intl for, without a new formatter each time. */
-function zoneShortName(zone: string, ms: number): string | null {
+/** Zone names by zone, offset and year: formatToParts is costly, and the name follows the offset. */
+const zoneNames = new Map<string, string | null>();
+
+function zoneShortName(zone: string, ms: number, offset: number, year: number): string | null {
+  const key = `${zone}|${offset}|${year}`;
+  const known = zoneNames.get(key);
+  if (known !== undefined) return known;
+  const name = zoneShortNameNow(zone, ms);
+  if (zoneNames.size >= 256) zoneNames.clear();
+  zoneNames.set(key, name);
+  return name;
+}
+
+function zoneShortNameNow(zone: string, ms: number): string | null {
   let format = zoneNameFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", {
@@ -146,7 +159,7 @@ export function describeDue(config: Config, ms: number): string {
   const offset = offsetMinutesAt(cal, ms);
   const local = new Date(ms + offset * MINUTE);
   const year = local.getUTCFullYear();
-  const name = Number.isInteger(offset) && year >= 1000 && year <= 9999 ? zoneShortName(config.timezone, ms) : null;
+  const name = Number.isInteger(offset) && year >= 1000 && year <= 9999 ? zoneShortName(config.timezone, ms, offset, year) : null;
   if (name === null) return luxonDescribe(config.timezone, ms);
   const hours = local.getUTCHours();
   return (
