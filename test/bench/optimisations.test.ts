@@ -32,6 +32,10 @@ describe("describeDue (fast path)", () => {
     ["Asia/Kolkata", "2026-06-15T00:00:00Z"],
     ["UTC", "2026-01-01T12:00:00Z"],
     ["Australia/Lord_Howe", "2026-04-05T14:45:00Z"],
+    // ICU names the zone "GMT-8" up to 1970 and "PST" from its first instant, offset unchanged.
+    ["America/Los_Angeles", "1969-12-31T23:59:59.999Z"],
+    ["America/Los_Angeles", "1970-01-01T00:00:00Z"],
+    ["America/Los_Angeles", "1969-12-31T12:00:00Z"],
   ])("gives luxon's wording in %s at %s", (zone, iso) => {
     const ms = Date.parse(iso);
     expect(describeDue(withZone(zone), ms)).toBe(luxon(zone, ms));
