@@ -16,10 +16,11 @@ import type { Scheduler } from "../github/octokit.js";
 import { startServer } from "../server.js";
 import { appPrivateKey as privateKey, freePort, simulatedScheduler } from "../simulator/app-host.js";
 import { bareApp, floorApp, type BenchAppKind } from "./compare-apps.js";
+import { BENCH_WEBHOOK_SECRET, WEBHOOK_PATH } from "./deliverer.js";
 
-export const BENCH_WEBHOOK_SECRET = "support-triage-bench-webhook-secret";
+export { BENCH_WEBHOOK_SECRET, WEBHOOK_PATH };
+
 export const BENCH_SWEEP_SECRET = "support-triage-bench-sweep-secret";
-export const WEBHOOK_PATH = "/api/github/webhooks";
 
 export interface AppServerOptions {
   /** The simulator, e.g. http://127.0.0.1:4321. */

@@ -41,7 +41,7 @@ import { GitHubSimulator } from "../simulator/server.js";
 import { startAppHost, type AppHost } from "./app-host.js";
 import { BENCH_APPS, type BenchAppKind } from "./compare-apps.js";
 import { openFormItem, percentile } from "./load.js";
-import { openLoop } from "./open-loop.js";
+import { startSender } from "./sender.js";
 import { benchWorld, Deliverer, keepConnectionsOpen, signDelivery, tally, type SignedDelivery } from "./rig.js";
 
 export type CompareStream = "intakes" | "mix" | "echoes";
@@ -179,6 +179,8 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
   const openApps: CompareApp[] = [...OPEN_LOOP_APPS, ...(baseline ? ["baseline" as const] : [])];
   const hosts = new Map<CompareApp, AppHost>();
   const deliverers = new Map<CompareApp, Deliverer>();
+  // The open-loop sender in its own thread: the simulator's work does not delay its timings (./sender.ts).
+  const sender = await startSender();
   const errors: string[] = [];
   let opened = 0;
   const intake = (): Delivery => {
@@ -276,13 +278,17 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
   };
 
   const openRun = async (app: CompareApp, rate: number, round: number): Promise<OpenRun> => {
-    const { host: h, deliverer } = host(app);
+    const { host: h } = host(app);
     const batch = stream("mix", Math.max(1, Math.round((rate * o.openMs) / 1000)));
     const intakeMs: number[] = [];
     const echoMs: number[] = [];
     const mark = sim.log.length;
     const cpu0 = await h.cpuMs();
-    const run = await openLoop(batch, rate, (x) => deliverer.send(x.d), (x, r) => (x.item ? intakeMs : echoMs).push(r.ms));
+    const run = await sender.run(h.url, batch.map((x) => x.d), rate);
+    batch.forEach((x, i) => {
+      const ms = run.byIndex[i];
+      if (ms !== null && ms !== undefined) (x.item ? intakeMs : echoMs).push(ms);
+    });
     const appCpuMs = (await h.cpuMs()) - cpu0;
     sim.log.length = mark;
     dropEchoes();
@@ -392,6 +398,7 @@ export async function measureCompare(o: CompareOptions): Promise<CompareResult> 
     };
   } finally {
     for (const d of deliverers.values()) d.close();
+    await sender.close();
     await Promise.all([...hosts.values()].map((h) => h.stop().catch(() => undefined)));
     await sim.close();
   }

@@ -20,10 +20,11 @@
  * starts on a free loopback port (no persistence) and stops at the end, on failure too.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { Agent, Server as HttpServer, request } from "node:http";
+import { Server as HttpServer } from "node:http";
 import { createConnection } from "node:net";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -32,11 +33,12 @@ import { freePort } from "../simulator/app-host.js";
 import { BOT_LOGIN, type OutgoingWebhook, type SimItem, type SimRepo, type World } from "../simulator/model.js";
 import { GitHubSimulator } from "../simulator/server.js";
 import { MARKER_PREFIX } from "../triage/marker.js";
-import { BENCH_WEBHOOK_SECRET, startAppServer, WEBHOOK_PATH } from "./app-server.js";
+import { startAppServer, WEBHOOK_PATH } from "./app-server.js";
+import { Deliverer, signDelivery, type SignedDelivery } from "./deliverer.js";
 import { percentile } from "./load.js";
-import { openLoop } from "./open-loop.js";
 import type { FromBenchReplica, ToBenchReplica } from "./replica-process.js";
 import { BENCH_NOW, benchWorld, formBody, type DeliveryResult } from "./rig.js";
+import { startSender } from "./sender.js";
 
 // ------------------------------------------------------------------ the Redis server
 
@@ -193,6 +195,11 @@ export interface ReplicaSpec {
   readonly isolate: boolean;
   /** Settings read from the environment (SUPPORT_TRIAGE_WORKER_CONCURRENCY …). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * A lower CPU priority for the process (`nice`; forked replicas only), as an operator
+   * running a receiver and workers on one host would start the workers (docs/deploy.md).
+   */
+  readonly nice?: number;
 }
 
 /** The compiled child entry next to this file; absent when running from TypeScript sources. */
@@ -210,6 +217,7 @@ async function forkedReplica(entry: string, spec: ReplicaSpec): Promise<ReplicaH
     env: { ...process.env, ...(spec.env ?? {}), BENCH_SIM_URL: spec.simUrl, BENCH_NOW: String(BENCH_NOW), BENCH_REDIS_URL: spec.redisUrl, BENCH_REDIS_PREFIX: spec.redisPrefix },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  if (spec.nice && child.pid !== undefined) setPriority(child.pid, spec.nice);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const alive = (): boolean => child.exitCode === null && child.signalCode === null;
   const how = (): string => (child.signalCode ? `was killed (${child.signalCode})` : `exited with code ${String(child.exitCode)}`);
@@ -304,59 +312,26 @@ async function startReplicas(count: number, spec: ReplicaSpec): Promise<ReplicaH
 // ------------------------------------------------------------------ deliveries
 
 /** A delivery serialised and signed ahead of time, so the load generator only sends. */
-interface Prepared {
-  readonly event: string;
-  readonly body: string;
-  readonly signature: string;
-}
+type Prepared = SignedDelivery;
 
-function prepare(hook: OutgoingWebhook): Prepared {
-  const body = JSON.stringify(hook.payload);
-  return { event: hook.name, body, signature: `sha256=${createHmac("sha256", BENCH_WEBHOOK_SECRET).update(body).digest("hex")}` };
-}
+const prepare = (hook: OutgoingWebhook): Prepared => signDelivery(hook);
 
-/**
- * POSTs prepared deliveries as GitHub does (headers, a new delivery id each), keep-alive.
- * A kept-alive socket the server closed just as it was reused fails before any answer: that
- * request is sent once more on a new connection (Node's documented pattern), its round trip
- * timed from the first attempt.
- */
+/** POSTs prepared deliveries as GitHub does, to whichever replica is named: a keep-alive pool per replica. */
 class Poster {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  private readonly pools = new Map<string, Deliverer>();
 
-  post(target: URL, d: Prepared, started = process.hrtime.bigint(), retried = false): Promise<DeliveryResult> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        target,
-        {
-          method: "POST",
-          agent: this.agent,
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(d.body),
-            "user-agent": "GitHub-Hookshot/bench",
-            "x-github-event": d.event,
-            "x-github-delivery": randomUUID(),
-            "x-github-hook-id": "100001",
-            "x-hub-signature-256": d.signature,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", (err: NodeJS.ErrnoException) => {
-        if (!retried && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE")) resolve(this.post(target, d, started, true));
-        else reject(err);
-      });
-      req.end(d.body);
-    });
+  post(target: URL, d: Prepared): Promise<DeliveryResult> {
+    let pool = this.pools.get(target.origin);
+    if (!pool) {
+      pool = new Deliverer(target.origin, 128);
+      this.pools.set(target.origin, pool);
+    }
+    return pool.send(d);
   }
 
   close(): void {
-    this.agent.destroy();
+    for (const p of this.pools.values()) p.close();
+    this.pools.clear();
   }
 }
 
@@ -433,11 +408,16 @@ const cpuMsOf = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
  * - "fixed": 16 jobs at once whatever the loop's delay (SUPPORT_TRIAGE_LOOP_DELAY_MS=0), the
  *   behaviour before pacing;
  * - "split": a receive-only replica (SUPPORT_TRIAGE_WORKER_CONCURRENCY=0) answers, a second
- *   replica works the queue;
+ *   replica works the queue at a lower CPU priority (nice 10), as docs/deploy.md tells an
+ *   operator to run both roles on one host: the receiver then gets a core whenever a
+ *   delivery arrives, and the workers take what is left;
  * - "ingest": the paced replica with the queue paused (BullMQ's global pause), so the app
  *   only receives and stores — what the acknowledgement costs alone. Its jobs are dropped.
  */
 export type AckMode = "paced" | "fixed" | "split" | "ingest";
+
+/** The worker replica's niceness in the "split" configuration. */
+export const SPLIT_WORKER_NICE = 10;
 
 export interface AckRound {
   readonly mode: AckMode;
@@ -502,17 +482,18 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
   const errors: string[] = [];
   const simUrl = await sim.listen();
   keepConnectionsOpen(sim);
-  const poster = new Poster();
+  // The load generator runs in its own thread, so the simulator's work does not delay the timings (./sender.ts).
+  const sender = await startSender();
   // The bench's own handle on each configuration's queue: to pause it for the ingest rounds.
   const controlConnection = new Redis(o.redis.url, { maxRetriesPerRequest: null });
   controlConnection.on("error", () => undefined);
   const started: ReplicaHost[] = [];
   const controls: Queue[] = [];
-  const group = async (name: string, envs: readonly Record<string, string>[]): Promise<AckGroup> => {
+  const group = async (name: string, specs: readonly { env: Record<string, string>; nice?: number }[]): Promise<AckGroup> => {
     const prefix = `${o.prefix}${name}:`;
     const hosts: ReplicaHost[] = [];
-    for (const env of envs) {
-      const host = await startReplica({ simUrl, redisUrl: o.redis.url, redisPrefix: prefix, isolate: o.isolate, env });
+    for (const { env, nice } of specs) {
+      const host = await startReplica({ simUrl, redisUrl: o.redis.url, redisPrefix: prefix, isolate: o.isolate, env, ...(nice ? { nice } : {}) });
       started.push(host);
       hosts.push(host);
     }
@@ -521,9 +502,9 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
     return { answering: hosts[0] as ReplicaHost, hosts, control };
   };
   try {
-    const paced = await group("paced", [{}]);
-    const fixed = await group("fixed", [{ SUPPORT_TRIAGE_LOOP_DELAY_MS: "0" }]);
-    const split = await group("split", [{ SUPPORT_TRIAGE_WORKER_CONCURRENCY: "0" }, {}]);
+    const paced = await group("paced", [{ env: {} }]);
+    const fixed = await group("fixed", [{ env: { SUPPORT_TRIAGE_LOOP_DELAY_MS: "0" } }]);
+    const split = await group("split", [{ env: { SUPPORT_TRIAGE_WORKER_CONCURRENCY: "0" } }, { env: {}, nice: SPLIT_WORKER_NICE }]);
     const groups: Record<AckMode, AckGroup> = { paced, fixed, split, ingest: paced };
     const intakes = new Intakes(world, repos, false);
     // Half new support-form issues, half customer comments on issues opened ≈ 250 ms earlier.
@@ -542,18 +523,16 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
     const cpu = async (g: AckGroup): Promise<number> => (await Promise.all(g.hosts.map((h) => h.cpuMs()))).reduce((x, y) => x + y, 0);
     // Warm-up of each configuration: connections, JIT, the installation token, caches.
     for (const g of [paced, fixed, split]) {
-      const target = webhookUrl(g.answering.url);
-      await openLoop(batch(Math.min(o.deliveries, Math.max(50, Math.round(o.rate / 4)))).prepared, o.rate, (d) => poster.post(target, d));
+      await sender.run(g.answering.url, batch(Math.min(o.deliveries, Math.max(50, Math.round(o.rate / 4)))).prepared, o.rate);
       await idle(g);
     }
     const round = async (mode: AckMode, r: number): Promise<AckRound> => {
       const g = groups[mode];
-      const target = webhookUrl(g.answering.url);
       const { prepared, opened } = batch(o.deliveries);
       if (mode === "ingest") await g.control.pause();
       const app0 = await cpu(g);
       const redis0 = await o.redis.cpuMs();
-      const run = await openLoop(prepared, o.rate, (d) => poster.post(target, d));
+      const run = await sender.run(g.answering.url, prepared, o.rate);
       let drained = true;
       let drainMs = 0;
       let appMs: number;
@@ -608,7 +587,7 @@ export async function measureAck(o: AckOptions): Promise<AckResult> {
     errors.push(...sim.errors);
     return { rate: o.rate, rounds: by.paced, fixed: by.fixed, split: by.split, ingest: by.ingest, isolated: started.every((h) => h.isolated), errors };
   } finally {
-    poster.close();
+    await sender.close();
     for (const c of controls) await c.resume().catch(() => undefined);
     await Promise.all(started.map((h) => h.stop().catch(() => undefined)));
     for (const c of controls) await c.close().catch(() => undefined);

@@ -5,17 +5,18 @@
  * number in flight. Unlike the scenario runner, nothing here is sequential by force:
  * the throughput figure needs many deliveries at once.
  */
-import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Agent, Server as HttpServer, request } from "node:http";
+import { Server as HttpServer } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/types.js";
 import { GitHubSimulator, type RequestRecord } from "../simulator/server.js";
 import { World, type OutgoingWebhook, type SimRepo, type SimUser } from "../simulator/model.js";
 import { labelSpecs } from "../triage/labels.js";
-import { BENCH_WEBHOOK_SECRET, WEBHOOK_PATH } from "./app-server.js";
 import { startAppHost, type AppHost } from "./app-host.js";
+import { Deliverer } from "./deliverer.js";
+
+export { Deliverer, signDelivery, type DeliveryResult, type SignedDelivery } from "./deliverer.js";
 
 /** A Tuesday, 09:00 in Los Angeles: inside business hours, no holiday near. */
 export const BENCH_NOW = Date.parse("2026-12-01T17:00:00Z");
@@ -89,85 +90,6 @@ export interface RigOptions {
   readonly isolate: boolean;
 }
 
-export interface DeliveryResult {
-  readonly status: number;
-  /** Round trip, ms (high-resolution). */
-  readonly ms: number;
-}
-
-/** A delivery serialised and signed ahead of time, so that sending it is all that is left. */
-export interface SignedDelivery {
-  /** `X-GitHub-Event`. */
-  readonly event: string;
-  readonly body: string;
-  /** `X-Hub-Signature-256`. */
-  readonly signature: string;
-}
-
-/** Serialises and signs a webhook as GitHub does. */
-export function signDelivery(hook: OutgoingWebhook): SignedDelivery {
-  const body = JSON.stringify(hook.payload);
-  return { event: hook.name, body, signature: `sha256=${createHmac("sha256", BENCH_WEBHOOK_SECRET).update(body).digest("hex")}` };
-}
-
-/** Signs and POSTs deliveries like GitHub does, over a keep-alive pool. */
-export class Deliverer {
-  private readonly agent: Agent;
-  private readonly target: URL;
-
-  constructor(appUrl: string, maxSockets = 64) {
-    // A timeout makes the agent honour the server's `Keep-Alive: timeout=5` (it drops an idle
-    // socket a second before the server would), so a socket is not reused just as the server
-    // closes it; without one, Node's agent ignores the hint.
-    this.agent = new Agent({ keepAlive: true, maxSockets, timeout: 60_000 });
-    this.target = new URL(WEBHOOK_PATH, appUrl);
-  }
-
-  post(hook: OutgoingWebhook): Promise<DeliveryResult> {
-    return this.send(signDelivery(hook));
-  }
-
-  /**
-   * POSTs a signed delivery (a new delivery id each time). A kept-alive socket the server
-   * closed just as it was reused fails before any answer: that request is sent once more on
-   * a new connection (Node's documented pattern), its round trip timed from the first attempt.
-   */
-  send(d: SignedDelivery, started = process.hrtime.bigint(), retried = false): Promise<DeliveryResult> {
-    const { body, signature } = d;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        this.target,
-        {
-          method: "POST",
-          agent: this.agent,
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(body),
-            "user-agent": "GitHub-Hookshot/bench",
-            "x-github-event": d.event,
-            "x-github-delivery": randomUUID(),
-            "x-github-hook-id": "100001",
-            "x-hub-signature-256": signature,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", (err: NodeJS.ErrnoException) => {
-        if (!retried && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE")) resolve(this.send(d, started, true));
-        else reject(err);
-      });
-      req.end(body);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
 
 export interface Rig {
   readonly world: World;

@@ -90,7 +90,7 @@ describe("bench", () => {
       "redis.ack.ingest.p99",
       "redis.ack.drain",
       "redis.ack.fixed.p99",
-      "redis.ack.split.p99",
+      "redis.ack.paced.p99",
       "redis.replicas.1.rate",
       "redis.replicas.2.rate",
       "redis.replicas.4.rate",
