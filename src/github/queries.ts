@@ -73,16 +73,28 @@ const REPO_FIELDS = `
   config: object(expression: $configExpr) { __typename ... on Blob { text } }`;
 
 /**
+ * The item reads name each file by its git object id, and carry its text only when
+ * `$withTexts` (the default): a process that already holds the texts of a repository's
+ * files asks for the ids alone, and reads the texts again only for an id it does not know
+ * (a file changed). An object id always names the same content, so this cannot serve a
+ * stale file (src/handlers/item.ts).
+ */
+const ITEM_REPO_FIELDS = `
+  id
+  labels(first: 100) { totalCount nodes { id name } }
+  config: object(expression: $configExpr) { __typename ... on Blob { oid text @include(if: $withTexts) } }`;
+
+/**
  * One request reads everything an issue event needs: the issue with labels, comments and
  * label history, the repository's labels, the config file and the issue forms.
  */
 export const READ_ISSUE = `
-query ReadIssue($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $templatesExpr: String!) {
+query ReadIssue($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $templatesExpr: String!, $withTexts: Boolean = true) {
   repository(owner: $owner, name: $name) {
-    ${REPO_FIELDS}
+    ${ITEM_REPO_FIELDS}
     templates: object(expression: $templatesExpr) {
       __typename
-      ... on Tree { entries { name object { __typename ... on Blob { text } } } }
+      ... on Tree { entries { name object { __typename ... on Blob { oid text @include(if: $withTexts) } } } }
     }
     issue(number: $number) { ${ISSUE_FIELDS} }
   }
@@ -90,10 +102,10 @@ query ReadIssue($owner: String!, $name: String!, $number: Int!, $configExpr: Str
 
 /** The same for a discussion: the category form is one file named after the category slug. */
 export const READ_DISCUSSION = `
-query ReadDiscussion($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $templateExpr: String!) {
+query ReadDiscussion($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $templateExpr: String!, $withTexts: Boolean = true) {
   repository(owner: $owner, name: $name) {
-    ${REPO_FIELDS}
-    template: object(expression: $templateExpr) { __typename ... on Blob { text } }
+    ${ITEM_REPO_FIELDS}
+    template: object(expression: $templateExpr) { __typename ... on Blob { oid text @include(if: $withTexts) } }
     discussion(number: $number) { ${DISCUSSION_FIELDS} }
   }
 }`;

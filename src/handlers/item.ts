@@ -8,7 +8,7 @@
  * now, so duplicate, late and concurrent deliveries converge on the same state.
  */
 import type { Config } from "../config/types.js";
-import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
+import { errorStatus, repoKey, type GitHubClient, type RepoRef } from "../github/client.js";
 import { retryAdvice, retryDelay } from "../github/retry.js";
 import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
@@ -27,21 +27,25 @@ export interface ItemRef extends RepoRef {
   readonly categorySlug?: string | null;
 }
 
+/** A git object as the reads ask for it: a Blob's text comes only when asked (`$withTexts`). */
+type BlobRead = { __typename: string; oid?: string; text?: string | null } | null | undefined;
+type EntryRead = { name: string; object: BlobRead };
+
 interface RepoRead {
   id: string;
   labels: { totalCount: number; nodes: { id: string; name: string }[] };
-  config: { __typename: string; text?: string } | null;
+  config: BlobRead;
 }
 
 interface IssueRead {
   repository: (RepoRead & {
-    templates: { __typename: string; entries?: { name: string; object: { __typename: string; text?: string } | null }[] } | null;
+    templates: { __typename: string; entries?: EntryRead[] } | null;
     issue: GqlIssue | null;
   }) | null;
 }
 
 interface DiscussionRead {
-  repository: (RepoRead & { template: { __typename: string; text?: string } | null; discussion: GqlDiscussion | null }) | null;
+  repository: (RepoRead & { template: BlobRead; discussion: GqlDiscussion | null }) | null;
 }
 
 export interface ItemSnapshot {
@@ -53,45 +57,103 @@ export interface ItemSnapshot {
   readonly templateFiles: readonly { file: string; text: string }[];
 }
 
-export const blobText = (o: { __typename: string; text?: string } | null | undefined): string | null =>
-  o && o.__typename === "Blob" && typeof o.text === "string" ? o.text : null;
+export const blobText = (o: BlobRead): string | null => (o && o.__typename === "Blob" && typeof o.text === "string" ? o.text : null);
 
 /** The issue forms among the entries of `.github/ISSUE_TEMPLATE` (config.yml is not a form). */
-export function issueFormFiles(entries: readonly { name: string; object: { __typename: string; text?: string } | null }[] | undefined): { file: string; text: string }[] {
+export function issueFormFiles(entries: readonly EntryRead[] | undefined, text: (o: BlobRead) => string | null = blobText): { file: string; text: string }[] {
   return (entries ?? []).flatMap((e) => {
-    const text = blobText(e.object);
-    return /\.ya?ml$/i.test(e.name) && text !== null && !/^config\.ya?ml$/i.test(e.name) ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text }] : [];
+    if (!/\.ya?ml$/i.test(e.name) || /^config\.ya?ml$/i.test(e.name)) return [];
+    const t = text(e.object);
+    return t !== null ? [{ file: `.github/ISSUE_TEMPLATE/${e.name}`, text: t }] : [];
   });
+}
+
+/**
+ * File texts by git object id, and the repositories whose files this process has read.
+ * Every item read names the config file and the forms; their texts were most of an
+ * intake's answer (and of its parsing) although they rarely change. Once a repository's
+ * texts are known, its reads ask for the object ids alone (`withTexts: false`); an id
+ * not known here (the file changed, or its text was evicted) sends the read again with
+ * the texts. An object id names one content for ever, so a text found by id is never
+ * stale. Bounded: both are emptied when full (the next read of a repository then brings
+ * its texts again).
+ */
+const textsByOid = new Map<string, string | null>();
+const MAX_TEXTS = 512;
+const reposWithTexts = new Set<string>();
+const MAX_REPOS = 4096;
+
+/** Thrown inside a read's resolution when an object id is not known here. */
+const UNKNOWN = Symbol("unknown object id");
+
+function textByOid(o: BlobRead): string | null {
+  if (!o || o.__typename !== "Blob") return null;
+  if ("text" in o) {
+    const text = typeof o.text === "string" ? o.text : null;
+    if (o.oid) {
+      if (textsByOid.size >= MAX_TEXTS) textsByOid.clear();
+      textsByOid.set(o.oid, text);
+    }
+    return text;
+  }
+  if (!o.oid) return null;
+  const known = textsByOid.get(o.oid);
+  if (known === undefined) throw UNKNOWN;
+  return known;
+}
+
+/**
+ * Step 1's request, by object ids when this repository's texts are known: `resolve` turns
+ * the answer into the snapshot, and the read goes again with the texts if an id is unknown.
+ */
+async function readWithTexts<T, R>(client: GitHubClient, ref: ItemRef, query: string, variables: Record<string, unknown>, resolve: (answer: T) => R): Promise<R> {
+  const key = repoKey(ref);
+  if (reposWithTexts.has(key)) {
+    const answer = await client.graphql<T>(query, { ...variables, withTexts: false });
+    try {
+      return resolve(answer);
+    } catch (err) {
+      if (err !== UNKNOWN) throw err;
+    }
+  }
+  const result = resolve(await client.graphql<T>(query, variables));
+  if (reposWithTexts.size >= MAX_REPOS) reposWithTexts.clear();
+  reposWithTexts.add(key);
+  return result;
 }
 
 /** Step 1: one GraphQL request for the item and everything around it. */
 export async function readItem(client: GitHubClient, ref: ItemRef): Promise<ItemSnapshot | null> {
   const base = { owner: ref.owner, name: ref.repo, number: ref.number, configExpr: `HEAD:${CONFIG_PATH}` };
+  const labelsOf = (repo: RepoRead): RepoLabels => ({ repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount });
   if (ref.kind === "issue") {
-    const res = await client.graphql<IssueRead>(READ_ISSUE, { ...base, templatesExpr: "HEAD:.github/ISSUE_TEMPLATE" });
-    const repo = res.repository;
-    if (!repo?.issue) return null;
-    const files = issueFormFiles(repo.templates?.entries);
+    const read = await readWithTexts(client, ref, READ_ISSUE, { ...base, templatesExpr: "HEAD:.github/ISSUE_TEMPLATE" }, (res: IssueRead) => {
+      const repo = res.repository;
+      if (!repo?.issue) return null;
+      return { repo, issue: repo.issue, configText: textByOid(repo.config), templateFiles: issueFormFiles(repo.templates?.entries, textByOid) };
+    });
+    if (!read) return null;
     return {
-      item: toItem((await completeComments(client, repo.issue)).node),
-      labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },
-      configText: blobText(repo.config),
-      templateFiles: files,
+      item: toItem((await completeComments(client, read.issue)).node),
+      labels: labelsOf(read.repo),
+      configText: read.configText,
+      templateFiles: read.templateFiles,
     };
   }
   const slug = ref.categorySlug ?? "";
-  const res = await client.graphql<DiscussionRead>(READ_DISCUSSION, {
-    ...base,
-    templateExpr: `HEAD:.github/DISCUSSION_TEMPLATE/${slug}.yml`,
+  const file = `.github/DISCUSSION_TEMPLATE/${slug}.yml`;
+  const read = await readWithTexts(client, ref, READ_DISCUSSION, { ...base, templateExpr: `HEAD:${file}` }, (res: DiscussionRead) => {
+    const repo = res.repository;
+    if (!repo?.discussion) return null;
+    const text = textByOid(repo.template);
+    return { repo, discussion: repo.discussion, configText: textByOid(repo.config), templateFiles: text !== null ? [{ file, text }] : [] };
   });
-  const repo = res.repository;
-  if (!repo?.discussion) return null;
-  const text = blobText(repo.template);
+  if (!read) return null;
   return {
-    item: toItem((await completeComments(client, repo.discussion)).node),
-    labels: { repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount },
-    configText: blobText(repo.config),
-    templateFiles: text !== null ? [{ file: `.github/DISCUSSION_TEMPLATE/${slug}.yml`, text }] : [],
+    item: toItem((await completeComments(client, read.discussion)).node),
+    labels: labelsOf(read.repo),
+    configText: read.configText,
+    templateFiles: read.templateFiles,
   };
 }
 
