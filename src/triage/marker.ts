@@ -25,6 +25,8 @@ const OPTIONAL_KEYS = [
   "warnedAt",
   "securityBy",
   "previous",
+  "refused",
+  "refusedBy",
   "notices",
   "untracked",
 ] as const satisfies readonly (keyof MarkerState)[];
@@ -109,6 +111,7 @@ function toState(data: unknown): MarkerState | null {
     ...defined("warnedAt", optionalTime("warnedAt")),
     ...defined("securityBy", optionalLogin("securityBy")),
     ...defined("previous", allowedPriority(o["previous"])),
+    ...refusal(o["refused"], optionalLogin("refusedBy")),
     ...defined("notices", notices && notices.length > 0 ? notices : undefined),
     ...defined("untracked", o["untracked"] === true ? true : undefined),
   };
@@ -162,6 +165,11 @@ export function recordDeliveries(body: string, delivered: Readonly<Record<string
     record[name] = typeof old === "string" ? old : at;
   }
   return `${body.slice(0, start)}${renderMarker({ ...state, notifiedAt: record })}${body.slice(end + 3)}`;
+}
+
+/** `refused` and `refusedBy` go together, or not at all. */
+function refusal(p: unknown, by: string | undefined): { refused?: "P1" | "P2"; refusedBy?: string } {
+  return (p === "P1" || p === "P2") && by !== undefined ? { refused: p, refusedBy: by } : {};
 }
 
 /** `previous` only ever holds an allowed priority; anything else is dropped. */

@@ -21,15 +21,15 @@ import { findTargetComment, pendingNotifications } from "./marker.js";
 import { buildNotification } from "./notification.js";
 import { resolvePriority } from "./priority.js";
 import type { PriorityContext } from "./priority.js";
-import { applyProductionRule, rememberPrevious } from "./production-rule.js";
-import { mergeStates, recall, SUPERSEDED_NOTE, withTag } from "./recall.js";
+import { applyProductionRule, rememberPrevious, restoreRefused, SECURITY_NOTE_PREFIX, securityConfirmedBy } from "./production-rule.js";
+import { mergeStates, readCommentTag, recall, SUPERSEDED_NOTE, withTag } from "./recall.js";
 import type { Recalled } from "./recall.js";
-import { renderEscalationComment, renderTargetComment, renderWarningComment } from "./render.js";
+import { renderEscalationComment, renderSecurityNote, renderTargetComment, renderWarningComment } from "./render.js";
 import { recordResponse } from "./response.js";
 import { resolvePlan } from "./support-plan.js";
 import { computeTarget, formatInZone } from "./target.js";
 import type { TargetResult } from "./target.js";
-import { loginKey } from "./text.js";
+import { loginKey, sameLogin } from "./text.js";
 import type { Action, Decision, Item, ItemComment, MarkerState, Plan, PlanInput } from "./types.js";
 
 export function planItem(input: PlanInput): Plan {
@@ -58,21 +58,24 @@ export function planItem(input: PlanInput): Plan {
     prev,
     form: readFormAnswers(item.body, input.form, config),
     postedNotices: recalled.notices,
+    ...(input.form !== null ? { templateLabels: input.form.labels } : {}),
+    ...(input.teamMembers !== undefined ? { teamMembers: input.teamMembers } : {}),
   };
-  if (item.state === "closed") return withSuperseded(planClosed(input, prev, comment, decisions), recalled);
+  if (item.state === "closed") return withSuperseded(planClosed(input, prev, comment, decisions, securityConfirmedBy(ctx)), recalled);
 
   // 2. Who decides the priority.
   const resolution = resolvePriority(ctx);
-  if (resolution.kind === "none") return withSuperseded({ actions: [], decisions: [], state: null }, recalled);
+  if (resolution.kind === "none") return withSuperseded(planSecurityNote(ctx, decisions), recalled);
   if (resolution.kind === "untracked") {
     decisions.push({ rule: "untracked", message: resolution.message });
-    if (prev === null) return withSuperseded({ actions: [], decisions, state: null }, recalled);
-    return withSuperseded(planUntracked(input, prev, comment, decisions), recalled);
+    if (prev === null) return withSuperseded(planSecurityNote(ctx, decisions), recalled);
+    return withSuperseded(planUntracked(input, prev, comment, decisions, securityConfirmedBy(ctx)), recalled);
   }
-  decisions.push({ rule: resolution.resolved.rule, message: resolution.resolved.message });
+  const resolved = restoreRefused(ctx, resolution.resolved);
+  decisions.push({ rule: resolved.rule, message: resolved.message });
 
   // 3. The production rule.
-  const rule = applyProductionRule(ctx, resolution.resolved);
+  const rule = applyProductionRule(ctx, resolved);
   decisions.push(...rule.decisions);
   const { priority, source, setBy } = rule.decided;
 
@@ -99,6 +102,7 @@ export function planItem(input: PlanInput): Plan {
     ...optional("warnedAt", prev?.warnedAt ?? recalled.warnedAt ?? undefined),
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
     ...(previous !== undefined ? { previous } : {}),
+    ...refusedMemory(input, prev, rule.refused, rule.decided),
     ...(rule.notices.length > 0 ? { notices: rule.notices } : {}),
   };
   const response = recordResponse(item, config, input.appLogin, input.teamMembers, base, prev);
@@ -134,6 +138,22 @@ export function planItem(input: PlanInput): Plan {
   // Notifications go out after everything GitHub shows (the GitHub layer sends them after the writes).
   actions.push(...due.notifications);
   return withSuperseded({ actions, decisions, state }, recalled);
+}
+
+/**
+ * `refused`/`refusedBy` after this plan: a new refusal, else the recorded one while the
+ * priority the refusal left still stands (and no confirmation restored it).
+ */
+function refusedMemory(
+  input: PlanInput,
+  prev: MarkerState | null,
+  fresh: { readonly priority: "P1" | "P2"; readonly by: string } | null,
+  decided: { readonly priority: Priority; readonly source: "form" | "label"; readonly setBy: string },
+): Pick<MarkerState, "refused" | "refusedBy"> {
+  if (fresh !== null) return { refused: fresh.priority, refusedBy: fresh.by };
+  if (prev?.refused === undefined || prev.refusedBy === undefined || prev.securityBy !== undefined) return {};
+  if (decided.priority !== prev.priority || decided.source !== prev.source || !sameLogin(decided.setBy, prev.setBy)) return {};
+  return { refused: prev.refused, refusedBy: prev.refusedBy };
 }
 
 /**
@@ -257,10 +277,10 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, com
 }
 
 /** Closed items: no label rules, no escalation; a response is still recorded (SPEC §3.7). */
-function planClosed(input: PlanInput, prev: MarkerState | null, comment: ItemComment | null, decisions: Decision[]): Plan {
+function planClosed(input: PlanInput, prev: MarkerState | null, comment: ItemComment | null, decisions: Decision[], securityBy: string | null): Plan {
   if (prev === null) return { actions: [], decisions: [], state: null };
   decisions.push({ rule: "closed", message: "The item is closed: no label rules and no escalation." });
-  if (prev.untracked === true) return planUntracked(input, prev, comment, decisions);
+  if (prev.untracked === true) return planUntracked(input, prev, comment, decisions, securityBy);
   const response = recordResponse(input.item, input.config, input.appLogin, input.teamMembers, prev, prev);
   if (response.decision !== null) decisions.push(response.decision);
   // A plan the configuration no longer knows is re-resolved; the priority stays as recorded.
@@ -276,8 +296,12 @@ function planClosed(input: PlanInput, prev: MarkerState | null, comment: ItemCom
 }
 
 /** No longer tracked (see docs/triage-rules.md): keep the history, record responses, say so. */
-function planUntracked(input: PlanInput, prev: MarkerState, comment: ItemComment | null, decisions: Decision[]): Plan {
-  const response = recordResponse(input.item, input.config, input.appLogin, input.teamMembers, { ...prev, untracked: true }, prev);
+function planUntracked(input: PlanInput, prev: MarkerState, comment: ItemComment | null, decisions: Decision[], securityBy: string | null): Plan {
+  // Who confirmed a security incident is kept while untracked too (it lapses with the label),
+  // so a priority given later is judged on the same facts as if it had come first.
+  const { securityBy: _was, ...rest } = prev;
+  const kept: MarkerState = { ...rest, untracked: true, ...(securityBy !== null ? { securityBy } : {}) };
+  const response = recordResponse(input.item, input.config, input.appLogin, input.teamMembers, kept, prev);
   if (response.decision !== null) decisions.push(response.decision);
   const remove = escalatedRemoval(input, response.firstRecorded, decisions);
   return {
@@ -288,6 +312,43 @@ function planUntracked(input: PlanInput, prev: MarkerState, comment: ItemComment
     decisions,
     state: response.state,
   };
+}
+
+/**
+ * An item the app does not track (no marker): on discussions, which have no label
+ * history, a responder's `security` label is recorded in a short tagged note, so that a
+ * priority given later can still be judged as a confirmed security incident; the note is
+ * edited to say so when the label goes (the confirmation lapses). Issues need no note:
+ * their timeline says who added the label.
+ */
+function planSecurityNote(ctx: PriorityContext, decisions: Decision[]): Plan {
+  const { item, config } = ctx;
+  const actions: Action[] = [];
+  const notes = item.comments.filter((c) => c.author !== null && sameLogin(c.author.login, ctx.appLogin)).flatMap((c) => {
+    const tag = readCommentTag(c.body);
+    return tag?.kind === "notice" && tag.key.startsWith(SECURITY_NOTE_PREFIX) ? [{ comment: c, by: tag.key.slice(SECURITY_NOTE_PREFIX.length) }] : [];
+  });
+  if (!hasLabel(item.labels, config.labels.security)) {
+    for (const note of notes) {
+      actions.push({
+        type: "updateTargetComment",
+        commentId: note.comment.id,
+        body: withTag(renderSecurityNote(config, note.by, true), { kind: "notice", key: `security-lapsed:${note.by}` }),
+      });
+    }
+    if (actions.length > 0) decisions.push({ rule: "security-lapsed", message: `The ${config.labels.security} label is gone: the recorded confirmation lapses.` });
+    return { actions, decisions, state: null };
+  }
+  if (item.kind !== "discussion" || item.state !== "open" || notes.length > 0) return { actions, decisions, state: null };
+  const by = securityConfirmedBy(ctx);
+  if (by === null) return { actions, decisions, state: null };
+  decisions.push({ rule: "security-confirmed", message: `${by} confirmed a security incident; recorded for a priority given later.` });
+  actions.push({
+    type: "postComment",
+    purpose: "notice",
+    body: withTag(renderSecurityNote(config, by, false), { kind: "notice", key: `${SECURITY_NOTE_PREFIX}${loginKey(by)}` }),
+  });
+  return { actions, decisions, state: null };
 }
 
 function targetFor(input: PlanInput, plan: string, priority: Priority, decisions: Decision[]): TargetResult {

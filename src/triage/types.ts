@@ -124,6 +124,14 @@ export interface MarkerState {
    * while the priority is P1/P2 (the priority itself is the answer otherwise).
    */
   readonly previous?: "P3" | "P4";
+  /**
+   * A responder's P1/P2 label refused while a `security` label of unknown origin was on the
+   * item (a discussion whose `security` delivery had not arrived yet): when that label is
+   * then confirmed by a responder, the refused label is put back (docs/triage-rules.md).
+   * Kept only while the app's fallback priority stands.
+   */
+  readonly refused?: "P1" | "P2";
+  readonly refusedBy?: string;
   /** Keys of rule notices already posted, so each is posted once. */
   readonly notices?: readonly string[];
   /**
