@@ -101,6 +101,7 @@ export function planItem(input: PlanInput): Plan {
     ...deliveryRecord(input, prev, recalled),
     ...optional("warnedAt", prev?.warnedAt ?? recalled.warnedAt ?? undefined),
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
+    ...(rule.productionOrigin !== undefined ? { production: rule.productionOrigin } : {}),
     ...(previous !== undefined ? { previous } : {}),
     ...refusedMemory(input, prev, rule.refused, rule.decided),
     ...(rule.notices.length > 0 ? { notices: rule.notices } : {}),
@@ -121,6 +122,7 @@ export function planItem(input: PlanInput): Plan {
     .filter((p) => p !== priority)
     .map((p) => actualLabel(item, config.labels.priorities[p]));
   if (remove.length > 0) decisions.push({ rule: "one-priority", message: `Removing ${remove.join(", ")}: an item carries one priority label.` });
+  if (rule.removeProduction) remove.push(actualLabel(item, config.labels.production));
   remove.push(...escalatedRemoval(input, response.firstRecorded, decisions));
 
   // 8. Actions. Labels first (added before removed, so the item never shows zero

@@ -75,13 +75,13 @@ export function authorIsResponder(ctx: Pick<PriorityContext, "item" | "config" |
 
 /**
  * A label GitHub applied when the item was created (a form's `labels:` key, applied as
- * the author): one the item's template applies, or one the timeline shows added in the
- * creation second.
+ * the author): one the item's template applies when the template is known, else one the
+ * timeline shows added in the creation second and never since.
  */
 export function isCreationLabel(ctx: PriorityContext, label: string): boolean {
   const key = label.toLowerCase();
   if (ctx.trigger.type === "opened") return true;
-  if (ctx.templateLabels?.some((l) => l.toLowerCase() === key) === true) return true;
+  if (ctx.templateLabels !== undefined) return ctx.templateLabels.some((l) => l.toLowerCase() === key);
   const created = Math.floor(Date.parse(ctx.item.createdAt) / 1000);
   const events = ctx.item.labelEvents ?? [];
   const firstAdd = events.find((e) => e.added && e.label.toLowerCase() === key);

@@ -61,18 +61,62 @@ export function securityConfirmedBy(ctx: PriorityContext): string | null {
   return added.actor.login;
 }
 
+/** The author edited the item's body: the form speaks again. */
+function authorEdit(ctx: PriorityContext): boolean {
+  const t = ctx.trigger;
+  return t.type === "edited" && t.bodyChanged && isAuthor(ctx, t.sender);
+}
+
+/**
+ * Where the `production` label stood before this event (MarkerState.production), with
+ * what this event and the issue timeline say about it since: a person's removal makes it
+ * `removed`; a responder's addition makes it theirs (absent); an addition GitHub made from
+ * the form (as the author, at creation) makes it `form`. The app's own changes say nothing
+ * new (the marker recorded why it made them).
+ */
+export function productionOrigin(ctx: PriorityContext): "form" | "removed" | undefined {
+  const name = ctx.config.labels.production;
+  const key = name.toLowerCase();
+  const present = hasLabel(ctx.item.labels, name);
+  const t = ctx.trigger;
+  if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
+    if (t.type === "unlabeled") return present ? ctx.prev?.production : "removed";
+    if (present) return labelDecides(ctx, t.sender, name) ? undefined : "form";
+  }
+  const events = ctx.item.labelEvents ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e === undefined || e.label.toLowerCase() !== key) continue;
+    if (e.actor !== null && isAppActor(ctx, e.actor)) break;
+    if (!e.added) return present ? ctx.prev?.production : "removed";
+    if (!present) break;
+    return e.actor !== null && labelDecides(ctx, e.actor, name) ? undefined : "form";
+  }
+  if (ctx.prev === null) return present && ctx.form.production ? "form" : undefined;
+  return ctx.prev.production;
+}
+
 /**
  * The production label is added from the form only when the form speaks: on first sight
- * of the item, or when its author edits the body while the form decides the priority.
- * Re-adding it on every event would undo a maintainer who removed it on purpose.
+ * of the item, or when its author edits the body while the form decides the priority —
+ * never after a person removed it (their removal stands against the form, like a
+ * responder's priority label). Re-adding it on every event would undo them.
  */
-export function shouldAddProduction(ctx: PriorityContext): boolean {
+export function shouldAddProduction(ctx: PriorityContext, origin: "form" | "removed" | undefined = productionOrigin(ctx)): boolean {
   if (!ctx.form.production || hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
   const prev = ctx.prev;
-  if (prev === null) return true;
-  const t = ctx.trigger;
-  const authorEdit = t.type === "edited" && t.bodyChanged && isAuthor(ctx, t.sender);
-  return authorEdit && prev.source === "form" && prev.untracked !== true;
+  if (prev === null) return origin !== "removed";
+  return authorEdit(ctx) && prev.source === "form" && prev.untracked !== true && origin !== "removed";
+}
+
+/**
+ * A `production` label that came from the form follows the form: when the author edits
+ * the environment to a non-production one, it is removed (and the production rule then
+ * judges P1/P2 without it). A label a responder added stays.
+ */
+export function shouldRemoveProduction(ctx: PriorityContext, origin: "form" | "removed" | undefined = productionOrigin(ctx)): boolean {
+  if (ctx.form.production || !hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
+  return origin === "form" && authorEdit(ctx) && ctx.prev !== null && ctx.prev.untracked !== true;
 }
 
 /**
@@ -122,6 +166,10 @@ export interface ProductionOutcome {
   readonly decided: Decided;
   /** Add the `production` label (the form says production). */
   readonly addProduction: boolean;
+  /** Remove the `production` label (it came from the form, and the form no longer says production). */
+  readonly removeProduction: boolean;
+  /** MarkerState.production after this plan. */
+  readonly productionOrigin: "form" | "removed" | undefined;
   readonly securityBy: string | null;
   /** Notice keys after this plan (previous ones plus any new). */
   readonly notices: readonly string[];
@@ -135,11 +183,18 @@ export interface ProductionOutcome {
 export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPriority): ProductionOutcome {
   const { config } = ctx;
   const decisions: Decision[] = [];
-  const addProduction = shouldAddProduction(ctx);
+  const origin = productionOrigin(ctx);
+  const addProduction = shouldAddProduction(ctx, origin);
+  const removeProduction = shouldRemoveProduction(ctx, origin);
+  const productionOrigin_ = addProduction ? "form" : origin;
   if (addProduction) {
     decisions.push({ rule: "production-from-form", message: `The form's environment is production: adding ${config.labels.production}.` });
   }
-  const hasProduction = addProduction || hasLabel(ctx.item.labels, config.labels.production);
+  if (removeProduction) {
+    decisions.push({ rule: "production-from-form", message: `The form's environment is no longer production: removing ${config.labels.production}, which came from the form.` });
+  }
+  const hasProduction = (addProduction || hasLabel(ctx.item.labels, config.labels.production)) && !removeProduction;
+  const common = { addProduction, removeProduction, productionOrigin: productionOrigin_ };
   const securityBy = securityConfirmedBy(ctx);
   const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
   const notices = [...new Set([...(ctx.prev?.notices ?? []), ...(ctx.postedNotices ?? [])])];
@@ -149,7 +204,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
     if (isRestricted(resolved.priority) && !hasProduction) {
       decisions.push({ rule: "security-confirmed", message: `${resolved.priority} is allowed: ${securityBy ?? "a responder"} confirmed a security incident.` });
     }
-    return { decided: keep, addProduction, securityBy, notices, notice: null, decisions, refused: null };
+    return { decided: keep, ...common, securityBy, notices, notice: null, decisions, refused: null };
   }
   const refusedP = resolved.priority === "P1" || resolved.priority === "P2" ? resolved.priority : null;
   const refused =
@@ -166,9 +221,9 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
     rule: "production-rule",
     message: `${resolved.priority} needs the ${config.labels.production} label or a confirmed security incident; applying ${decided.priority} instead.`,
   });
-  const cause = productionCause(ctx, resolved);
+  const cause: ProductionCause = removeProduction ? { kind: "form", environment: ctx.form.environment } : productionCause(ctx, resolved);
   const key = noticeKey(resolved.priority, cause);
-  if (notices.includes(key)) return { decided, addProduction, securityBy, notices, notice: null, decisions, refused };
+  if (notices.includes(key)) return { decided, ...common, securityBy, notices, notice: null, decisions, refused };
   notices.push(key);
   // The form's own restricted answer is part of the same problem: once the label is
   // gone the form would be rejected next, and must not be explained a second time.
@@ -185,7 +240,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
   });
   // Tagged, so a notice that was posted but not recorded (a half-applied batch) is seen.
   const notice = withTag(text, { kind: "notice", key });
-  return { decided, addProduction, securityBy, notices, notice, decisions, refused };
+  return { decided, ...common, securityBy, notices, notice, decisions, refused };
 }
 
 /**

@@ -125,6 +125,14 @@ export interface MarkerState {
    */
   readonly previous?: "P3" | "P4";
   /**
+   * Where the `production` label stands (docs/triage-rules.md): `form` while it follows
+   * the form's environment (the app added it from the form, or GitHub from the form's
+   * labels), so the author's edit to a non-production environment removes it; `removed`
+   * once a person removed it, so the form never adds it back. Absent: a person's label
+   * (it stays), or nothing known.
+   */
+  readonly production?: "form" | "removed";
+  /**
    * A responder's P1/P2 label refused while a `security` label of unknown origin was on the
    * item (a discussion whose `security` delivery had not arrived yet): when that label is
    * then confirmed by a responder, the refused label is put back (docs/triage-rules.md).

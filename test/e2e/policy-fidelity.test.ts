@@ -131,3 +131,73 @@ describe("bug 2: the most recent priority label wins, however the deliveries arr
     expect(item(result, 1).labels).toEqual(["P3", "production"]);
   });
 });
+
+describe("decided cases (docs/triage-rules.md)", () => {
+  for (const kind of ["issue", "discussion"] as const) {
+    const open = kind === "issue" ? openIssue : openDiscussion;
+    const edit = (number: number, answers: Parameters<typeof formBody>[0]) => ({ edit: { number, by: "alice", body: formBody(answers) } });
+
+    it(`${kind}: the author editing the form back to Production does not undo a responder's removal of production`, async () => {
+      const result = await simulate({
+        steps: [
+          open(1, "alice", formBody({ priority: "P3", environment: "Production" })),
+          { unlabel: { number: 1, label: "production", by: "carol" } },
+          edit(1, { priority: "P3", environment: "Staging" }),
+          edit(1, { priority: "P2", environment: "Production", description: "Back to production." }),
+          { redeliver: {} },
+        ],
+      });
+      const found = item(result, 1);
+      expect(found.labels).toEqual(["P3"]);
+      expect(marker(found)).toMatchObject({ priority: "P3", production: "removed" });
+      expect(result.state.errors).toEqual([]);
+    });
+
+    it(`${kind}: Production → Staging removes a production label that came from the form, and applies the production rule`, async () => {
+      const result = await simulate({
+        steps: [open(1, "alice", formBody({ priority: "P2", environment: "Production" })), edit(1, { priority: "P2", environment: "Staging" })],
+      });
+      const found = item(result, 1);
+      expect(found.labels).toEqual(["P3"]);
+      expect(notices(found).filter((c) => c.body.includes("production rule"))).toHaveLength(1);
+      // …and back to Production: the form's label follows the form again.
+      const back = await simulate({
+        steps: [
+          open(1, "alice", formBody({ priority: "P3", environment: "Production" })),
+          edit(1, { priority: "P3", environment: "Staging" }),
+          edit(1, { priority: "P3", environment: "Production" }),
+        ],
+      });
+      expect(item(back, 1).labels).toEqual(["P3", "production"]);
+    });
+
+    it(`${kind}: a production label a responder added stays when the author says Staging`, async () => {
+      const result = await simulate({
+        steps: [
+          open(1, "alice", formBody({ priority: "P3", environment: "Staging" })),
+          label(1, "production"),
+          label(1, "P2"),
+          edit(1, { priority: "P3", environment: "Staging", description: "More details." }),
+        ],
+      });
+      const found = item(result, 1);
+      expect(found.labels).toEqual(["P2", "production"]);
+      expect(marker(found)).not.toHaveProperty("production");
+    });
+  }
+
+  it("a responder who is also the author: their label stands against their form edits, their comments are no response", async () => {
+    const result = await simulate({
+      steps: [
+        openIssue(1, "carol", formBody({ priority: "P3", environment: "Production" })),
+        label(1, "P2"),
+        { edit: { number: 1, by: "carol", body: formBody({ priority: "P4", environment: "Production" }) } },
+        { comment: { number: 1, author: "carol", body: "Working on it myself." } },
+      ],
+    });
+    const found = item(result, 1);
+    expect(found.labels).toEqual(["P2", "production"]);
+    expect(marker(found)).toMatchObject({ priority: "P2", source: "label", setBy: "carol" });
+    expect(marker(found)).not.toHaveProperty("respondedAt");
+  });
+});

@@ -143,8 +143,14 @@ describe("a responder who is also the author", () => {
       labels: ["P4"],
       labelEvents: [labelEvent({ label: "P4", actor: carol, createdAt: at(0) })],
     });
-    const r = run({ item: mine, trigger: labeled("P4", carol), form });
+    // The template unknown: the timeline shows P4 added in the creation second, never since.
+    const r = run({ item: mine, trigger: labeled("P4", carol), form: null });
     expect(r.plan.state).toMatchObject({ priority: "P2", source: "form" });
+    // The template known: its `labels:` say which labels GitHub applied.
+    const withTemplate = run({ item: mine, trigger: labeled("P4", carol), form: { ...form, labels: ["P4"] } });
+    expect(withTemplate.plan.state).toMatchObject({ priority: "P2", source: "form" });
+    const notTemplate = run({ item: mine, trigger: labeled("P4", carol), form: { ...form, labels: ["support"] } });
+    expect(notTemplate.plan.state).toMatchObject({ priority: "P4", source: "label", setBy: "carol" });
   });
 
   it("their own comments never count as the first response", () => {
@@ -153,5 +159,58 @@ describe("a responder who is also the author", () => {
     expect(r.plan.state?.respondedAt).toBeUndefined();
     const after = applyPlan(r.after, planItem(input({ item: r.after, trigger: sweep })), ms(T0)).item;
     expect(after.labels).toEqual(["P3"]);
+  });
+});
+
+describe("the production label's origin", () => {
+  const form = template("support.yml");
+  const prod = (p: "P2" | "P3") => supportBody({ priority: optionFor(p), environment: "Production" });
+  const staging = (p: "P2" | "P3") => supportBody({ priority: optionFor(p), environment: "Staging" });
+
+  it("a responder's removal stands against the author's edit back to Production (issue timeline, no trigger memory)", () => {
+    const start = run({ item: anIssue({ body: prod("P3") }), trigger: opened(), form });
+    expect(start.after.labels).toEqual(["P3", "production"]);
+    const events = [...(start.after.labelEvents ?? []), labelEvent({ label: "production", actor: carol, createdAt: at(60), added: false })];
+    const removed = { ...start.after, labels: ["P3"], labelEvents: events };
+    // The removal's own delivery was lost: the author's edit is the next event.
+    const back = run({ item: { ...removed, body: prod("P2") }, trigger: edited(), form });
+    expect(back.after.labels).toEqual(["P3"]);
+    expect(back.plan.state).toMatchObject({ production: "removed" });
+    expect(back.again.actions).toEqual([]);
+  });
+
+  it("discussions: the marker remembers the removal", () => {
+    const start = run({ item: aDiscussion({ body: prod("P3") }), trigger: opened(), form });
+    const removed = run({ item: { ...start.after, labels: ["P3"] }, trigger: unlabeled("production", carol), form });
+    expect(removed.plan.state).toMatchObject({ production: "removed" });
+    const back = run({ item: { ...removed.after, body: prod("P2") }, trigger: edited(), form });
+    expect(back.after.labels).toEqual(["P3"]);
+  });
+
+  it("the form's label follows the form: Production → Staging removes it and a form P2 falls to P3", () => {
+    const start = run({ item: anIssue({ body: prod("P2") }), trigger: opened(), form });
+    expect(start.after.labels.sort()).toEqual(["P2", "production"]);
+    expect(start.plan.state).toMatchObject({ production: "form" });
+    const moved = run({ item: { ...start.after, body: staging("P2") }, trigger: edited(), form });
+    expect(moved.after.labels).toEqual(["P3"]);
+    expect(moved.applied.posted.filter((p) => p.purpose === "notice")).toHaveLength(1);
+    expect(moved.again.actions).toEqual([]);
+  });
+
+  it("a responder's production label stays when the author says Staging; a sweep never removes the form's", () => {
+    const start = run({ item: anIssue({ body: staging("P3") }), trigger: opened(), form });
+    const added = run({ item: { ...start.after, labels: [...start.after.labels, "production"] }, trigger: labeled("production", carol), form });
+    expect(added.plan.state?.production).toBeUndefined();
+    const edit = run({ item: { ...added.after, body: staging("P3").replace("Queries time out.", "Still slow.") }, trigger: edited(), form });
+    expect(edit.after.labels.sort()).toEqual(["P3", "production"]);
+    const fromForm = run({ item: anIssue({ body: prod("P3") }), trigger: opened(), form });
+    const swept = run({ item: { ...fromForm.after, body: staging("P3") }, trigger: sweep, form });
+    expect(swept.after.labels.sort()).toEqual(["P3", "production"]);
+  });
+
+  it("a maintainer's edit of the body is not the author's form speaking", () => {
+    const start = run({ item: anIssue({ body: prod("P3") }), trigger: opened(), form });
+    const edit = run({ item: { ...start.after, body: staging("P3") }, trigger: edited(carol), form });
+    expect(edit.after.labels.sort()).toEqual(["P3", "production"]);
   });
 });
