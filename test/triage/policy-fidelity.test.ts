@@ -189,7 +189,7 @@ describe("the production label's origin", () => {
 
   it("the form's label follows the form: Production → Staging removes it and a form P2 falls to P3", () => {
     const start = run({ item: anIssue({ body: prod("P2") }), trigger: opened(), form });
-    expect(start.after.labels.sort()).toEqual(["P2", "production"]);
+    expect([...start.after.labels].sort()).toEqual(["P2", "production"]);
     expect(start.plan.state).toMatchObject({ production: "form" });
     const moved = run({ item: { ...start.after, body: staging("P2") }, trigger: edited(), form });
     expect(moved.after.labels).toEqual(["P3"]);
@@ -202,15 +202,15 @@ describe("the production label's origin", () => {
     const added = run({ item: { ...start.after, labels: [...start.after.labels, "production"] }, trigger: labeled("production", carol), form });
     expect(added.plan.state?.production).toBeUndefined();
     const edit = run({ item: { ...added.after, body: staging("P3").replace("Queries time out.", "Still slow.") }, trigger: edited(), form });
-    expect(edit.after.labels.sort()).toEqual(["P3", "production"]);
+    expect([...edit.after.labels].sort()).toEqual(["P3", "production"]);
     const fromForm = run({ item: anIssue({ body: prod("P3") }), trigger: opened(), form });
     const swept = run({ item: { ...fromForm.after, body: staging("P3") }, trigger: sweep, form });
-    expect(swept.after.labels.sort()).toEqual(["P3", "production"]);
+    expect([...swept.after.labels].sort()).toEqual(["P3", "production"]);
   });
 
   it("a maintainer's edit of the body is not the author's form speaking", () => {
     const start = run({ item: anIssue({ body: prod("P3") }), trigger: opened(), form });
     const edit = run({ item: { ...start.after, body: staging("P3") }, trigger: edited(carol), form });
-    expect(edit.after.labels.sort()).toEqual(["P3", "production"]);
+    expect([...edit.after.labels].sort()).toEqual(["P3", "production"]);
   });
 });
