@@ -171,7 +171,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           for (const repo of job.repos) {
             if (job.invalidate) services.contents.invalidate(repo.owner, repo.repo);
             try {
-              await prepareRepository(client, services, repo, app.log);
+              const valid = await prepareRepository(client, services, repo, app.log);
+              // A push that leaves the configuration valid (typically the fix of a broken
+              // one): the items opened meanwhile, which the app ignored while it could not
+              // act, get their intake now — one repair sweep of this repository (its
+              // recovery search adopts untracked form items; tracked ones are reconciled).
+              if (valid && job.event === "push") {
+                const [report] = await sweepRepositories(client, services, [repo], app.log, { repair: true, shouldStop: () => lifecycle.stopping });
+                if (report?.error) throw new Error(report.error);
+              }
             } catch (err) {
               app.log.error({ event: "support-triage.prepare-failed", repo: `${repo.owner}/${repo.repo}`, err: String(err) }, "repository set-up failed");
               if (job.event === "push") throw err;

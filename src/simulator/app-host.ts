@@ -86,7 +86,7 @@ export interface AppServerSpec {
   readonly privateKey: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
-  readonly onOutgoingWebhook: (url: string, id: string) => void;
+  readonly onOutgoingWebhook: (url: string, id: string, body: unknown) => void;
   readonly createApp?: (options: AppOptions) => ApplicationFunction;
   /** Shared state for replicas (escalation claims, pacing), as in production. */
   readonly redisUrl?: string;
@@ -117,7 +117,7 @@ export async function startAppServer(spec: AppServerSpec): Promise<RunningServer
       ...(spec.sweepIntervalMinutes !== undefined ? { sweepIntervalMinutes: spec.sweepIntervalMinutes } : {}),
       sleep: noWait,
       sendWebhook: async (url, notification) => {
-        spec.onOutgoingWebhook(url, notification.deliveryId);
+        spec.onOutgoingWebhook(url, notification.deliveryId, notification.body);
       },
     },
   });
@@ -146,7 +146,7 @@ export interface HostSpec {
   readonly simUrl: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
-  readonly onOutgoingWebhook: (url: string, id: string) => void;
+  readonly onOutgoingWebhook: (url: string, id: string, body: unknown) => void;
 }
 
 export async function inProcessHost(spec: HostSpec, createApp: (options: AppOptions) => ApplicationFunction): Promise<AppHost> {
@@ -173,7 +173,7 @@ export type FromReplica =
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "ack"; readonly id: number }
   | { readonly type: "log"; readonly line: string }
-  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string };
+  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string; readonly body: unknown };
 
 /** What a forked replica reads from its environment (JSON in SUPPORT_TRIAGE_SIM_REPLICA). */
 export interface ReplicaEnv {
@@ -235,7 +235,7 @@ export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): 
   child.on("message", (raw) => {
     const message = raw as FromReplica;
     if (message.type === "log") spec.onLogLine(message.line);
-    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url, message.id);
+    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url, message.id, message.body);
     else if (message.type === "ack") {
       waiting.get(message.id)?.();
       waiting.delete(message.id);

@@ -26,12 +26,28 @@ export interface SimulationState {
   readonly items: readonly SimulationItem[];
   readonly requests: { readonly rest: number; readonly graphql: number };
   readonly errors: readonly string[];
+  /** Extension: the repository's labels at the end, sorted by name. */
+  readonly labels: readonly { readonly name: string; readonly color: string; readonly description: string }[];
+  /** Extension: the escalation notifications the app sent, in order (recorded, not sent). */
+  readonly notifications: readonly SimulationNotification[];
+}
+
+/** One outgoing escalation notification, as the receiver would have got it. */
+export interface SimulationNotification {
+  /** The URL's host, or the `$ENV_NAME` the URL is read from. */
+  readonly host: string;
+  /** `X-Support-Triage-Event`. */
+  readonly event: string;
+  /** `X-Support-Triage-Delivery`: the idempotency id. */
+  readonly id: string;
+  readonly body: unknown;
 }
 
 export interface SimulationItem {
   readonly kind: "issue" | "discussion";
   readonly number: number;
   readonly title: string;
+  readonly body: string;
   readonly state: "open" | "closed";
   readonly author: string;
   readonly labels: readonly string[];
@@ -68,7 +84,7 @@ export type TimelineEntry =
   | { readonly type: "effect"; readonly effect: Effect }
   | { readonly type: "log"; readonly level: "warn" | "error"; readonly message: string }
   /** An escalation notification, recorded: where it went and its idempotency id. */
-  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string }
+  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string; readonly body?: unknown }
   | { readonly type: "requests"; readonly rest: number; readonly graphql: number; readonly rest304: number }
   /** One API request by the app (not narrated; lets tests see what each event cost). */
   | { readonly type: "api"; readonly request: RequestRecord }
@@ -133,7 +149,23 @@ const MAX_REPLICAS = 8;
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[]): SimulationState {
+/** Where a recorded notification went: the URL's host, or the `$ENV_NAME` it is read from. */
+function hostOf(target: string): string {
+  if (target.startsWith("$")) return target;
+  try {
+    return new URL(target).host;
+  } catch {
+    return target;
+  }
+}
+
+function notificationsOf(timeline: readonly TimelineEntry[]): SimulationNotification[] {
+  return timeline.flatMap((entry) =>
+    entry.type === "outgoing-webhook" ? [{ host: hostOf(entry.url), event: "escalated", id: entry.id, body: entry.body ?? null }] : [],
+  );
+}
+
+function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], timeline: readonly TimelineEntry[]): SimulationState {
   const items = [...repo.items.values()]
     .sort((a, b) => a.number - b.number)
     .map(
@@ -141,6 +173,7 @@ function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: rea
         kind: item.kind,
         number: item.number,
         title: item.title,
+        body: item.body,
         state: item.state,
         author: item.author.login,
         labels: item.labels.map((label) => label.name).sort(byCodeUnit),
@@ -148,7 +181,18 @@ function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: rea
         comments: item.comments.map((comment) => ({ author: comment.author.login, body: comment.body, createdAt: isoTime(comment.createdAt) })),
       }),
     );
-  return { repo: repo.fullName, now: isoTime(world.now), items, requests: { rest: counts.rest, graphql: counts.graphql }, errors: [...errors] };
+  const labels = [...repo.labels]
+    .sort((a, b) => byCodeUnit(a.name.toLowerCase(), b.name.toLowerCase()) || byCodeUnit(a.name, b.name))
+    .map((label) => ({ name: label.name, color: label.color, description: label.description ?? "" }));
+  return {
+    repo: repo.fullName,
+    now: isoTime(world.now),
+    items,
+    requests: { rest: counts.rest, graphql: counts.graphql },
+    errors: [...errors],
+    labels,
+    notifications: notificationsOf(timeline),
+  };
 }
 
 interface LogLine {
@@ -290,8 +334,8 @@ export async function runScenario(text: string, file: string, options: RunOption
     simUrl,
     clock: () => world.now,
     onLogLine,
-    onOutgoingWebhook: (url, id) => {
-      timeline.push({ type: "outgoing-webhook", url, id });
+    onOutgoingWebhook: (url, id, body) => {
+      timeline.push({ type: "outgoing-webhook", url, id, body });
     },
     ...(options.redisUrl ? { redisUrl: options.redisUrl, redisPrefix } : {}),
   });
@@ -388,7 +432,7 @@ export async function runScenario(text: string, file: string, options: RunOption
       spent(before);
     }
     await Promise.all(hosts.map((host) => host.flush()));
-    const state = stateOf(world, repo, sim.requests, errors);
+    const state = stateOf(world, repo, sim.requests, errors, timeline);
     return {
       scenario,
       state,
