@@ -17,7 +17,8 @@ import type { Priority } from "../config/types.js";
 import { elapsedShare, escalationPayload, lateBy, shouldEscalate, shouldWarn } from "./escalation.js";
 import { readFormAnswers } from "./form.js";
 import { hasLabel, presentPriorities, specFor } from "./labels.js";
-import { findTargetComment, pendingNotifications } from "./marker.js";
+import { findTargetComment, parseMarker, pendingNotifications } from "./marker.js";
+import type { TargetCommentRef } from "./marker.js";
 import { buildNotification } from "./notification.js";
 import { resolvePriority } from "./priority.js";
 import type { PriorityContext } from "./priority.js";
@@ -37,11 +38,14 @@ export function planItem(input: PlanInput): Plan {
   const decisions: Decision[] = [];
 
   // 1. The app's memory (the marker, and what its other comments prove) and the form's answers.
-  const ref = findTargetComment(item, input.appLogin);
+  const found = findTargetComment(item, input.appLogin);
+  const memory = tamperedMemory(input, found);
+  const ref = memory?.ref ?? found;
   const comment = ref?.comment ?? null;
   const recalled = recall(item, input.appLogin, config, comment);
-  const prev = mergeStates(ref?.state ?? null, recalled.others);
-  if (ref !== null && ref.state === null) {
+  const prev = mergeStates(memory?.state ?? ref?.state ?? null, recalled.others);
+  if (memory !== null) decisions.push({ rule: "marker", message: memory.message });
+  else if (ref !== null && ref.state === null) {
     decisions.push({ rule: "marker", message: "The target comment's marker could not be read; it is rewritten." });
   }
   if (recalled.duplicates.length > 0) {
@@ -140,6 +144,36 @@ export function planItem(input: PlanInput): Plan {
   // Notifications go out after everything GitHub shows (the GitHub layer sends them after the writes).
   actions.push(...due.notifications);
   return withSuperseded({ actions, decisions, state }, recalled);
+}
+
+/**
+ * Someone else edited or deleted the app's target comment: its marker is the app's only
+ * memory, so the text before the change (the webhook's `changes.body.from`, or the
+ * deleted comment's last body) is what the app remembers, and the comment is rewritten
+ * (or, when deleted, posted again) from it. Only while the change is the latest thing that
+ * happened to the comment — a late or repeated delivery of an old edit must not roll back
+ * what the app recorded since — and never for the app's own edits.
+ */
+function tamperedMemory(input: PlanInput, found: TargetCommentRef | null): { ref: TargetCommentRef | null; state: MarkerState; message: string } | null {
+  const t = input.trigger;
+  if (t.type !== "comment_edited" && t.type !== "comment_deleted") return null;
+  if (sameLogin(t.sender.login, input.appLogin) || t.comment.author === null || !sameLogin(t.comment.author.login, input.appLogin)) return null;
+  const who = t.sender.login;
+  if (t.type === "comment_edited") {
+    const current = input.item.comments.find((c) => c.id === t.comment.id);
+    if (current === undefined || normaliseBody(current.body) !== normaliseBody(t.comment.body)) return null;
+    const before = t.previousBody === null ? null : parseMarker(t.previousBody);
+    if (before === null) return null;
+    // The edited comment is the target comment (or was, until its marker was removed).
+    if (found !== null && found.comment.id !== current.id && found.state !== null) return null;
+    const now = found?.comment.id === current.id ? found.state : null;
+    if (now !== null && JSON.stringify(now) === JSON.stringify(before)) return null;
+    return { ref: { comment: current, state: before }, state: before, message: `${who} edited the app's target comment: its record is restored from the text before the edit.` };
+  }
+  if (found !== null || input.item.comments.some((c) => c.id === t.comment.id)) return null;
+  const before = parseMarker(t.comment.body);
+  if (before === null) return null;
+  return { ref: null, state: before, message: `${who} deleted the app's target comment: it is posted again from its last record.` };
 }
 
 /**

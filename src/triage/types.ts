@@ -86,6 +86,13 @@ export type Trigger =
   | { readonly type: "closed"; readonly sender: Actor }
   | { readonly type: "category_changed"; readonly sender: Actor }
   | { readonly type: "comment"; readonly comment: ItemComment }
+  /**
+   * A comment was edited (`previousBody`: the webhook's `changes.body.from`) or deleted
+   * (`comment.body`: its last text). What matters is when it is the app's own comment:
+   * its marker is the app's memory, and is repaired from the previous text.
+   */
+  | { readonly type: "comment_edited"; readonly comment: ItemComment; readonly previousBody: string | null; readonly sender: Actor }
+  | { readonly type: "comment_deleted"; readonly comment: ItemComment; readonly sender: Actor }
   | { readonly type: "sweep" };
 
 /** The machine-readable state kept in the target comment's marker (SPEC section 4). */

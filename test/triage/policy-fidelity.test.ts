@@ -214,3 +214,66 @@ describe("the production label's origin", () => {
     expect([...edit.after.labels].sort()).toEqual(["P3", "production"]);
   });
 });
+
+describe("someone else edits or deletes the app's target comment", () => {
+  const answered = () => {
+    const start = run({ item: anIssue({ labels: ["P3"] }), trigger: labeled("P3", carol) });
+    const reply = aComment({ author: carol, association: "MEMBER", createdAt: at(600), id: "C_1" });
+    const r = run({ item: { ...start.after, comments: [...start.after.comments, reply] }, trigger: { type: "comment", comment: reply } });
+    expect(r.plan.state).toMatchObject({ respondedBy: "carol" });
+    return r.after;
+  };
+  const target = (item: Item) => {
+    const found = item.comments.find((c) => c.body.includes("support-triage:target"));
+    if (found === undefined) throw new Error("no target comment");
+    return found;
+  };
+
+  it("an edit that breaks the marker is repaired from the text before the edit", () => {
+    const item = answered();
+    const before = target(item);
+    const tampered = { ...before, body: "I removed the robot's text." };
+    const edited = { ...item, comments: item.comments.map((c) => (c.id === before.id ? tampered : c)) };
+    const trigger = { type: "comment_edited" as const, comment: tampered, previousBody: before.body, sender: carol };
+    const r = run({ item: edited, trigger });
+    expect(r.plan.actions).toEqual([{ type: "updateTargetComment", commentId: before.id, body: before.body }]);
+    expect(r.plan.state).toMatchObject({ priority: "P3", respondedBy: "carol" });
+    expect(r.again.actions).toEqual([]);
+  });
+
+  it("an edit of the marker's JSON is undone; a late redelivery of an old edit changes nothing", () => {
+    const item = answered();
+    const before = target(item);
+    const forged = { ...before, body: before.body.replace('"priority":"P3"', '"priority":"P1"') };
+    const edited = { ...item, comments: item.comments.map((c) => (c.id === before.id ? forged : c)) };
+    const trigger = { type: "comment_edited" as const, comment: forged, previousBody: before.body, sender: carol };
+    const r = run({ item: edited, trigger });
+    expect(r.plan.state?.priority).toBe("P3");
+    expect(priorityLabels(r.after)).toEqual(["P3"]);
+    // The app's own edits are not tampering, and an edit that is no longer current is stale.
+    expect(planItem(input({ item: r.after, trigger: { ...trigger, sender: { login: "support-triage[bot]", isBot: true } } })).actions).toEqual([]);
+    expect(planItem(input({ item: r.after, trigger })).actions).toEqual([]);
+  });
+
+  it("a deleted target comment is posted again from its last record", () => {
+    const item = answered();
+    const gone = target(item);
+    const without = { ...item, comments: item.comments.filter((c) => c.id !== gone.id) };
+    const r = run({ item: without, trigger: { type: "comment_deleted", comment: gone, sender: carol } });
+    expect(r.plan.actions.map((a) => a.type)).toEqual(["createTargetComment"]);
+    expect(r.plan.state).toMatchObject({ priority: "P3", respondedBy: "carol", respondedAt: gone.body.match(/"respondedAt":"([^"]+)"/)?.[1] });
+    expect(r.again.actions).toEqual([]);
+  });
+
+  it("a deleted or edited first response: the recorded response is kept", () => {
+    const item = answered();
+    const withoutReply = { ...item, comments: item.comments.filter((c) => c.id !== "C_1") };
+    const reply = item.comments.find((c) => c.id === "C_1");
+    if (reply === undefined) throw new Error("no reply");
+    const r = run({ item: withoutReply, trigger: { type: "comment_deleted", comment: reply, sender: carol } });
+    expect(r.plan.actions).toEqual([]);
+    const editedReply = { ...reply, body: "(edited)" };
+    const e = run({ item: { ...item, comments: item.comments.map((c) => (c.id === "C_1" ? editedReply : c)) }, trigger: { type: "comment_edited", comment: editedReply, previousBody: reply.body, sender: carol } });
+    expect(e.plan.actions).toEqual([]);
+  });
+});
