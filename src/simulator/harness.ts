@@ -234,6 +234,28 @@ function asPlan(line: LogLine): PlanLog {
   };
 }
 
+/**
+ * Resolves an `edit_comment`/`delete_comment` selector: a 1-based index among the item's
+ * comments, or a login meaning that person's latest comment (`support-triage`: the app's
+ * target comment, its first).
+ */
+function pickComment(item: SimItem, selector: number | string, scenario: Scenario, line: number): SimComment {
+  if (typeof selector === "number") {
+    const found = item.comments[selector - 1];
+    if (!found) throw new ScenarioError(scenario.file, line, `comment ${selector}: #${item.number} has only ${item.comments.length} comment(s) at this point`);
+    return found;
+  }
+  const key = selector.toLowerCase();
+  if (key === "support-triage" || key === "support-triage[bot]") {
+    const mine = item.comments.find((comment) => comment.author.type === "Bot" && comment.author.login.toLowerCase().startsWith("support-triage"));
+    if (!mine) throw new ScenarioError(scenario.file, line, `#${item.number} has no comment by the app at this point`);
+    return mine;
+  }
+  const theirs = item.comments.filter((comment) => comment.author.login.toLowerCase() === key).at(-1);
+  if (!theirs) throw new ScenarioError(scenario.file, line, `#${item.number} has no comment by ${selector} at this point`);
+  return theirs;
+}
+
 /** Resolves `reply_to`: a 1-based index among top-level comments, or the author of the latest one. */
 function replyTarget(item: SimItem, replyTo: number | string, scenario: Scenario, line: number): SimComment {
   const topLevel = item.comments.filter((comment) => comment.replyTo === null);
@@ -272,10 +294,14 @@ export async function runScenario(text: string, file: string, options: RunOption
 
   const world = new World(scenario.now);
   applyScenarioRateLimits(world, scenario);
-  const repo = world.createRepo(scenario.repo);
+  const repo = world.createRepo(scenario.repo, scenario.ownerType === "user" ? "User" : "Organization");
   for (const member of scenario.members) {
     world.user(member);
     repo.members.add(member.toLowerCase());
+  }
+  for (const login of scenario.collaborators) {
+    world.user(login);
+    repo.collaborators.add(login.toLowerCase());
   }
   for (const [team, logins] of Object.entries(scenario.teams)) repo.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
   for (const [path, content] of scenario.files) repo.files.set(path, content);
@@ -511,6 +537,19 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "edit":
         world.editItem(itemFor(step.number), world.user(step.by), step);
         return;
+      case "edit_comment":
+      case "delete_comment": {
+        const item = itemFor(step.number);
+        const comment = pickComment(item, step.comment, scenario, step.line);
+        const by = world.user(step.by);
+        const mayWrite = world.association(repo, by) !== "NONE" || by.type === "Bot";
+        if (!mayWrite && comment.author.login.toLowerCase() !== by.login.toLowerCase()) {
+          throw new ScenarioError(scenario.file, step.line, `${step.by} cannot change ${comment.author.login}'s comment on #${step.number}: only its author and members can`);
+        }
+        if (step.type === "edit_comment") world.editComment(comment, by, step.body);
+        else world.deleteComment(comment, by);
+        return;
+      }
       case "close":
       case "reopen":
         world.setState(itemFor(step.number), world.user(step.by), step.type === "close" ? "closed" : "open");

@@ -107,6 +107,10 @@ function describeStep(step: Step): string {
       );
       return `${step.by} edits #${step.number} (${parts.join(", ")})`;
     }
+    case "edit_comment":
+      return `${step.by} edits ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} on #${step.number}: "${clip(step.body, 80)}"`;
+    case "delete_comment":
+      return `${step.by} deletes ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} on #${step.number}`;
     case "close":
       return `${step.by} closes #${step.number}`;
     case "reopen":

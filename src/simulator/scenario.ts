@@ -53,6 +53,13 @@ export type Step =
       readonly category?: string;
     })
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
+  /**
+   * Extension: a comment edited (`body`) or deleted. `comment` picks it: a 1-based index
+   * among the item's comments as listed (the app's included), or a login meaning that
+   * person's latest comment (`support-triage` for the app's target comment, its first).
+   */
+  | (StepBase & { readonly type: "edit_comment"; readonly number: number; readonly comment: number | string; readonly by: string; readonly body: string })
+  | (StepBase & { readonly type: "delete_comment"; readonly number: number; readonly comment: number | string; readonly by: string })
   | (StepBase & { readonly type: "advance"; readonly text: string; readonly days: number; readonly minutes: number })
   | (StepBase & { readonly type: "sweep" })
   | (StepBase & {
@@ -84,6 +91,10 @@ export interface Scenario {
   readonly timezone: string;
   readonly description: string | null;
   readonly members: readonly string[];
+  /** Extension: outside collaborators with write access (author association COLLABORATOR). */
+  readonly collaborators: readonly string[];
+  /** Extension: `user` when the repository belongs to a person (its owner is then OWNER, with write access). */
+  readonly ownerType: "organization" | "user";
   /** Extension: `org/team-slug` → member logins, for team responders. */
   readonly teams: Readonly<Record<string, readonly string[]>>;
   /** Text of `.github/support-triage.yml`, when given. */
@@ -123,6 +134,8 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   edit: ["number", "by", "title", "body", "category"],
   close: ["number", "by"],
   reopen: ["number", "by"],
+  edit_comment: ["number", "comment", "by", "body"],
+  delete_comment: ["number", "comment", "by"],
   advance: [],
   sweep: [],
   redeliver: ["times", "concurrently"],
@@ -131,8 +144,10 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   concurrently: [],
 };
 /** Steps a `concurrently` step may hold: a person's action on an item, or a sweep (a cron call). */
-const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "sweep"];
-const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "sweep"];
+const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "files", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+/** A login, or a bot's (`renovate[bot]`): bots comment and label, and never count as responders. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const RATE_LIMIT_KEYS = ["graphql_points", "rest_requests"];
 /** Bound on `replicas:`: each is a whole Probot server in its own process. */
 export const MAX_SCENARIO_REPLICAS = 8;
@@ -216,7 +231,7 @@ class Parser {
 
   private login(node: unknown, what: string, parent: YamlNode): string {
     const login = this.string(node, what, parent);
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(login)) this.fail((node as YamlNode | null) ?? parent, `${what} ${quote(login)} is not a GitHub login`);
+    if (!LOGIN.test(login)) this.fail((node as YamlNode | null) ?? parent, `${what} ${quote(login)} is not a GitHub login`);
     return login;
   }
 
@@ -275,8 +290,15 @@ class Parser {
 
     const membersNode = top.get("members")?.value;
     const members = membersNode === undefined ? [] : this.stringList(membersNode, "members", root);
-    for (const member of members) if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(member)) this.fail(membersNode as YamlNode, `member ${quote(member)} is not a GitHub login`);
-    const memberSet = new Set(members.map((m) => m.toLowerCase()));
+    for (const member of members) if (!LOGIN.test(member)) this.fail(membersNode as YamlNode, `member ${quote(member)} is not a GitHub login`);
+    const collaboratorsNode = top.get("collaborators")?.value;
+    const collaborators = collaboratorsNode === undefined ? [] : this.stringList(collaboratorsNode, "collaborators", root);
+    for (const login of collaborators) if (!LOGIN.test(login)) this.fail(collaboratorsNode as YamlNode, `collaborator ${quote(login)} is not a GitHub login`);
+    const ownerTypeNode = top.get("owner_type")?.value;
+    const ownerType = ownerTypeNode === undefined ? "organization" : this.string(ownerTypeNode, "owner_type", root);
+    if (ownerType !== "organization" && ownerType !== "user") this.fail(ownerTypeNode as YamlNode, `owner_type must be organization or user, found ${quote(ownerType)}`);
+    // Write access: members, outside collaborators, the owning user, and bots (an app installed with permissions).
+    const memberSet = new Set([...members, ...collaborators, ...(ownerType === "user" ? [repo.split("/")[0] ?? ""] : [])].map((m) => m.toLowerCase()));
 
     const teams: Record<string, string[]> = {};
     const teamsNode = top.get("teams")?.value;
@@ -338,6 +360,8 @@ class Parser {
       timezone,
       description,
       members,
+      collaborators,
+      ownerType,
       teams,
       config,
       files,
@@ -526,7 +550,7 @@ class Parser {
     const number = this.integer(required("number"), `${type}.number`, value);
     const item = items.get(number);
     if (!item) this.fail(get("number") as YamlNode, `#${number} is not an item opened by an earlier step`);
-    const isMember = (login: string): boolean => members.has(login.toLowerCase());
+    const isMember = (login: string): boolean => members.has(login.toLowerCase()) || login.toLowerCase().endsWith("[bot]");
     const mayModify = (login: string, what: string, at: unknown): void => {
       if (login.toLowerCase() !== item.author.toLowerCase() && !isMember(login)) {
         this.fail((at as YamlNode) ?? value, `${login} cannot ${what} #${number}: only its author and members (triage/write access) can`);
@@ -571,6 +595,21 @@ class Parser {
           ...(body !== undefined ? { body } : {}),
           ...(category !== undefined ? { category } : {}),
         };
+      }
+      case "edit_comment":
+      case "delete_comment": {
+        const selector = required("comment");
+        const comment =
+          isScalar(selector) && typeof selector.value === "number"
+            ? this.integer(selector, `${type}.comment`, value)
+            : this.string(selector, `${type}.comment`, value);
+        const by = this.login(required("by"), `${type}.by`, value);
+        // Only the comment's author or someone with write access edits or deletes a comment.
+        if (!isMember(by) && !(typeof comment === "string" && comment.toLowerCase() === by.toLowerCase())) {
+          this.fail(get("by") as YamlNode, `${by} cannot ${type === "edit_comment" ? "edit" : "delete"} that comment on #${number}: only its author and members (write access) can`);
+        }
+        if (type === "delete_comment") return { type, line, number, comment, by };
+        return { type, line, number, comment, by, body: this.string(required("body"), "edit_comment.body", value) };
       }
       case "close":
       case "reopen": {
