@@ -27,6 +27,11 @@ export interface AppOptions {
   readonly clock?: () => number;
   /** Run sweeps on a timer inside the server. Default: on unless SUPPORT_TRIAGE_SWEEP_INTERVAL=0. */
   readonly sweepTimer?: boolean;
+  /**
+   * Starts the sweep timer (returns its stop). Default {@link startSweepTimer}, on the wall
+   * clock; the simulator passes one on its own clock, run by `tick` steps.
+   */
+  readonly startTimer?: (intervalMinutes: number, sweep: () => Promise<void>) => () => void;
   /** Minutes between timed sweeps. Default SUPPORT_TRIAGE_SWEEP_INTERVAL or 10. */
   readonly sweepIntervalMinutes?: number;
   /** Secret for POST /support-triage/sweep. Default SUPPORT_TRIAGE_SWEEP_SECRET; unset = route refuses. */
@@ -325,7 +330,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const intervalMin = options.sweepIntervalMinutes ?? Number(env.SUPPORT_TRIAGE_SWEEP_INTERVAL ?? 10);
     const timerOn = (options.sweepTimer ?? true) && Number.isFinite(intervalMin) && intervalMin > 0;
     if (timerOn) {
-      const stop = startSweepTimer(intervalMin, async () => {
+      const stop = (options.startTimer ?? startSweepTimer)(intervalMin, async () => {
         if (lifecycle.stopping) return;
         const { run, joined } = runner.start("timer");
         await run.done;

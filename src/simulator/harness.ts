@@ -441,7 +441,7 @@ export async function runScenario(text: string, file: string, options: RunOption
     await drain(0);
     spent({ rest: 0, graphql: 0, rest304: 0 });
 
-    const context: PlayContext = { world, repo, scenario, timeline, dispatcher, hosts, faults, addError, sweeps: 0 };
+    const context: PlayContext = { world, repo, scenario, timeline, dispatcher, hosts, faults, addError, sweeps: 0, drainNow: (line) => drain(line) };
     for (const [index, step] of scenario.steps.entries()) {
       dispatcher.round = index + 1;
       const before = { ...sim.requests };
@@ -489,12 +489,22 @@ interface PlayContext {
   readonly addError: (message: string) => void;
   /** Sweeps so far: each goes to the next replica, as an external cron's calls would. */
   sweeps: number;
+  /** Delivers what the world queued so far (the events a timed sweep's writes caused). */
+  readonly drainNow: (line: number) => Promise<void>;
 }
 
 /** POST /support-triage/sweep on one app server (`?wait=1`: answered when the sweep is done). */
-async function sweepOn(host: AppHost, context: PlayContext): Promise<void> {
-  const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+async function sweepOn(host: AppHost, context: PlayContext, token?: "wrong" | "none"): Promise<void> {
+  const headers: Record<string, string> =
+    token === "none" ? {} : { authorization: `Bearer ${token === "wrong" ? `${SWEEP_SECRET}-wrong` : SWEEP_SECRET}` };
+  const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers });
   const text = await response.text();
+  if (token !== undefined) {
+    // The route must refuse, and sweep nothing.
+    if (response.status === 401) context.timeline.push({ type: "note", text: `the sweep route refused it: ${response.status} ${text.slice(0, 80)}` });
+    else context.addError(`simulator: the sweep route answered ${response.status} to a request with ${token === "none" ? "no" : "a wrong"} token`);
+    return;
+  }
   if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
   else context.timeline.push({ type: "sweep-summary", text });
 }
@@ -559,8 +569,28 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
         return;
       case "sweep":
-        await sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context);
+        await sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context, step.token);
         return;
+      case "tick": {
+        const until = advanceClock(world.now, step, scenario.timezone);
+        const timers = context.hosts.flatMap((host) => (host.timer ? [host.timer] : []));
+        if (timers.length < context.hosts.length) throw new ScenarioError(scenario.file, step.line, "tick needs app servers in this process (replicas in their own processes keep their timers to themselves)");
+        for (;;) {
+          const due = timers.map((timer) => timer.nextDue()).filter((at): at is number => at !== null && at <= until);
+          if (due.length === 0) break;
+          world.now = Math.max(world.now, Math.min(...due));
+          await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
+          for (const [index, timer] of timers.entries()) {
+            if ((timer.nextDue() ?? Number.POSITIVE_INFINITY) > world.now) continue;
+            timeline.push({ type: "note", text: `the in-server timer${timers.length > 1 ? ` of server ${index + 1}` : ""} sweeps at ${isoTime(world.now)}` });
+            await timer.runDue();
+          }
+          await context.drainNow(step.line);
+        }
+        world.now = until;
+        await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
+        return;
+      }
       case "redeliver": {
         const last = context.dispatcher.lastUserDelivery;
         if (!last) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");

@@ -118,7 +118,10 @@ function describeStep(step: Step): string {
     case "advance":
       return `time passes: ${step.text}`;
     case "sweep":
+      if (step.token !== undefined) return `someone calls the sweep route with ${step.token === "none" ? "no" : "a wrong"} token`;
       return "an escalation sweep runs";
+    case "tick":
+      return `time passes: ${step.text} (the in-server sweep timer runs when due)`;
     case "redeliver": {
       const times = step.times ?? 1;
       if (times === 1) return "GitHub redelivers the last event (same delivery id)";

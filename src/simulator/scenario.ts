@@ -61,7 +61,13 @@ export type Step =
   | (StepBase & { readonly type: "edit_comment"; readonly number: number; readonly comment: number | string; readonly by: string; readonly body: string })
   | (StepBase & { readonly type: "delete_comment"; readonly number: number; readonly comment: number | string; readonly by: string })
   | (StepBase & { readonly type: "advance"; readonly text: string; readonly days: number; readonly minutes: number })
-  | (StepBase & { readonly type: "sweep" })
+  /**
+   * POST /support-triage/sweep. Extension: `token: wrong` or `token: none` calls it with a
+   * wrong or no bearer token, which the route must refuse (401) without sweeping.
+   */
+  | (StepBase & { readonly type: "sweep"; readonly token?: "wrong" | "none" })
+  /** Extension: the clock moves like `advance`, and the in-server timer runs each sweep that falls due, at its instant. */
+  | (StepBase & { readonly type: "tick"; readonly text: string; readonly days: number; readonly minutes: number })
   | (StepBase & {
       readonly type: "redeliver";
       /** How many times the delivery is sent again (default 1). */
@@ -137,7 +143,8 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   edit_comment: ["number", "comment", "by", "body"],
   delete_comment: ["number", "comment", "by"],
   advance: [],
-  sweep: [],
+  tick: [],
+  sweep: ["token"],
   redeliver: ["times", "concurrently"],
   faults: [],
   push: ["files", "by", "message"],
@@ -447,16 +454,21 @@ class Parser {
     const line = this.lineOf(pair.key as YamlNode) ?? 0;
     const value = pair.value as YamlNode | null;
 
-    if (type === "advance") {
+    if (type === "advance" || type === "tick") {
       const text = isScalar(value) ? String(value.value) : "";
       const parsed = parseAdvance(text);
-      if (!parsed) this.fail(value ?? node, `advance ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d or 1d2h30m`);
+      if (!parsed) this.fail(value ?? node, `${type} ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d or 1d2h30m`);
       return { type, line, text: text.trim(), ...parsed };
     }
     const empty = value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
     if (type === "sweep") {
-      if (!empty) this.fail(value ?? node, `${type} takes no options: write \`- ${type}: {}\``);
-      return { type, line };
+      if (empty) return { type, line };
+      if (!isMap(value)) this.fail(value ?? node, "sweep takes `{}` or `{token: wrong}` / `{token: none}`");
+      const entries = this.mapEntries(value, STEP_KEYS["sweep"] ?? [], "sweep");
+      const tokenNode = entries.get("token")?.value;
+      const token = tokenNode === undefined ? null : this.string(tokenNode, "sweep.token", value);
+      if (token !== null && token !== "wrong" && token !== "none") this.fail(tokenNode as YamlNode, `sweep.token must be wrong or none, found ${quote(token)}`);
+      return token === null ? { type, line } : { type, line, token };
     }
     if (type === "redeliver") {
       if (empty) return { type, line };

@@ -133,3 +133,42 @@ describe("--json extensions", () => {
     expect(JSON.stringify(sent?.body)).toContain(sent?.id ?? "no id");
   });
 });
+
+describe("the sweep route's authentication and the in-server timer", () => {
+  const overdue = {
+    config: "plan: business\n",
+    steps: [
+      { open: { kind: "issue", number: 1, author: "alice", title: "Down", body: formBody({ priority: "P1", environment: "Production" }) } },
+      { advance: "2h" },
+    ],
+  };
+
+  it("refuses a sweep call with a wrong or no token, and sweeps nothing", async () => {
+    const result = await simulate({ ...overdue, steps: [...overdue.steps, { sweep: { token: "wrong" } }, { sweep: { token: "none" } }] });
+    expect(item(result, 1).labels).not.toContain("escalated");
+    expect(result.state.errors).toEqual([]);
+    const notes = result.timeline.flatMap((entry) => (entry.type === "note" ? [entry.text] : []));
+    expect(notes.filter((text) => text.startsWith("the sweep route refused it: 401"))).toHaveLength(2);
+  });
+
+  it("`tick` runs the timer's due sweeps at their instants: the overdue item escalates at the first one", async () => {
+    const result = await simulate({ ...overdue, steps: [overdue.steps[0] as Record<string, unknown>, { tick: "65m" }] });
+    const found = item(result, 1);
+    expect(found.labels).toContain("escalated");
+    // Due 10:00; the timer (every 10 minutes from 09:00) sweeps at 10:00 — "at or after the due time".
+    expect(marker(found)).toMatchObject({ escalatedAt: "2026-12-01T10:00:00.000-08:00" });
+    expect(result.state.now).toBe("2026-12-01T18:05:00Z");
+    const ticks = result.timeline.flatMap((entry) => (entry.type === "note" && entry.text.startsWith("the in-server timer") ? [entry.text] : []));
+    expect(ticks).toHaveLength(6);
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("`advance` moves the clock only: a timer left behind sweeps once when the next tick starts", async () => {
+    const result = await simulate({ ...overdue, steps: [overdue.steps[0] as Record<string, unknown>, { advance: "61m" }] });
+    expect(item(result, 1).labels).not.toContain("escalated");
+    const ticked = await simulate({ ...overdue, steps: [overdue.steps[0] as Record<string, unknown>, { advance: "61m" }, { tick: "5m" }] });
+    expect(marker(item(ticked, 1))).toMatchObject({ escalatedAt: "2026-12-01T10:01:00.000-08:00" });
+    const ticks = ticked.timeline.flatMap((entry) => (entry.type === "note" && entry.text.startsWith("the in-server timer") ? [entry.text] : []));
+    expect(ticks).toHaveLength(1);
+  });
+});
