@@ -30,6 +30,8 @@ export interface SimulationState {
   readonly labels: readonly { readonly name: string; readonly color: string; readonly description: string }[];
   /** Extension: the escalation notifications the app sent, in order (recorded, not sent). */
   readonly notifications: readonly SimulationNotification[];
+  /** Extension: the scenario's further repositories (`repositories:`), each with its items and labels. */
+  readonly repositories?: readonly { readonly repo: string; readonly items: readonly SimulationItem[]; readonly labels: SimulationState["labels"] }[];
 }
 
 /** One outgoing escalation notification, as the receiver would have got it. */
@@ -165,8 +167,8 @@ function notificationsOf(timeline: readonly TimelineEntry[]): SimulationNotifica
   );
 }
 
-function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], timeline: readonly TimelineEntry[]): SimulationState {
-  const items = [...repo.items.values()]
+function itemsOf(repo: SimRepo): SimulationItem[] {
+  return [...repo.items.values()]
     .sort((a, b) => a.number - b.number)
     .map(
       (item: SimItem): SimulationItem => ({
@@ -181,16 +183,22 @@ function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: rea
         comments: item.comments.map((comment) => ({ author: comment.author.login, body: comment.body, createdAt: isoTime(comment.createdAt) })),
       }),
     );
-  const labels = [...repo.labels]
+}
+
+function labelsOf(repo: SimRepo): SimulationState["labels"] {
+  return [...repo.labels]
     .sort((a, b) => byCodeUnit(a.name.toLowerCase(), b.name.toLowerCase()) || byCodeUnit(a.name, b.name))
     .map((label) => ({ name: label.name, color: label.color, description: label.description ?? "" }));
+}
+
+function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], timeline: readonly TimelineEntry[]): SimulationState {
   return {
     repo: repo.fullName,
     now: isoTime(world.now),
-    items,
+    items: itemsOf(repo),
     requests: { rest: counts.rest, graphql: counts.graphql },
     errors: [...errors],
-    labels,
+    labels: labelsOf(repo),
     notifications: notificationsOf(timeline),
   };
 }
@@ -305,8 +313,20 @@ export async function runScenario(text: string, file: string, options: RunOption
   }
   for (const [team, logins] of Object.entries(scenario.teams)) repo.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
   for (const [path, content] of scenario.files) repo.files.set(path, content);
-  // The app's own issues take numbers after every number the scenario uses.
-  repo.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" ? [step.number] : []))) + 1;
+  // Further repositories: the same people have the same access there; each owner is an installation.
+  const extras = scenario.repositories.map((spec) => {
+    const extra = world.createRepo(spec.name, spec.ownerType === "user" ? "User" : "Organization");
+    for (const member of scenario.members) extra.members.add(member.toLowerCase());
+    for (const login of scenario.collaborators) extra.collaborators.add(login.toLowerCase());
+    for (const [team, logins] of Object.entries(scenario.teams)) extra.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
+    for (const [path, content] of spec.files) extra.files.set(path, content);
+    return extra;
+  });
+  // The app's own issues take numbers after every number the scenario uses (per repository).
+  for (const target of [repo, ...extras]) {
+    const mine = (step: Step): boolean => (step.repo === undefined ? target === repo : step.repo.toLowerCase() === target.fullName.toLowerCase());
+    target.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" && mine(step) ? [step.number] : []))) + 1;
+  }
 
   const timeline: TimelineEntry[] = [];
   const errors: string[] = [];
@@ -458,7 +478,11 @@ export async function runScenario(text: string, file: string, options: RunOption
       spent(before);
     }
     await Promise.all(hosts.map((host) => host.flush()));
-    const state = stateOf(world, repo, sim.requests, errors, timeline);
+    const main = stateOf(world, repo, sim.requests, errors, timeline);
+    const state: SimulationState =
+      extras.length === 0
+        ? main
+        : { ...main, repositories: extras.map((extra) => ({ repo: extra.fullName, items: itemsOf(extra), labels: labelsOf(extra) })) };
     return {
       scenario,
       state,
@@ -511,10 +535,12 @@ async function sweepOn(host: AppHost, context: PlayContext, token?: "wrong" | "n
 
 /** Applies one step to the world; its webhooks are queued for delivery. */
 async function playStep(step: Step, context: PlayContext): Promise<void> {
-  const { world, repo, scenario, timeline } = context;
+  const { world, scenario, timeline } = context;
+  const [ownerName = "", repoName = ""] = (step.repo ?? "").split("/");
+  const repo = step.repo === undefined ? context.repo : (world.repo(ownerName, repoName) ?? context.repo);
   const itemFor = (number: number): SimItem => {
     const item = world.item(repo, number);
-    if (!item) throw new ScenarioError(scenario.file, step.line, `#${number} does not exist`);
+    if (!item) throw new ScenarioError(scenario.file, step.line, `#${number} does not exist${step.repo !== undefined ? ` in ${step.repo}` : ""}`);
     return item;
   };
   try {

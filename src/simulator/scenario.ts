@@ -29,6 +29,17 @@ export type ItemKind = "issue" | "discussion";
 interface StepBase {
   /** 1-based line of the step in the scenario file. */
   readonly line: number;
+  /** Extension: the repository the step acts in (`owner/name`, one of `repositories:`); absent = the scenario's `repo`. */
+  readonly repo?: string;
+}
+
+/** Extension: a further repository of the scenario (`repositories:`). */
+export interface ExtraRepository {
+  /** `owner/name`. */
+  readonly name: string;
+  readonly files: readonly (readonly [string, string])[];
+  /** `user` when a person owns it (a separate installation, like every other owner). */
+  readonly ownerType: "organization" | "user";
 }
 
 export type Step =
@@ -106,6 +117,8 @@ export interface Scenario {
   /** Text of `.github/support-triage.yml`, when given. */
   readonly config: string | null;
   readonly files: readonly (readonly [string, string])[];
+  /** Extension: further repositories (an owner's `.github`, other repositories, other owners: other installations). */
+  readonly repositories: readonly ExtraRepository[];
   readonly steps: readonly Step[];
   /** Extension: fault injection (`faults:`); absent = GitHub never fails. */
   readonly faults?: FaultSpec;
@@ -152,7 +165,10 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
 };
 /** Steps a `concurrently` step may hold: a person's action on an item, or a sweep (a cron call). */
 const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "sweep"];
-const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "files", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "files", "repositories", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+/** Steps that may name another repository with `repo:`. */
+const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "push"];
+const REPOSITORY_KEYS = ["files", "config", "owner_type"];
 /** A login, or a bot's (`renovate[bot]`): bots comment and label, and never count as responders. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const RATE_LIMIT_KEYS = ["graphql_points", "rest_requests"];
@@ -216,6 +232,8 @@ interface ItemShadow {
 
 class Parser {
   private readonly lines = new LineCounter();
+  private repoNames = new Map<string, string>();
+  private mainRepo = "acme/support";
 
   constructor(
     private readonly file: string,
@@ -348,12 +366,44 @@ class Parser {
     const rateLimitsNode = top.get("rate_limits")?.value;
     const rateLimits = rateLimitsNode === undefined ? null : this.rateLimits(rateLimitsNode as YamlNode, root);
 
+    const repositories: ExtraRepository[] = [];
+    const reposNode = top.get("repositories")?.value;
+    if (reposNode !== undefined) {
+      if (!isMap(reposNode)) this.fail(reposNode as YamlNode, "repositories must map owner/name to {files, config, owner_type}");
+      for (const pair of reposNode.items) {
+        const name = this.string(pair.key, "repository name", reposNode);
+        if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(name)) this.fail(pair.key as YamlNode, `repository ${quote(name)} must look like owner/name`);
+        if (name.toLowerCase() === repo.toLowerCase() || repositories.some((r) => r.name.toLowerCase() === name.toLowerCase())) this.fail(pair.key as YamlNode, `${name} is given twice`);
+        const spec = pair.value;
+        const entries = spec === null || (isScalar(spec) && spec.value === null) ? new Map() : isMap(spec) ? this.mapEntries(spec, REPOSITORY_KEYS, `repositories.${name}`) : this.fail(spec as YamlNode, `repositories.${name} must be a mapping`);
+        const extraFiles: [string, string][] = [];
+        const extraConfig = entries.get("config")?.value;
+        if (extraConfig !== undefined) extraFiles.push([".github/support-triage.yml", this.string(extraConfig, `repositories.${name}.config`, reposNode)]);
+        const fileMap = entries.get("files")?.value;
+        if (fileMap !== undefined) {
+          if (!isMap(fileMap)) this.fail(fileMap as YamlNode, `repositories.${name}.files must map paths to contents`);
+          for (const filePair of fileMap.items) {
+            const path = this.string(filePair.key, "file path", fileMap);
+            if (path.startsWith("/") || path.includes("..") || path === "") this.fail(filePair.key as YamlNode, `file path ${quote(path)} must be relative to the repository root`);
+            if (extraFiles.some(([existing]) => existing === path)) this.fail(filePair.key as YamlNode, `${path} is given twice`);
+            extraFiles.push([path, this.string(filePair.value, `contents of ${path}`, fileMap)]);
+          }
+        }
+        const typeNode = entries.get("owner_type")?.value;
+        const type = typeNode === undefined ? "organization" : this.string(typeNode, "owner_type", reposNode);
+        if (type !== "organization" && type !== "user") this.fail(typeNode as YamlNode, `owner_type must be organization or user, found ${quote(type)}`);
+        repositories.push({ name, files: extraFiles, ownerType: type });
+      }
+    }
+    this.repoNames = new Map([[repo.toLowerCase(), repo], ...repositories.map((r) => [r.name.toLowerCase(), r.name] as [string, string])]);
+    this.mainRepo = repo;
+
     const stepsEntry = top.get("steps");
     if (!stepsEntry) this.fail(root, "`steps` is required: a list of steps such as `- open: {...}`");
     const stepsNode = stepsEntry.value;
     if (!isSeq(stepsNode)) this.fail(stepsEntry.pair.key as YamlNode, "steps must be a list");
 
-    const items = new Map<number, ItemShadow>();
+    const items = new Map<string, ItemShadow>();
     const steps: Step[] = [];
     for (const node of stepsNode.items) {
       const step = this.step(node as YamlNode, items, memberSet);
@@ -372,6 +422,7 @@ class Parser {
       teams,
       config,
       files,
+      repositories,
       steps,
       ...(faults !== null ? { faults } : {}),
       ...(replicas !== null ? { replicas } : {}),
@@ -443,7 +494,16 @@ class Parser {
     return spec;
   }
 
-  private step(node: YamlNode, items: Map<number, ItemShadow>, members: ReadonlySet<string>): Step {
+  /** A step's `repo:`: null for the scenario's own repository; else one of `repositories:`. */
+  private repoOf(node: unknown, parent: YamlNode): string | null {
+    if (node === undefined) return null;
+    const name = this.string(node, "repo", parent);
+    const known = this.repoNames.get(name.toLowerCase());
+    if (known === undefined) this.fail(node as YamlNode, `repo ${quote(name)} is not the scenario's repo nor one of its repositories:`);
+    return known.toLowerCase() === this.mainRepo.toLowerCase() ? null : known;
+  }
+
+  private step(node: YamlNode, shadows: Map<string, ItemShadow>, members: ReadonlySet<string>): Step {
     const kinds = Object.keys(STEP_KEYS);
     if (!isMap(node) || node.items.length !== 1) {
       this.fail(node, `each step is a mapping with exactly one of: ${kinds.join(", ")}`);
@@ -499,13 +559,14 @@ class Parser {
         if (!CONCURRENT_STEPS.includes(childType)) {
           this.fail(childNode, `concurrently may hold only ${CONCURRENT_STEPS.join(", ")} steps${childType ? `, not ${quote(childType)}` : ""}`);
         }
-        return this.step(childNode, items, members);
+        return this.step(childNode, shadows, members);
       });
       return { type, line, steps: inner };
     }
     if (type === "push") {
       if (!isMap(value)) this.fail(value ?? node, "push needs a mapping, e.g. `- push: {files: {.github/support-triage.yml: \"...\"}, by: carol}`");
-      const entries = this.mapEntries(value, STEP_KEYS["push"] ?? [], "push");
+      const entries = this.mapEntries(value, [...(STEP_KEYS["push"] ?? []), "repo"], "push");
+      const pushRepo = this.repoOf(entries.get("repo")?.value, value);
       const byNode = entries.get("by")?.value;
       if (byNode === undefined) this.fail(value, "push needs `by`");
       const by = this.login(byNode, "push.by", value);
@@ -522,11 +583,20 @@ class Parser {
       }
       const messageNode = entries.get("message")?.value;
       const message = messageNode === undefined ? `Update ${files.map(([path]) => path).join(", ")}` : this.string(messageNode, "push.message", value);
-      return { type, line, by, message, files };
+      return { type, line, by, message, files, ...(pushRepo !== null ? { repo: pushRepo } : {}) };
     }
     if (!isMap(value)) this.fail(value ?? node, `${type} needs a mapping, e.g. \`- ${type}: {number: 1, ...}\``);
-    const entries = this.mapEntries(value, STEP_KEYS[type] ?? [], type);
+    const entries = this.mapEntries(value, [...(STEP_KEYS[type] ?? []), ...(REPO_STEPS.includes(type) ? ["repo"] : [])], type);
     const get = (key: string): unknown => entries.get(key)?.value;
+    const stepRepo = this.repoOf(get("repo"), value);
+    const inRepo = stepRepo !== null ? { repo: stepRepo } : {};
+    const repoKey = (stepRepo ?? this.mainRepo).toLowerCase();
+    const items = {
+      keys: (): number[] => [...shadows.keys()].filter((k) => k.startsWith(`${repoKey}#`)).map((k) => Number(k.slice(repoKey.length + 1))),
+      has: (n: number): boolean => shadows.has(`${repoKey}#${n}`),
+      get: (n: number): ItemShadow | undefined => shadows.get(`${repoKey}#${n}`),
+      set: (n: number, shadow: ItemShadow): void => void shadows.set(`${repoKey}#${n}`, shadow),
+    };
     const required = (key: string): unknown => {
       const found = entries.get(key);
       if (!found) this.fail(value, `${type} needs \`${key}\``);
@@ -547,6 +617,7 @@ class Parser {
       const labels = get("labels") === undefined ? [] : this.stringList(get("labels"), "open.labels", value);
       items.set(number, { kind: kindText, author, state: "open", closedBy: null });
       return {
+        ...inRepo,
         type,
         line,
         kind: kindText,
@@ -577,7 +648,7 @@ class Parser {
         if (!isMember(by)) {
           this.fail(get("by") as YamlNode, `${by} cannot ${type} #${number}: labels need triage or write access (list them under members); authors label only at creation, through a form's labels`);
         }
-        return { type, line, number, label, by };
+        return { ...inRepo, type, line, number, label, by };
       }
       case "comment": {
         const author = this.login(required("author"), "comment.author", value);
@@ -588,7 +659,7 @@ class Parser {
           if (item.kind !== "discussion") this.fail(replyNode as YamlNode, "comment.reply_to is only for discussions (issues have no threads)");
           replyTo = isScalar(replyNode) && typeof replyNode.value === "number" ? this.integer(replyNode, "comment.reply_to", value) : this.string(replyNode, "comment.reply_to", value);
         }
-        return { type, line, number, author, body, replyTo };
+        return { ...inRepo, type, line, number, author, body, replyTo };
       }
       case "edit": {
         const by = get("by") === undefined ? item.author : this.login(get("by"), "edit.by", value);
@@ -599,6 +670,7 @@ class Parser {
         if (category !== undefined && item.kind !== "discussion") this.fail(get("category") as YamlNode, "edit.category is only for discussions");
         if (title === undefined && body === undefined && category === undefined) this.fail(value, "edit needs at least one of title, body or category");
         return {
+          ...inRepo,
           type,
           line,
           number,
@@ -620,8 +692,8 @@ class Parser {
         if (!isMember(by) && !(typeof comment === "string" && comment.toLowerCase() === by.toLowerCase())) {
           this.fail(get("by") as YamlNode, `${by} cannot ${type === "edit_comment" ? "edit" : "delete"} that comment on #${number}: only its author and members (write access) can`);
         }
-        if (type === "delete_comment") return { type, line, number, comment, by };
-        return { type, line, number, comment, by, body: this.string(required("body"), "edit_comment.body", value) };
+        if (type === "delete_comment") return { ...inRepo, type, line, number, comment, by };
+        return { ...inRepo, type, line, number, comment, by, body: this.string(required("body"), "edit_comment.body", value) };
       }
       case "close":
       case "reopen": {
@@ -634,7 +706,7 @@ class Parser {
         }
         item.state = type === "close" ? "closed" : "open";
         item.closedBy = type === "close" ? by : null;
-        return { type, line, number, by };
+        return { ...inRepo, type, line, number, by };
       }
       default:
         this.fail(pair.key as YamlNode, `unknown step ${quote(type)}`);

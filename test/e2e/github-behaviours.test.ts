@@ -172,3 +172,50 @@ describe("the sweep route's authentication and the in-server timer", () => {
     expect(ticks).toHaveLength(1);
   });
 });
+
+describe("several repositories: the owner's .github fallback, _extends, installations swept together", () => {
+  const p1 = (number: number, repo?: string) => ({
+    open: { kind: "issue", number, author: "alice", title: "Down", body: formBody({ priority: "P1", environment: "Production" }), ...(repo ? { repo } : {}) },
+  });
+
+  it("reads the configuration from the owner's .github repository when the repository has none", async () => {
+    const text = scenarioText({ steps: [p1(1)] }).replace(
+      "steps:",
+      'repositories:\n  acme/.github:\n    config: "plan: enterprise\\n"\nsteps:',
+    );
+    const result = await runScenario(text, "fallback.yml");
+    expect(marker(item(result, 1))).toMatchObject({ plan: "enterprise", dueAt: "2026-12-01T09:15:00.000-08:00" });
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("follows _extends to the owner's .github repository, with the repository's own keys on top", async () => {
+    const text = scenarioText({
+      config: "_extends: .github\ncustomers:\n  wanda: enterprise\n",
+      steps: [p1(1), { open: { kind: "issue", number: 2, author: "wanda", title: "Down too", body: formBody({ priority: "P1", environment: "Production" }) } }],
+    }).replace("steps:", 'repositories:\n  acme/.github:\n    config: "plan: business\\n"\nsteps:');
+    const result = await runScenario(text, "extends.yml");
+    expect(marker(item(result, 1))).toMatchObject({ plan: "business" });
+    expect(marker(item(result, 2))).toMatchObject({ plan: "enterprise" });
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("one sweep escalates overdue items in every repository of every installation", async () => {
+    const text = scenarioText({
+      config: "plan: business\n",
+      steps: [p1(1), p1(1, "acme/other"), p1(7, "globex/help"), { label: { number: 7, label: "production", by: "carol", repo: "globex/help" } }, { advance: "2h" }, { sweep: {} }],
+    }).replace(
+      "steps:",
+      'repositories:\n  acme/other:\n    config: "plan: business\\n"\n  globex/help:\n    config: "plan: business\\n"\nsteps:',
+    );
+    const result = await runScenario(text, "many.yml");
+    expect(item(result, 1).labels).toContain("escalated");
+    const others = result.state.repositories ?? [];
+    expect(others.map((r) => r.repo)).toEqual(["acme/other", "globex/help"]);
+    for (const other of others) {
+      const found = other.items.find((candidate) => candidate.kind === "issue" && candidate.author === "alice");
+      expect(found?.labels).toContain("escalated");
+      expect(found?.comments.some((c) => c.body.includes("support-triage:escalation"))).toBe(true);
+    }
+    expect(result.state.errors).toEqual([]);
+  });
+});
