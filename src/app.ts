@@ -27,6 +27,11 @@ export interface AppOptions {
   readonly clock?: () => number;
   /** Run sweeps on a timer inside the server. Default: on unless SUPPORT_TRIAGE_SWEEP_INTERVAL=0. */
   readonly sweepTimer?: boolean;
+  /**
+   * Starts the sweep timer (returns its stop). Default {@link startSweepTimer}, on the wall
+   * clock; the simulator passes one on its own clock, run by `tick` steps.
+   */
+  readonly startTimer?: (intervalMinutes: number, sweep: () => Promise<void>) => () => void;
   /** Minutes between timed sweeps. Default SUPPORT_TRIAGE_SWEEP_INTERVAL or 10. */
   readonly sweepIntervalMinutes?: number;
   /** Secret for POST /support-triage/sweep. Default SUPPORT_TRIAGE_SWEEP_SECRET; unset = route refuses. */
@@ -171,7 +176,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           for (const repo of job.repos) {
             if (job.invalidate) services.contents.invalidate(repo.owner, repo.repo);
             try {
-              await prepareRepository(client, services, repo, app.log);
+              const valid = await prepareRepository(client, services, repo, app.log);
+              // A push that leaves the configuration valid (typically the fix of a broken
+              // one): the items opened meanwhile, which the app ignored while it could not
+              // act, get their intake now — one repair sweep of this repository (its
+              // recovery search adopts untracked form items; tracked ones are reconciled).
+              if (valid && job.event === "push") {
+                const [report] = await sweepRepositories(client, services, [repo], app.log, { repair: true, shouldStop: () => lifecycle.stopping });
+                if (report?.error) throw new Error(report.error);
+              }
             } catch (err) {
               app.log.error({ event: "support-triage.prepare-failed", repo: `${repo.owner}/${repo.repo}`, err: String(err) }, "repository set-up failed");
               if (job.event === "push") throw err;
@@ -317,7 +330,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const intervalMin = options.sweepIntervalMinutes ?? Number(env.SUPPORT_TRIAGE_SWEEP_INTERVAL ?? 10);
     const timerOn = (options.sweepTimer ?? true) && Number.isFinite(intervalMin) && intervalMin > 0;
     if (timerOn) {
-      const stop = startSweepTimer(intervalMin, async () => {
+      const stop = (options.startTimer ?? startSweepTimer)(intervalMin, async () => {
         if (lifecycle.stopping) return;
         const { run, joined } = runner.start("timer");
         await run.done;

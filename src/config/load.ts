@@ -430,13 +430,11 @@ function parseCoverage(raw: string, label: string): Check<CoverageKind> {
   return { ok: false, message: `${codeSpan(raw)} is not a coverage; use ${allowed}` };
 }
 
-function combineTarget(duration: DurationSpec, coverage: CoverageKind, raw: string): Check<TargetSpec> {
-  if (coverage === "24x7" && duration.unit === "d") {
-    return {
-      ok: false,
-      message: `${codeSpan(raw)}: \`d\` means business days, which 24x7 coverage does not have; write ${duration.amount * 24}h for ${duration.amount} day${duration.amount === 1 ? "" : "s"} around the clock`,
-    };
-  }
+/**
+ * A duration with its coverage. `d` under 24x7 is accepted and means days of wall-clock
+ * time (24 hours each): "1d 24x7" is the same target as "24h 24x7".
+ */
+function combineTarget(duration: DurationSpec, coverage: CoverageKind, _raw: string): Check<TargetSpec> {
   return { ok: true, value: { duration, coverage } };
 }
 

@@ -1,6 +1,8 @@
 /**
  * Keeps exactly one open "configuration error" issue per repository in step with the
- * configuration: opened when errors appear, edited when they change, closed when fixed.
+ * configuration: opened when errors appear, edited when they change, closed when fixed,
+ * and — when the file breaks again after a fix — the same issue reopened (with the new
+ * errors) rather than a second one opened: its history stays in one place.
  * Which issue is ours: opened by the app, titled CONFIG_ISSUE_TITLE, body starting with
  * the marker. What is known is remembered per repository so valid repositories pay one
  * lookup per process, not one per event.
@@ -10,8 +12,11 @@ import type { ConfigProblem } from "../config/types.js";
 import { repoKey, type GitHubClient, type RepoRef } from "./client.js";
 
 interface Known {
+  /** The open configuration issue, or null. */
   number: number | null;
   body: string | null;
+  /** The latest closed one (reopened when the file breaks again), or null. */
+  closed?: number | null;
 }
 
 export class ConfigIssueTracker {
@@ -24,15 +29,18 @@ export class ConfigIssueTracker {
     const res = await client.request("GET /repos/{owner}/{repo}/issues", {
       owner: repo.owner,
       repo: repo.repo,
-      state: "open",
+      state: "all",
       creator: appLogin,
       per_page: 100,
     });
-    const list = (res.data as Array<{ number: number; title: string; body?: string | null; pull_request?: unknown }>).filter(
+    const list = (res.data as Array<{ number: number; title: string; state?: string; body?: string | null; pull_request?: unknown }>).filter(
       (i) => !i.pull_request && i.title === CONFIG_ISSUE_TITLE && (i.body ?? "").startsWith(CONFIG_ISSUE_MARKER),
     );
-    const first = list.sort((a, b) => a.number - b.number)[0];
-    const known: Known = first ? { number: first.number, body: first.body ?? "" } : { number: null, body: null };
+    const first = list.filter((i) => i.state !== "closed").sort((a, b) => a.number - b.number)[0];
+    const latestClosed = list.filter((i) => i.state === "closed").sort((a, b) => b.number - a.number)[0];
+    const known: Known = first
+      ? { number: first.number, body: first.body ?? "" }
+      : { number: null, body: null, closed: latestClosed?.number ?? null };
     this.known.set(key, known);
     return known;
   }
@@ -49,7 +57,7 @@ export class ConfigIssueTracker {
     repo: RepoRef,
     appLogin: string,
     errors: readonly ConfigProblem[],
-  ): Promise<"opened" | "updated" | "closed" | "unchanged"> {
+  ): Promise<"opened" | "reopened" | "updated" | "closed" | "unchanged"> {
     try {
       return await this.syncOnce(client, repo, appLogin, errors);
     } catch (err) {
@@ -63,7 +71,7 @@ export class ConfigIssueTracker {
     repo: RepoRef,
     appLogin: string,
     errors: readonly ConfigProblem[],
-  ): Promise<"opened" | "updated" | "closed" | "unchanged"> {
+  ): Promise<"opened" | "reopened" | "updated" | "closed" | "unchanged"> {
     const key = repoKey(repo);
     const remembered = this.known.has(key);
     const known = await this.find(client, repo, appLogin);
@@ -76,7 +84,7 @@ export class ConfigIssueTracker {
         state: "closed",
         state_reason: "completed",
       });
-      this.known.set(key, { number: null, body: null });
+      this.known.set(key, { number: null, body: null, closed: known.number });
       return "closed";
     }
     const body = renderConfigIssue(errors);
@@ -88,6 +96,18 @@ export class ConfigIssueTracker {
       // or reopen one that was closed. Costs one GET per change, only while the file is broken.
       this.known.delete(key);
       current = await this.find(client, repo, appLogin);
+    }
+    if (current.number === null && typeof current.closed === "number") {
+      // Broken again after a fix: the same issue, reopened with the new errors.
+      await client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: current.closed,
+        state: "open",
+        body,
+      });
+      this.known.set(key, { number: current.closed, body });
+      return "reopened";
     }
     if (current.number === null) {
       const res = await client.request("POST /repos/{owner}/{repo}/issues", {

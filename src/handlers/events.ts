@@ -60,6 +60,8 @@ export const ITEM_EVENTS = [
   "issues.unlabeled",
   "issues.reopened",
   "issue_comment.created",
+  "issue_comment.edited",
+  "issue_comment.deleted",
   "discussion.created",
   "discussion.edited",
   "discussion.labeled",
@@ -67,6 +69,8 @@ export const ITEM_EVENTS = [
   "discussion.category_changed",
   "discussion.reopened",
   "discussion_comment.created",
+  "discussion_comment.edited",
+  "discussion_comment.deleted",
 ] as const;
 
 function commentOf(c: Record<string, unknown>, replyTo: string | null): ItemComment | null {
@@ -109,10 +113,13 @@ export function normalise(name: string, payload: unknown): Normalised | null {
   let trigger: Trigger | null = null;
   if (name === "issue_comment" || name === "discussion_comment") {
     const c = obj(p.comment);
-    if (action !== "created" || !c) return null;
+    if (!c) return null;
     const comment = commentOf(c, ident(c.parent_id));
     if (!comment) return null;
-    trigger = { type: "comment", comment };
+    if (action === "created") trigger = { type: "comment", comment };
+    else if (action === "edited") trigger = { type: "comment_edited", comment, previousBody: str(obj(obj(p.changes)?.body)?.from), sender: who };
+    else if (action === "deleted") trigger = { type: "comment_deleted", comment, sender: who };
+    else return null;
   } else {
     switch (action) {
       case "opened":

@@ -86,13 +86,56 @@ export interface AppServerSpec {
   readonly privateKey: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
-  readonly onOutgoingWebhook: (url: string, id: string) => void;
+  readonly onOutgoingWebhook: (url: string, id: string, body: unknown) => void;
   readonly createApp?: (options: AppOptions) => ApplicationFunction;
   /** Shared state for replicas (escalation claims, pacing), as in production. */
   readonly redisUrl?: string;
   /** Key prefix in Redis: a run of its own must not see another run's claims. */
   readonly redisPrefix?: string;
   readonly sweepIntervalMinutes?: number;
+  /** The in-server timer on the simulated clock (run by `tick` steps), when no real-time interval is given. */
+  readonly timer?: SimulatedTimer;
+}
+
+/**
+ * The app's in-server sweep timer on the simulated clock: nothing fires on its own; a
+ * `tick` step runs the sweeps that are due, each at its due instant (one that fell due
+ * during an `advance`, which moves the clock only, runs once when the tick starts). Every
+ * interval is exact (the production timer's ±10% jitter only spreads replicas), so runs
+ * are reproducible.
+ */
+export class SimulatedTimer {
+  private readonly entries: { interval: number; next: number; sweep: () => Promise<void>; stopped: boolean }[] = [];
+
+  constructor(private readonly clock: () => number) {}
+
+  readonly start = (intervalMinutes: number, sweep: () => Promise<void>): (() => void) => {
+    const interval = intervalMinutes * 60_000;
+    const entry = { interval, next: this.clock() + interval, sweep, stopped: false };
+    this.entries.push(entry);
+    return () => {
+      entry.stopped = true;
+    };
+  };
+
+  /** The earliest due instant, or null when no timer runs. */
+  nextDue(): number | null {
+    const live = this.entries.filter((e) => !e.stopped).map((e) => e.next);
+    return live.length === 0 ? null : Math.min(...live);
+  }
+
+  /** Runs every sweep due at the clock's instant (one after another); how many ran. */
+  async runDue(): Promise<number> {
+    let ran = 0;
+    for (const entry of this.entries) {
+      if (entry.stopped || entry.next > this.clock()) continue;
+      // A timer left behind (the clock moved on by `advance`) sweeps once, now, and goes on from here.
+      entry.next = Math.max(entry.next + entry.interval, this.clock() + entry.interval);
+      await entry.sweep();
+      ran++;
+    }
+    return ran;
+  }
 }
 
 /** A real Probot server with the app loaded, listening on 127.0.0.1. */
@@ -113,11 +156,12 @@ export async function startAppServer(spec: AppServerSpec): Promise<RunningServer
     ...(spec.createApp ? { createApp: spec.createApp } : {}),
     app: {
       clock: spec.clock,
-      sweepTimer: spec.sweepIntervalMinutes !== undefined,
+      sweepTimer: spec.sweepIntervalMinutes !== undefined || spec.timer !== undefined,
       ...(spec.sweepIntervalMinutes !== undefined ? { sweepIntervalMinutes: spec.sweepIntervalMinutes } : {}),
+      ...(spec.sweepIntervalMinutes === undefined && spec.timer !== undefined ? { startTimer: spec.timer.start, sweepIntervalMinutes: 10 } : {}),
       sleep: noWait,
       sendWebhook: async (url, notification) => {
-        spec.onOutgoingWebhook(url, notification.deliveryId);
+        spec.onOutgoingWebhook(url, notification.deliveryId, notification.body);
       },
     },
   });
@@ -136,6 +180,8 @@ export interface AppHost {
   /** Resolves once the app has finished what it accepted (queued deliveries too) and every log line it wrote so far has been handed over. */
   flush(): Promise<void>;
   stop(): Promise<void>;
+  /** The in-server timer on the simulated clock (in-process hosts; forked replicas keep theirs to themselves). */
+  readonly timer?: SimulatedTimer;
 }
 
 export interface HostSpec {
@@ -146,13 +192,15 @@ export interface HostSpec {
   readonly simUrl: string;
   readonly clock: () => number;
   readonly onLogLine: (raw: string) => void;
-  readonly onOutgoingWebhook: (url: string, id: string) => void;
+  readonly onOutgoingWebhook: (url: string, id: string, body: unknown) => void;
 }
 
 export async function inProcessHost(spec: HostSpec, createApp: (options: AppOptions) => ApplicationFunction): Promise<AppHost> {
   const port = await freePort();
-  const server = await startAppServer({ ...spec, port, privateKey: appPrivateKey(), createApp });
+  const timer = spec.sweepIntervalMinutes === undefined ? new SimulatedTimer(spec.clock) : undefined;
+  const server = await startAppServer({ ...spec, port, privateKey: appPrivateKey(), createApp, ...(timer ? { timer } : {}) });
   return {
+    ...(timer ? { timer } : {}),
     url: `http://127.0.0.1:${port}`,
     pid: process.pid,
     kill: async () => {
@@ -173,7 +221,7 @@ export type FromReplica =
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "ack"; readonly id: number }
   | { readonly type: "log"; readonly line: string }
-  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string };
+  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string; readonly body: unknown };
 
 /** What a forked replica reads from its environment (JSON in SUPPORT_TRIAGE_SIM_REPLICA). */
 export interface ReplicaEnv {
@@ -235,7 +283,7 @@ export async function forkedHost(spec: HostSpec, execArgv?: readonly string[]): 
   child.on("message", (raw) => {
     const message = raw as FromReplica;
     if (message.type === "log") spec.onLogLine(message.line);
-    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url, message.id);
+    else if (message.type === "outgoing-webhook") spec.onOutgoingWebhook(message.url, message.id, message.body);
     else if (message.type === "ack") {
       waiting.get(message.id)?.();
       waiting.delete(message.id);

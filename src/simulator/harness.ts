@@ -26,12 +26,30 @@ export interface SimulationState {
   readonly items: readonly SimulationItem[];
   readonly requests: { readonly rest: number; readonly graphql: number };
   readonly errors: readonly string[];
+  /** Extension: the repository's labels at the end, sorted by name. */
+  readonly labels: readonly { readonly name: string; readonly color: string; readonly description: string }[];
+  /** Extension: the escalation notifications the app sent, in order (recorded, not sent). */
+  readonly notifications: readonly SimulationNotification[];
+  /** Extension: the scenario's further repositories (`repositories:`), each with its items and labels. */
+  readonly repositories?: readonly { readonly repo: string; readonly items: readonly SimulationItem[]; readonly labels: SimulationState["labels"] }[];
+}
+
+/** One outgoing escalation notification, as the receiver would have got it. */
+export interface SimulationNotification {
+  /** The URL's host, or the `$ENV_NAME` the URL is read from. */
+  readonly host: string;
+  /** `X-Support-Triage-Event`. */
+  readonly event: string;
+  /** `X-Support-Triage-Delivery`: the idempotency id. */
+  readonly id: string;
+  readonly body: unknown;
 }
 
 export interface SimulationItem {
   readonly kind: "issue" | "discussion";
   readonly number: number;
   readonly title: string;
+  readonly body: string;
   readonly state: "open" | "closed";
   readonly author: string;
   readonly labels: readonly string[];
@@ -68,7 +86,7 @@ export type TimelineEntry =
   | { readonly type: "effect"; readonly effect: Effect }
   | { readonly type: "log"; readonly level: "warn" | "error"; readonly message: string }
   /** An escalation notification, recorded: where it went and its idempotency id. */
-  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string }
+  | { readonly type: "outgoing-webhook"; readonly url: string; readonly id: string; readonly body?: unknown }
   | { readonly type: "requests"; readonly rest: number; readonly graphql: number; readonly rest304: number }
   /** One API request by the app (not narrated; lets tests see what each event cost). */
   | { readonly type: "api"; readonly request: RequestRecord }
@@ -133,14 +151,31 @@ const MAX_REPLICAS = 8;
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[]): SimulationState {
-  const items = [...repo.items.values()]
+/** Where a recorded notification went: the URL's host, or the `$ENV_NAME` it is read from. */
+function hostOf(target: string): string {
+  if (target.startsWith("$")) return target;
+  try {
+    return new URL(target).host;
+  } catch {
+    return target;
+  }
+}
+
+function notificationsOf(timeline: readonly TimelineEntry[]): SimulationNotification[] {
+  return timeline.flatMap((entry) =>
+    entry.type === "outgoing-webhook" ? [{ host: hostOf(entry.url), event: "escalated", id: entry.id, body: entry.body ?? null }] : [],
+  );
+}
+
+function itemsOf(repo: SimRepo): SimulationItem[] {
+  return [...repo.items.values()]
     .sort((a, b) => a.number - b.number)
     .map(
       (item: SimItem): SimulationItem => ({
         kind: item.kind,
         number: item.number,
         title: item.title,
+        body: item.body,
         state: item.state,
         author: item.author.login,
         labels: item.labels.map((label) => label.name).sort(byCodeUnit),
@@ -148,7 +183,24 @@ function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: rea
         comments: item.comments.map((comment) => ({ author: comment.author.login, body: comment.body, createdAt: isoTime(comment.createdAt) })),
       }),
     );
-  return { repo: repo.fullName, now: isoTime(world.now), items, requests: { rest: counts.rest, graphql: counts.graphql }, errors: [...errors] };
+}
+
+function labelsOf(repo: SimRepo): SimulationState["labels"] {
+  return [...repo.labels]
+    .sort((a, b) => byCodeUnit(a.name.toLowerCase(), b.name.toLowerCase()) || byCodeUnit(a.name, b.name))
+    .map((label) => ({ name: label.name, color: label.color, description: label.description ?? "" }));
+}
+
+function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], timeline: readonly TimelineEntry[]): SimulationState {
+  return {
+    repo: repo.fullName,
+    now: isoTime(world.now),
+    items: itemsOf(repo),
+    requests: { rest: counts.rest, graphql: counts.graphql },
+    errors: [...errors],
+    labels: labelsOf(repo),
+    notifications: notificationsOf(timeline),
+  };
 }
 
 interface LogLine {
@@ -190,6 +242,28 @@ function asPlan(line: LogLine): PlanLog {
   };
 }
 
+/**
+ * Resolves an `edit_comment`/`delete_comment` selector: a 1-based index among the item's
+ * comments, or a login meaning that person's latest comment (`support-triage`: the app's
+ * target comment, its first).
+ */
+function pickComment(item: SimItem, selector: number | string, scenario: Scenario, line: number): SimComment {
+  if (typeof selector === "number") {
+    const found = item.comments[selector - 1];
+    if (!found) throw new ScenarioError(scenario.file, line, `comment ${selector}: #${item.number} has only ${item.comments.length} comment(s) at this point`);
+    return found;
+  }
+  const key = selector.toLowerCase();
+  if (key === "support-triage" || key === "support-triage[bot]") {
+    const mine = item.comments.find((comment) => comment.author.type === "Bot" && comment.author.login.toLowerCase().startsWith("support-triage"));
+    if (!mine) throw new ScenarioError(scenario.file, line, `#${item.number} has no comment by the app at this point`);
+    return mine;
+  }
+  const theirs = item.comments.filter((comment) => comment.author.login.toLowerCase() === key).at(-1);
+  if (!theirs) throw new ScenarioError(scenario.file, line, `#${item.number} has no comment by ${selector} at this point`);
+  return theirs;
+}
+
 /** Resolves `reply_to`: a 1-based index among top-level comments, or the author of the latest one. */
 function replyTarget(item: SimItem, replyTo: number | string, scenario: Scenario, line: number): SimComment {
   const topLevel = item.comments.filter((comment) => comment.replyTo === null);
@@ -228,15 +302,31 @@ export async function runScenario(text: string, file: string, options: RunOption
 
   const world = new World(scenario.now);
   applyScenarioRateLimits(world, scenario);
-  const repo = world.createRepo(scenario.repo);
+  const repo = world.createRepo(scenario.repo, scenario.ownerType === "user" ? "User" : "Organization");
   for (const member of scenario.members) {
     world.user(member);
     repo.members.add(member.toLowerCase());
   }
+  for (const login of scenario.collaborators) {
+    world.user(login);
+    repo.collaborators.add(login.toLowerCase());
+  }
   for (const [team, logins] of Object.entries(scenario.teams)) repo.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
   for (const [path, content] of scenario.files) repo.files.set(path, content);
-  // The app's own issues take numbers after every number the scenario uses.
-  repo.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" ? [step.number] : []))) + 1;
+  // Further repositories: the same people have the same access there; each owner is an installation.
+  const extras = scenario.repositories.map((spec) => {
+    const extra = world.createRepo(spec.name, spec.ownerType === "user" ? "User" : "Organization");
+    for (const member of scenario.members) extra.members.add(member.toLowerCase());
+    for (const login of scenario.collaborators) extra.collaborators.add(login.toLowerCase());
+    for (const [team, logins] of Object.entries(scenario.teams)) extra.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
+    for (const [path, content] of spec.files) extra.files.set(path, content);
+    return extra;
+  });
+  // The app's own issues take numbers after every number the scenario uses (per repository).
+  for (const target of [repo, ...extras]) {
+    const mine = (step: Step): boolean => (step.repo === undefined ? target === repo : step.repo.toLowerCase() === target.fullName.toLowerCase());
+    target.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" && mine(step) ? [step.number] : []))) + 1;
+  }
 
   const timeline: TimelineEntry[] = [];
   const errors: string[] = [];
@@ -290,8 +380,8 @@ export async function runScenario(text: string, file: string, options: RunOption
     simUrl,
     clock: () => world.now,
     onLogLine,
-    onOutgoingWebhook: (url, id) => {
-      timeline.push({ type: "outgoing-webhook", url, id });
+    onOutgoingWebhook: (url, id, body) => {
+      timeline.push({ type: "outgoing-webhook", url, id, body });
     },
     ...(options.redisUrl ? { redisUrl: options.redisUrl, redisPrefix } : {}),
   });
@@ -371,7 +461,7 @@ export async function runScenario(text: string, file: string, options: RunOption
     await drain(0);
     spent({ rest: 0, graphql: 0, rest304: 0 });
 
-    const context: PlayContext = { world, repo, scenario, timeline, dispatcher, hosts, faults, addError, sweeps: 0 };
+    const context: PlayContext = { world, repo, scenario, timeline, dispatcher, hosts, faults, addError, sweeps: 0, drainNow: (line) => drain(line) };
     for (const [index, step] of scenario.steps.entries()) {
       dispatcher.round = index + 1;
       const before = { ...sim.requests };
@@ -388,7 +478,11 @@ export async function runScenario(text: string, file: string, options: RunOption
       spent(before);
     }
     await Promise.all(hosts.map((host) => host.flush()));
-    const state = stateOf(world, repo, sim.requests, errors);
+    const main = stateOf(world, repo, sim.requests, errors, timeline);
+    const state: SimulationState =
+      extras.length === 0
+        ? main
+        : { ...main, repositories: extras.map((extra) => ({ repo: extra.fullName, items: itemsOf(extra), labels: labelsOf(extra) })) };
     return {
       scenario,
       state,
@@ -419,22 +513,34 @@ interface PlayContext {
   readonly addError: (message: string) => void;
   /** Sweeps so far: each goes to the next replica, as an external cron's calls would. */
   sweeps: number;
+  /** Delivers what the world queued so far (the events a timed sweep's writes caused). */
+  readonly drainNow: (line: number) => Promise<void>;
 }
 
 /** POST /support-triage/sweep on one app server (`?wait=1`: answered when the sweep is done). */
-async function sweepOn(host: AppHost, context: PlayContext): Promise<void> {
-  const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+async function sweepOn(host: AppHost, context: PlayContext, token?: "wrong" | "none"): Promise<void> {
+  const headers: Record<string, string> =
+    token === "none" ? {} : { authorization: `Bearer ${token === "wrong" ? `${SWEEP_SECRET}-wrong` : SWEEP_SECRET}` };
+  const response = await fetch(`${host.url}${SWEEP_ROUTE}?wait=1`, { method: "POST", headers });
   const text = await response.text();
+  if (token !== undefined) {
+    // The route must refuse, and sweep nothing.
+    if (response.status === 401) context.timeline.push({ type: "note", text: `the sweep route refused it: ${response.status} ${text.slice(0, 80)}` });
+    else context.addError(`simulator: the sweep route answered ${response.status} to a request with ${token === "none" ? "no" : "a wrong"} token`);
+    return;
+  }
   if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
   else context.timeline.push({ type: "sweep-summary", text });
 }
 
 /** Applies one step to the world; its webhooks are queued for delivery. */
 async function playStep(step: Step, context: PlayContext): Promise<void> {
-  const { world, repo, scenario, timeline } = context;
+  const { world, scenario, timeline } = context;
+  const [ownerName = "", repoName = ""] = (step.repo ?? "").split("/");
+  const repo = step.repo === undefined ? context.repo : (world.repo(ownerName, repoName) ?? context.repo);
   const itemFor = (number: number): SimItem => {
     const item = world.item(repo, number);
-    if (!item) throw new ScenarioError(scenario.file, step.line, `#${number} does not exist`);
+    if (!item) throw new ScenarioError(scenario.file, step.line, `#${number} does not exist${step.repo !== undefined ? ` in ${step.repo}` : ""}`);
     return item;
   };
   try {
@@ -467,6 +573,19 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "edit":
         world.editItem(itemFor(step.number), world.user(step.by), step);
         return;
+      case "edit_comment":
+      case "delete_comment": {
+        const item = itemFor(step.number);
+        const comment = pickComment(item, step.comment, scenario, step.line);
+        const by = world.user(step.by);
+        const mayWrite = world.association(repo, by) !== "NONE" || by.type === "Bot";
+        if (!mayWrite && comment.author.login.toLowerCase() !== by.login.toLowerCase()) {
+          throw new ScenarioError(scenario.file, step.line, `${step.by} cannot change ${comment.author.login}'s comment on #${step.number}: only its author and members can`);
+        }
+        if (step.type === "edit_comment") world.editComment(comment, by, step.body);
+        else world.deleteComment(comment, by);
+        return;
+      }
       case "close":
       case "reopen":
         world.setState(itemFor(step.number), world.user(step.by), step.type === "close" ? "closed" : "open");
@@ -476,8 +595,28 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
         return;
       case "sweep":
-        await sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context);
+        await sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context, step.token);
         return;
+      case "tick": {
+        const until = advanceClock(world.now, step, scenario.timezone);
+        const timers = context.hosts.flatMap((host) => (host.timer ? [host.timer] : []));
+        if (timers.length < context.hosts.length) throw new ScenarioError(scenario.file, step.line, "tick needs app servers in this process (replicas in their own processes keep their timers to themselves)");
+        for (;;) {
+          const due = timers.map((timer) => timer.nextDue()).filter((at): at is number => at !== null && at <= until);
+          if (due.length === 0) break;
+          world.now = Math.max(world.now, Math.min(...due));
+          await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
+          for (const [index, timer] of timers.entries()) {
+            if ((timer.nextDue() ?? Number.POSITIVE_INFINITY) > world.now) continue;
+            timeline.push({ type: "note", text: `the in-server timer${timers.length > 1 ? ` of server ${index + 1}` : ""} sweeps at ${isoTime(world.now)}` });
+            await timer.runDue();
+          }
+          await context.drainNow(step.line);
+        }
+        world.now = until;
+        await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
+        return;
+      }
       case "redeliver": {
         const last = context.dispatcher.lastUserDelivery;
         if (!last) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");

@@ -114,6 +114,8 @@ export interface SimRepo {
   readonly categories: SimCategory[];
   /** Lower-cased logins with write access (author association MEMBER). */
   readonly members: Set<string>;
+  /** Lower-cased outside collaborators with write access (author association COLLABORATOR). */
+  readonly collaborators: Set<string>;
   /** team slug (lower-cased) → member logins. */
   readonly teams: Map<string, readonly string[]>;
   /** Numbers up to this one are reserved for the scenario; the app's own issues go above. */
@@ -379,10 +381,10 @@ export class World {
     return this.users.get(login.toLowerCase()) ?? this.users.get(`${login.toLowerCase()}[bot]`);
   }
 
-  createRepo(fullName: string): SimRepo {
+  createRepo(fullName: string, ownerType: "Organization" | "User" = "Organization"): SimRepo {
     const [ownerLogin, name] = fullName.split("/");
     if (!ownerLogin || !name) throw new SimulationError(`repository "${fullName}" must look like owner/name`);
-    const owner = this.user(ownerLogin, "Organization");
+    const owner = this.user(ownerLogin, ownerType);
     const id = this.id();
     const repo: SimRepo = {
       id,
@@ -396,6 +398,7 @@ export class World {
       items: new Map(),
       categories: [],
       members: new Set(),
+      collaborators: new Set(),
       teams: new Map(),
       nextNumber: 1,
     };
@@ -408,11 +411,12 @@ export class World {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
-  /** Like GitHub: OWNER for the owning user, MEMBER for people with write access, else NONE. */
+  /** Like GitHub: OWNER for the owning user, MEMBER for people with write access, COLLABORATOR for outside collaborators, else NONE. */
   association(repo: SimRepo, user: SimUser): string {
     if (user.type === "Bot") return "NONE";
     if (repo.owner.type === "User" && repo.owner.login.toLowerCase() === user.login.toLowerCase()) return "OWNER";
     if (repo.members.has(user.login.toLowerCase())) return "MEMBER";
+    if (repo.collaborators.has(user.login.toLowerCase())) return "COLLABORATOR";
     return "NONE";
   }
 
@@ -695,6 +699,24 @@ export class World {
     if (editor.login === BOT_LOGIN) {
       this.effect({ kind: "edit-comment", repo: item.repo.fullName, number: item.number, text: `updated its comment on #${item.number}`, body });
     }
+  }
+
+  /** A comment deleted (GitHub sends its last state in the `deleted` webhook). */
+  deleteComment(comment: SimComment, actor: SimUser): void {
+    const item = comment.item;
+    const index = item.comments.indexOf(comment);
+    if (index < 0) return;
+    // A discussion comment's replies go with it.
+    const gone = new Set([comment, ...item.comments.filter((other) => other.replyTo === comment)]);
+    item.comments = item.comments.filter((other) => !gone.has(other));
+    item.updatedAt = this.now;
+    for (const removed of gone) this.nodes.delete(removed.nodeId);
+    if (item.kind === "issue") {
+      this.send("issue_comment", "deleted", { issue: issueJson(item), comment: issueCommentJson(comment), ...this.common(item.repo, actor) }, actor);
+    } else {
+      this.send("discussion_comment", "deleted", { comment: discussionCommentJson(comment), discussion: discussionJson(item), ...this.common(item.repo, actor) }, actor);
+    }
+    if (actor.login === BOT_LOGIN) this.effect({ kind: "edit-comment", repo: item.repo.fullName, number: item.number, text: `deleted its comment on #${item.number}` });
   }
 
   /** Title/body edits send one `edited`; a category move sends `category_changed`. */

@@ -107,6 +107,10 @@ function describeStep(step: Step): string {
       );
       return `${step.by} edits #${step.number} (${parts.join(", ")})`;
     }
+    case "edit_comment":
+      return `${step.by} edits ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} on #${step.number}: "${clip(step.body, 80)}"`;
+    case "delete_comment":
+      return `${step.by} deletes ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} on #${step.number}`;
     case "close":
       return `${step.by} closes #${step.number}`;
     case "reopen":
@@ -114,7 +118,10 @@ function describeStep(step: Step): string {
     case "advance":
       return `time passes: ${step.text}`;
     case "sweep":
+      if (step.token !== undefined) return `someone calls the sweep route with ${step.token === "none" ? "no" : "a wrong"} token`;
       return "an escalation sweep runs";
+    case "tick":
+      return `time passes: ${step.text} (the in-server sweep timer runs when due)`;
     case "redeliver": {
       const times = step.times ?? 1;
       if (times === 1) return "GitHub redelivers the last event (same delivery id)";

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     privateKey: key,
     clock: () => now,
     onLogLine: (line) => send({ type: "log", line }),
-    onOutgoingWebhook: (url, id) => send({ type: "outgoing-webhook", url, id }),
+    onOutgoingWebhook: (url, id, body) => send({ type: "outgoing-webhook", url, id, body }),
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...(config.sweepIntervalMinutes !== undefined ? { sweepIntervalMinutes: config.sweepIntervalMinutes } : {}),
     ...(config.redisPrefix ? { redisPrefix: config.redisPrefix } : {}),

@@ -29,6 +29,17 @@ export type ItemKind = "issue" | "discussion";
 interface StepBase {
   /** 1-based line of the step in the scenario file. */
   readonly line: number;
+  /** Extension: the repository the step acts in (`owner/name`, one of `repositories:`); absent = the scenario's `repo`. */
+  readonly repo?: string;
+}
+
+/** Extension: a further repository of the scenario (`repositories:`). */
+export interface ExtraRepository {
+  /** `owner/name`. */
+  readonly name: string;
+  readonly files: readonly (readonly [string, string])[];
+  /** `user` when a person owns it (a separate installation, like every other owner). */
+  readonly ownerType: "organization" | "user";
 }
 
 export type Step =
@@ -53,8 +64,21 @@ export type Step =
       readonly category?: string;
     })
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
+  /**
+   * Extension: a comment edited (`body`) or deleted. `comment` picks it: a 1-based index
+   * among the item's comments as listed (the app's included), or a login meaning that
+   * person's latest comment (`support-triage` for the app's target comment, its first).
+   */
+  | (StepBase & { readonly type: "edit_comment"; readonly number: number; readonly comment: number | string; readonly by: string; readonly body: string })
+  | (StepBase & { readonly type: "delete_comment"; readonly number: number; readonly comment: number | string; readonly by: string })
   | (StepBase & { readonly type: "advance"; readonly text: string; readonly days: number; readonly minutes: number })
-  | (StepBase & { readonly type: "sweep" })
+  /**
+   * POST /support-triage/sweep. Extension: `token: wrong` or `token: none` calls it with a
+   * wrong or no bearer token, which the route must refuse (401) without sweeping.
+   */
+  | (StepBase & { readonly type: "sweep"; readonly token?: "wrong" | "none" })
+  /** Extension: the clock moves like `advance`, and the in-server timer runs each sweep that falls due, at its instant. */
+  | (StepBase & { readonly type: "tick"; readonly text: string; readonly days: number; readonly minutes: number })
   | (StepBase & {
       readonly type: "redeliver";
       /** How many times the delivery is sent again (default 1). */
@@ -84,11 +108,17 @@ export interface Scenario {
   readonly timezone: string;
   readonly description: string | null;
   readonly members: readonly string[];
+  /** Extension: outside collaborators with write access (author association COLLABORATOR). */
+  readonly collaborators: readonly string[];
+  /** Extension: `user` when the repository belongs to a person (its owner is then OWNER, with write access). */
+  readonly ownerType: "organization" | "user";
   /** Extension: `org/team-slug` → member logins, for team responders. */
   readonly teams: Readonly<Record<string, readonly string[]>>;
   /** Text of `.github/support-triage.yml`, when given. */
   readonly config: string | null;
   readonly files: readonly (readonly [string, string])[];
+  /** Extension: further repositories (an owner's `.github`, other repositories, other owners: other installations). */
+  readonly repositories: readonly ExtraRepository[];
   readonly steps: readonly Step[];
   /** Extension: fault injection (`faults:`); absent = GitHub never fails. */
   readonly faults?: FaultSpec;
@@ -123,16 +153,24 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   edit: ["number", "by", "title", "body", "category"],
   close: ["number", "by"],
   reopen: ["number", "by"],
+  edit_comment: ["number", "comment", "by", "body"],
+  delete_comment: ["number", "comment", "by"],
   advance: [],
-  sweep: [],
+  tick: [],
+  sweep: ["token"],
   redeliver: ["times", "concurrently"],
   faults: [],
   push: ["files", "by", "message"],
   concurrently: [],
 };
 /** Steps a `concurrently` step may hold: a person's action on an item, or a sweep (a cron call). */
-const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "sweep"];
-const TOP_KEYS = ["repo", "now", "members", "config", "files", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "sweep"];
+const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "files", "repositories", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+/** Steps that may name another repository with `repo:`. */
+const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "push"];
+const REPOSITORY_KEYS = ["files", "config", "owner_type"];
+/** A login, or a bot's (`renovate[bot]`): bots comment and label, and never count as responders. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const RATE_LIMIT_KEYS = ["graphql_points", "rest_requests"];
 /** Bound on `replicas:`: each is a whole Probot server in its own process. */
 export const MAX_SCENARIO_REPLICAS = 8;
@@ -194,6 +232,8 @@ interface ItemShadow {
 
 class Parser {
   private readonly lines = new LineCounter();
+  private repoNames = new Map<string, string>();
+  private mainRepo = "acme/support";
 
   constructor(
     private readonly file: string,
@@ -216,7 +256,7 @@ class Parser {
 
   private login(node: unknown, what: string, parent: YamlNode): string {
     const login = this.string(node, what, parent);
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(login)) this.fail((node as YamlNode | null) ?? parent, `${what} ${quote(login)} is not a GitHub login`);
+    if (!LOGIN.test(login)) this.fail((node as YamlNode | null) ?? parent, `${what} ${quote(login)} is not a GitHub login`);
     return login;
   }
 
@@ -275,8 +315,15 @@ class Parser {
 
     const membersNode = top.get("members")?.value;
     const members = membersNode === undefined ? [] : this.stringList(membersNode, "members", root);
-    for (const member of members) if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(member)) this.fail(membersNode as YamlNode, `member ${quote(member)} is not a GitHub login`);
-    const memberSet = new Set(members.map((m) => m.toLowerCase()));
+    for (const member of members) if (!LOGIN.test(member)) this.fail(membersNode as YamlNode, `member ${quote(member)} is not a GitHub login`);
+    const collaboratorsNode = top.get("collaborators")?.value;
+    const collaborators = collaboratorsNode === undefined ? [] : this.stringList(collaboratorsNode, "collaborators", root);
+    for (const login of collaborators) if (!LOGIN.test(login)) this.fail(collaboratorsNode as YamlNode, `collaborator ${quote(login)} is not a GitHub login`);
+    const ownerTypeNode = top.get("owner_type")?.value;
+    const ownerType = ownerTypeNode === undefined ? "organization" : this.string(ownerTypeNode, "owner_type", root);
+    if (ownerType !== "organization" && ownerType !== "user") this.fail(ownerTypeNode as YamlNode, `owner_type must be organization or user, found ${quote(ownerType)}`);
+    // Write access: members, outside collaborators, the owning user, and bots (an app installed with permissions).
+    const memberSet = new Set([...members, ...collaborators, ...(ownerType === "user" ? [repo.split("/")[0] ?? ""] : [])].map((m) => m.toLowerCase()));
 
     const teams: Record<string, string[]> = {};
     const teamsNode = top.get("teams")?.value;
@@ -319,12 +366,44 @@ class Parser {
     const rateLimitsNode = top.get("rate_limits")?.value;
     const rateLimits = rateLimitsNode === undefined ? null : this.rateLimits(rateLimitsNode as YamlNode, root);
 
+    const repositories: ExtraRepository[] = [];
+    const reposNode = top.get("repositories")?.value;
+    if (reposNode !== undefined) {
+      if (!isMap(reposNode)) this.fail(reposNode as YamlNode, "repositories must map owner/name to {files, config, owner_type}");
+      for (const pair of reposNode.items) {
+        const name = this.string(pair.key, "repository name", reposNode);
+        if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(name)) this.fail(pair.key as YamlNode, `repository ${quote(name)} must look like owner/name`);
+        if (name.toLowerCase() === repo.toLowerCase() || repositories.some((r) => r.name.toLowerCase() === name.toLowerCase())) this.fail(pair.key as YamlNode, `${name} is given twice`);
+        const spec = pair.value;
+        const entries = spec === null || (isScalar(spec) && spec.value === null) ? new Map() : isMap(spec) ? this.mapEntries(spec, REPOSITORY_KEYS, `repositories.${name}`) : this.fail(spec as YamlNode, `repositories.${name} must be a mapping`);
+        const extraFiles: [string, string][] = [];
+        const extraConfig = entries.get("config")?.value;
+        if (extraConfig !== undefined) extraFiles.push([".github/support-triage.yml", this.string(extraConfig, `repositories.${name}.config`, reposNode)]);
+        const fileMap = entries.get("files")?.value;
+        if (fileMap !== undefined) {
+          if (!isMap(fileMap)) this.fail(fileMap as YamlNode, `repositories.${name}.files must map paths to contents`);
+          for (const filePair of fileMap.items) {
+            const path = this.string(filePair.key, "file path", fileMap);
+            if (path.startsWith("/") || path.includes("..") || path === "") this.fail(filePair.key as YamlNode, `file path ${quote(path)} must be relative to the repository root`);
+            if (extraFiles.some(([existing]) => existing === path)) this.fail(filePair.key as YamlNode, `${path} is given twice`);
+            extraFiles.push([path, this.string(filePair.value, `contents of ${path}`, fileMap)]);
+          }
+        }
+        const typeNode = entries.get("owner_type")?.value;
+        const type = typeNode === undefined ? "organization" : this.string(typeNode, "owner_type", reposNode);
+        if (type !== "organization" && type !== "user") this.fail(typeNode as YamlNode, `owner_type must be organization or user, found ${quote(type)}`);
+        repositories.push({ name, files: extraFiles, ownerType: type });
+      }
+    }
+    this.repoNames = new Map([[repo.toLowerCase(), repo], ...repositories.map((r) => [r.name.toLowerCase(), r.name] as [string, string])]);
+    this.mainRepo = repo;
+
     const stepsEntry = top.get("steps");
     if (!stepsEntry) this.fail(root, "`steps` is required: a list of steps such as `- open: {...}`");
     const stepsNode = stepsEntry.value;
     if (!isSeq(stepsNode)) this.fail(stepsEntry.pair.key as YamlNode, "steps must be a list");
 
-    const items = new Map<number, ItemShadow>();
+    const items = new Map<string, ItemShadow>();
     const steps: Step[] = [];
     for (const node of stepsNode.items) {
       const step = this.step(node as YamlNode, items, memberSet);
@@ -338,9 +417,12 @@ class Parser {
       timezone,
       description,
       members,
+      collaborators,
+      ownerType,
       teams,
       config,
       files,
+      repositories,
       steps,
       ...(faults !== null ? { faults } : {}),
       ...(replicas !== null ? { replicas } : {}),
@@ -412,7 +494,16 @@ class Parser {
     return spec;
   }
 
-  private step(node: YamlNode, items: Map<number, ItemShadow>, members: ReadonlySet<string>): Step {
+  /** A step's `repo:`: null for the scenario's own repository; else one of `repositories:`. */
+  private repoOf(node: unknown, parent: YamlNode): string | null {
+    if (node === undefined) return null;
+    const name = this.string(node, "repo", parent);
+    const known = this.repoNames.get(name.toLowerCase());
+    if (known === undefined) this.fail(node as YamlNode, `repo ${quote(name)} is not the scenario's repo nor one of its repositories:`);
+    return known.toLowerCase() === this.mainRepo.toLowerCase() ? null : known;
+  }
+
+  private step(node: YamlNode, shadows: Map<string, ItemShadow>, members: ReadonlySet<string>): Step {
     const kinds = Object.keys(STEP_KEYS);
     if (!isMap(node) || node.items.length !== 1) {
       this.fail(node, `each step is a mapping with exactly one of: ${kinds.join(", ")}`);
@@ -423,16 +514,21 @@ class Parser {
     const line = this.lineOf(pair.key as YamlNode) ?? 0;
     const value = pair.value as YamlNode | null;
 
-    if (type === "advance") {
+    if (type === "advance" || type === "tick") {
       const text = isScalar(value) ? String(value.value) : "";
       const parsed = parseAdvance(text);
-      if (!parsed) this.fail(value ?? node, `advance ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d or 1d2h30m`);
+      if (!parsed) this.fail(value ?? node, `${type} ${quote(isScalar(value) ? value.value : null)} is not a duration: use minutes, hours or calendar days, e.g. 30m, 2h, 3d or 1d2h30m`);
       return { type, line, text: text.trim(), ...parsed };
     }
     const empty = value === null || (isScalar(value) && value.value === null) || (isMap(value) && value.items.length === 0);
     if (type === "sweep") {
-      if (!empty) this.fail(value ?? node, `${type} takes no options: write \`- ${type}: {}\``);
-      return { type, line };
+      if (empty) return { type, line };
+      if (!isMap(value)) this.fail(value ?? node, "sweep takes `{}` or `{token: wrong}` / `{token: none}`");
+      const entries = this.mapEntries(value, STEP_KEYS["sweep"] ?? [], "sweep");
+      const tokenNode = entries.get("token")?.value;
+      const token = tokenNode === undefined ? null : this.string(tokenNode, "sweep.token", value);
+      if (token !== null && token !== "wrong" && token !== "none") this.fail(tokenNode as YamlNode, `sweep.token must be wrong or none, found ${quote(token)}`);
+      return token === null ? { type, line } : { type, line, token };
     }
     if (type === "redeliver") {
       if (empty) return { type, line };
@@ -463,13 +559,14 @@ class Parser {
         if (!CONCURRENT_STEPS.includes(childType)) {
           this.fail(childNode, `concurrently may hold only ${CONCURRENT_STEPS.join(", ")} steps${childType ? `, not ${quote(childType)}` : ""}`);
         }
-        return this.step(childNode, items, members);
+        return this.step(childNode, shadows, members);
       });
       return { type, line, steps: inner };
     }
     if (type === "push") {
       if (!isMap(value)) this.fail(value ?? node, "push needs a mapping, e.g. `- push: {files: {.github/support-triage.yml: \"...\"}, by: carol}`");
-      const entries = this.mapEntries(value, STEP_KEYS["push"] ?? [], "push");
+      const entries = this.mapEntries(value, [...(STEP_KEYS["push"] ?? []), "repo"], "push");
+      const pushRepo = this.repoOf(entries.get("repo")?.value, value);
       const byNode = entries.get("by")?.value;
       if (byNode === undefined) this.fail(value, "push needs `by`");
       const by = this.login(byNode, "push.by", value);
@@ -486,11 +583,20 @@ class Parser {
       }
       const messageNode = entries.get("message")?.value;
       const message = messageNode === undefined ? `Update ${files.map(([path]) => path).join(", ")}` : this.string(messageNode, "push.message", value);
-      return { type, line, by, message, files };
+      return { type, line, by, message, files, ...(pushRepo !== null ? { repo: pushRepo } : {}) };
     }
     if (!isMap(value)) this.fail(value ?? node, `${type} needs a mapping, e.g. \`- ${type}: {number: 1, ...}\``);
-    const entries = this.mapEntries(value, STEP_KEYS[type] ?? [], type);
+    const entries = this.mapEntries(value, [...(STEP_KEYS[type] ?? []), ...(REPO_STEPS.includes(type) ? ["repo"] : [])], type);
     const get = (key: string): unknown => entries.get(key)?.value;
+    const stepRepo = this.repoOf(get("repo"), value);
+    const inRepo = stepRepo !== null ? { repo: stepRepo } : {};
+    const repoKey = (stepRepo ?? this.mainRepo).toLowerCase();
+    const items = {
+      keys: (): number[] => [...shadows.keys()].filter((k) => k.startsWith(`${repoKey}#`)).map((k) => Number(k.slice(repoKey.length + 1))),
+      has: (n: number): boolean => shadows.has(`${repoKey}#${n}`),
+      get: (n: number): ItemShadow | undefined => shadows.get(`${repoKey}#${n}`),
+      set: (n: number, shadow: ItemShadow): void => void shadows.set(`${repoKey}#${n}`, shadow),
+    };
     const required = (key: string): unknown => {
       const found = entries.get(key);
       if (!found) this.fail(value, `${type} needs \`${key}\``);
@@ -511,6 +617,7 @@ class Parser {
       const labels = get("labels") === undefined ? [] : this.stringList(get("labels"), "open.labels", value);
       items.set(number, { kind: kindText, author, state: "open", closedBy: null });
       return {
+        ...inRepo,
         type,
         line,
         kind: kindText,
@@ -526,7 +633,7 @@ class Parser {
     const number = this.integer(required("number"), `${type}.number`, value);
     const item = items.get(number);
     if (!item) this.fail(get("number") as YamlNode, `#${number} is not an item opened by an earlier step`);
-    const isMember = (login: string): boolean => members.has(login.toLowerCase());
+    const isMember = (login: string): boolean => members.has(login.toLowerCase()) || login.toLowerCase().endsWith("[bot]");
     const mayModify = (login: string, what: string, at: unknown): void => {
       if (login.toLowerCase() !== item.author.toLowerCase() && !isMember(login)) {
         this.fail((at as YamlNode) ?? value, `${login} cannot ${what} #${number}: only its author and members (triage/write access) can`);
@@ -541,7 +648,7 @@ class Parser {
         if (!isMember(by)) {
           this.fail(get("by") as YamlNode, `${by} cannot ${type} #${number}: labels need triage or write access (list them under members); authors label only at creation, through a form's labels`);
         }
-        return { type, line, number, label, by };
+        return { ...inRepo, type, line, number, label, by };
       }
       case "comment": {
         const author = this.login(required("author"), "comment.author", value);
@@ -552,7 +659,7 @@ class Parser {
           if (item.kind !== "discussion") this.fail(replyNode as YamlNode, "comment.reply_to is only for discussions (issues have no threads)");
           replyTo = isScalar(replyNode) && typeof replyNode.value === "number" ? this.integer(replyNode, "comment.reply_to", value) : this.string(replyNode, "comment.reply_to", value);
         }
-        return { type, line, number, author, body, replyTo };
+        return { ...inRepo, type, line, number, author, body, replyTo };
       }
       case "edit": {
         const by = get("by") === undefined ? item.author : this.login(get("by"), "edit.by", value);
@@ -563,6 +670,7 @@ class Parser {
         if (category !== undefined && item.kind !== "discussion") this.fail(get("category") as YamlNode, "edit.category is only for discussions");
         if (title === undefined && body === undefined && category === undefined) this.fail(value, "edit needs at least one of title, body or category");
         return {
+          ...inRepo,
           type,
           line,
           number,
@@ -571,6 +679,21 @@ class Parser {
           ...(body !== undefined ? { body } : {}),
           ...(category !== undefined ? { category } : {}),
         };
+      }
+      case "edit_comment":
+      case "delete_comment": {
+        const selector = required("comment");
+        const comment =
+          isScalar(selector) && typeof selector.value === "number"
+            ? this.integer(selector, `${type}.comment`, value)
+            : this.string(selector, `${type}.comment`, value);
+        const by = this.login(required("by"), `${type}.by`, value);
+        // Only the comment's author or someone with write access edits or deletes a comment.
+        if (!isMember(by) && !(typeof comment === "string" && comment.toLowerCase() === by.toLowerCase())) {
+          this.fail(get("by") as YamlNode, `${by} cannot ${type === "edit_comment" ? "edit" : "delete"} that comment on #${number}: only its author and members (write access) can`);
+        }
+        if (type === "delete_comment") return { ...inRepo, type, line, number, comment, by };
+        return { ...inRepo, type, line, number, comment, by, body: this.string(required("body"), "edit_comment.body", value) };
       }
       case "close":
       case "reopen": {
@@ -583,7 +706,7 @@ class Parser {
         }
         item.state = type === "close" ? "closed" : "open";
         item.closedBy = type === "close" ? by : null;
-        return { type, line, number, by };
+        return { ...inRepo, type, line, number, by };
       }
       default:
         this.fail(pair.key as YamlNode, `unknown step ${quote(type)}`);

@@ -24,7 +24,10 @@ const OPTIONAL_KEYS = [
   "notifiedAt",
   "warnedAt",
   "securityBy",
+  "production",
   "previous",
+  "refused",
+  "refusedBy",
   "notices",
   "untracked",
 ] as const satisfies readonly (keyof MarkerState)[];
@@ -108,7 +111,9 @@ function toState(data: unknown): MarkerState | null {
     ...defined("notifiedAt", deliveries(o["notifiedAt"])),
     ...defined("warnedAt", optionalTime("warnedAt")),
     ...defined("securityBy", optionalLogin("securityBy")),
+    ...defined<"production", "form" | "removed">("production", o["production"] === "form" ? "form" : o["production"] === "removed" ? "removed" : undefined),
     ...defined("previous", allowedPriority(o["previous"])),
+    ...refusal(o["refused"], optionalLogin("refusedBy")),
     ...defined("notices", notices && notices.length > 0 ? notices : undefined),
     ...defined("untracked", o["untracked"] === true ? true : undefined),
   };
@@ -162,6 +167,11 @@ export function recordDeliveries(body: string, delivered: Readonly<Record<string
     record[name] = typeof old === "string" ? old : at;
   }
   return `${body.slice(0, start)}${renderMarker({ ...state, notifiedAt: record })}${body.slice(end + 3)}`;
+}
+
+/** `refused` and `refusedBy` go together, or not at all. */
+function refusal(p: unknown, by: string | undefined): { refused?: "P1" | "P2"; refusedBy?: string } {
+  return (p === "P1" || p === "P2") && by !== undefined ? { refused: p, refusedBy: by } : {};
 }
 
 /** `previous` only ever holds an allowed priority; anything else is dropped. */

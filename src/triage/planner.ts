@@ -17,19 +17,20 @@ import type { Priority } from "../config/types.js";
 import { elapsedShare, escalationPayload, lateBy, shouldEscalate, shouldWarn } from "./escalation.js";
 import { readFormAnswers } from "./form.js";
 import { hasLabel, presentPriorities, specFor } from "./labels.js";
-import { findTargetComment, pendingNotifications } from "./marker.js";
+import { findTargetComment, parseMarker, pendingNotifications } from "./marker.js";
+import type { TargetCommentRef } from "./marker.js";
 import { buildNotification } from "./notification.js";
 import { resolvePriority } from "./priority.js";
 import type { PriorityContext } from "./priority.js";
-import { applyProductionRule, rememberPrevious } from "./production-rule.js";
-import { mergeStates, recall, SUPERSEDED_NOTE, withTag } from "./recall.js";
+import { applyProductionRule, rememberPrevious, restoreRefused, SECURITY_NOTE_PREFIX, securityConfirmedBy } from "./production-rule.js";
+import { mergeStates, readCommentTag, recall, SUPERSEDED_NOTE, withTag } from "./recall.js";
 import type { Recalled } from "./recall.js";
-import { renderEscalationComment, renderTargetComment, renderWarningComment } from "./render.js";
+import { renderEscalationComment, renderSecurityNote, renderTargetComment, renderWarningComment } from "./render.js";
 import { recordResponse } from "./response.js";
 import { resolvePlan } from "./support-plan.js";
 import { computeTarget, formatInZone } from "./target.js";
 import type { TargetResult } from "./target.js";
-import { loginKey } from "./text.js";
+import { loginKey, sameLogin } from "./text.js";
 import type { Action, Decision, Item, ItemComment, MarkerState, Plan, PlanInput } from "./types.js";
 
 export function planItem(input: PlanInput): Plan {
@@ -37,11 +38,14 @@ export function planItem(input: PlanInput): Plan {
   const decisions: Decision[] = [];
 
   // 1. The app's memory (the marker, and what its other comments prove) and the form's answers.
-  const ref = findTargetComment(item, input.appLogin);
+  const found = findTargetComment(item, input.appLogin);
+  const memory = tamperedMemory(input, found);
+  const ref = memory?.ref ?? found;
   const comment = ref?.comment ?? null;
   const recalled = recall(item, input.appLogin, config, comment);
-  const prev = mergeStates(ref?.state ?? null, recalled.others);
-  if (ref !== null && ref.state === null) {
+  const prev = mergeStates(memory?.state ?? ref?.state ?? null, recalled.others);
+  if (memory !== null) decisions.push({ rule: "marker", message: memory.message });
+  else if (ref !== null && ref.state === null) {
     decisions.push({ rule: "marker", message: "The target comment's marker could not be read; it is rewritten." });
   }
   if (recalled.duplicates.length > 0) {
@@ -58,21 +62,24 @@ export function planItem(input: PlanInput): Plan {
     prev,
     form: readFormAnswers(item.body, input.form, config),
     postedNotices: recalled.notices,
+    ...(input.form !== null ? { templateLabels: input.form.labels } : {}),
+    ...(input.teamMembers !== undefined ? { teamMembers: input.teamMembers } : {}),
   };
-  if (item.state === "closed") return withSuperseded(planClosed(input, prev, comment, decisions), recalled);
+  if (item.state === "closed") return withSuperseded(planClosed(input, prev, comment, decisions, securityConfirmedBy(ctx)), recalled);
 
   // 2. Who decides the priority.
   const resolution = resolvePriority(ctx);
-  if (resolution.kind === "none") return withSuperseded({ actions: [], decisions: [], state: null }, recalled);
+  if (resolution.kind === "none") return withSuperseded(planSecurityNote(ctx, decisions), recalled);
   if (resolution.kind === "untracked") {
     decisions.push({ rule: "untracked", message: resolution.message });
-    if (prev === null) return withSuperseded({ actions: [], decisions, state: null }, recalled);
-    return withSuperseded(planUntracked(input, prev, comment, decisions), recalled);
+    if (prev === null) return withSuperseded(planSecurityNote(ctx, decisions), recalled);
+    return withSuperseded(planUntracked(input, prev, comment, decisions, securityConfirmedBy(ctx)), recalled);
   }
-  decisions.push({ rule: resolution.resolved.rule, message: resolution.resolved.message });
+  const resolved = restoreRefused(ctx, resolution.resolved);
+  decisions.push({ rule: resolved.rule, message: resolved.message });
 
   // 3. The production rule.
-  const rule = applyProductionRule(ctx, resolution.resolved);
+  const rule = applyProductionRule(ctx, resolved);
   decisions.push(...rule.decisions);
   const { priority, source, setBy } = rule.decided;
 
@@ -98,7 +105,9 @@ export function planItem(input: PlanInput): Plan {
     ...deliveryRecord(input, prev, recalled),
     ...optional("warnedAt", prev?.warnedAt ?? recalled.warnedAt ?? undefined),
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
+    ...(rule.productionOrigin !== undefined ? { production: rule.productionOrigin } : {}),
     ...(previous !== undefined ? { previous } : {}),
+    ...refusedMemory(input, prev, rule.refused, rule.decided),
     ...(rule.notices.length > 0 ? { notices: rule.notices } : {}),
   };
   const response = recordResponse(item, config, input.appLogin, input.teamMembers, base, prev);
@@ -117,6 +126,7 @@ export function planItem(input: PlanInput): Plan {
     .filter((p) => p !== priority)
     .map((p) => actualLabel(item, config.labels.priorities[p]));
   if (remove.length > 0) decisions.push({ rule: "one-priority", message: `Removing ${remove.join(", ")}: an item carries one priority label.` });
+  if (rule.removeProduction) remove.push(actualLabel(item, config.labels.production));
   remove.push(...escalatedRemoval(input, response.firstRecorded, decisions));
 
   // 8. Actions. Labels first (added before removed, so the item never shows zero
@@ -134,6 +144,52 @@ export function planItem(input: PlanInput): Plan {
   // Notifications go out after everything GitHub shows (the GitHub layer sends them after the writes).
   actions.push(...due.notifications);
   return withSuperseded({ actions, decisions, state }, recalled);
+}
+
+/**
+ * Someone else edited or deleted the app's target comment: its marker is the app's only
+ * memory, so the text before the change (the webhook's `changes.body.from`, or the
+ * deleted comment's last body) is what the app remembers, and the comment is rewritten
+ * (or, when deleted, posted again) from it. Only while the change is the latest thing that
+ * happened to the comment — a late or repeated delivery of an old edit must not roll back
+ * what the app recorded since — and never for the app's own edits.
+ */
+function tamperedMemory(input: PlanInput, found: TargetCommentRef | null): { ref: TargetCommentRef | null; state: MarkerState; message: string } | null {
+  const t = input.trigger;
+  if (t.type !== "comment_edited" && t.type !== "comment_deleted") return null;
+  if (sameLogin(t.sender.login, input.appLogin) || t.comment.author === null || !sameLogin(t.comment.author.login, input.appLogin)) return null;
+  const who = t.sender.login;
+  if (t.type === "comment_edited") {
+    const current = input.item.comments.find((c) => c.id === t.comment.id);
+    if (current === undefined || normaliseBody(current.body) !== normaliseBody(t.comment.body)) return null;
+    const before = t.previousBody === null ? null : parseMarker(t.previousBody);
+    if (before === null) return null;
+    // The edited comment is the target comment (or was, until its marker was removed).
+    if (found !== null && found.comment.id !== current.id && found.state !== null) return null;
+    const now = found?.comment.id === current.id ? found.state : null;
+    if (now !== null && JSON.stringify(now) === JSON.stringify(before)) return null;
+    return { ref: { comment: current, state: before }, state: before, message: `${who} edited the app's target comment: its record is restored from the text before the edit.` };
+  }
+  if (found !== null || input.item.comments.some((c) => c.id === t.comment.id)) return null;
+  const before = parseMarker(t.comment.body);
+  if (before === null) return null;
+  return { ref: null, state: before, message: `${who} deleted the app's target comment: it is posted again from its last record.` };
+}
+
+/**
+ * `refused`/`refusedBy` after this plan: a new refusal, else the recorded one while the
+ * priority the refusal left still stands (and no confirmation restored it).
+ */
+function refusedMemory(
+  input: PlanInput,
+  prev: MarkerState | null,
+  fresh: { readonly priority: "P1" | "P2"; readonly by: string } | null,
+  decided: { readonly priority: Priority; readonly source: "form" | "label"; readonly setBy: string },
+): Pick<MarkerState, "refused" | "refusedBy"> {
+  if (fresh !== null) return { refused: fresh.priority, refusedBy: fresh.by };
+  if (prev?.refused === undefined || prev.refusedBy === undefined || prev.securityBy !== undefined) return {};
+  if (decided.priority !== prev.priority || decided.source !== prev.source || !sameLogin(decided.setBy, prev.setBy)) return {};
+  return { refused: prev.refused, refusedBy: prev.refusedBy };
 }
 
 /**
@@ -257,10 +313,10 @@ function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, com
 }
 
 /** Closed items: no label rules, no escalation; a response is still recorded (SPEC §3.7). */
-function planClosed(input: PlanInput, prev: MarkerState | null, comment: ItemComment | null, decisions: Decision[]): Plan {
+function planClosed(input: PlanInput, prev: MarkerState | null, comment: ItemComment | null, decisions: Decision[], securityBy: string | null): Plan {
   if (prev === null) return { actions: [], decisions: [], state: null };
   decisions.push({ rule: "closed", message: "The item is closed: no label rules and no escalation." });
-  if (prev.untracked === true) return planUntracked(input, prev, comment, decisions);
+  if (prev.untracked === true) return planUntracked(input, prev, comment, decisions, securityBy);
   const response = recordResponse(input.item, input.config, input.appLogin, input.teamMembers, prev, prev);
   if (response.decision !== null) decisions.push(response.decision);
   // A plan the configuration no longer knows is re-resolved; the priority stays as recorded.
@@ -276,8 +332,12 @@ function planClosed(input: PlanInput, prev: MarkerState | null, comment: ItemCom
 }
 
 /** No longer tracked (see docs/triage-rules.md): keep the history, record responses, say so. */
-function planUntracked(input: PlanInput, prev: MarkerState, comment: ItemComment | null, decisions: Decision[]): Plan {
-  const response = recordResponse(input.item, input.config, input.appLogin, input.teamMembers, { ...prev, untracked: true }, prev);
+function planUntracked(input: PlanInput, prev: MarkerState, comment: ItemComment | null, decisions: Decision[], securityBy: string | null): Plan {
+  // Who confirmed a security incident is kept while untracked too (it lapses with the label),
+  // so a priority given later is judged on the same facts as if it had come first.
+  const { securityBy: _was, ...rest } = prev;
+  const kept: MarkerState = { ...rest, untracked: true, ...(securityBy !== null ? { securityBy } : {}) };
+  const response = recordResponse(input.item, input.config, input.appLogin, input.teamMembers, kept, prev);
   if (response.decision !== null) decisions.push(response.decision);
   const remove = escalatedRemoval(input, response.firstRecorded, decisions);
   return {
@@ -288,6 +348,43 @@ function planUntracked(input: PlanInput, prev: MarkerState, comment: ItemComment
     decisions,
     state: response.state,
   };
+}
+
+/**
+ * An item the app does not track (no marker): on discussions, which have no label
+ * history, a responder's `security` label is recorded in a short tagged note, so that a
+ * priority given later can still be judged as a confirmed security incident; the note is
+ * edited to say so when the label goes (the confirmation lapses). Issues need no note:
+ * their timeline says who added the label.
+ */
+function planSecurityNote(ctx: PriorityContext, decisions: Decision[]): Plan {
+  const { item, config } = ctx;
+  const actions: Action[] = [];
+  const notes = item.comments.filter((c) => c.author !== null && sameLogin(c.author.login, ctx.appLogin)).flatMap((c) => {
+    const tag = readCommentTag(c.body);
+    return tag?.kind === "notice" && tag.key.startsWith(SECURITY_NOTE_PREFIX) ? [{ comment: c, by: tag.key.slice(SECURITY_NOTE_PREFIX.length) }] : [];
+  });
+  if (!hasLabel(item.labels, config.labels.security)) {
+    for (const note of notes) {
+      actions.push({
+        type: "updateTargetComment",
+        commentId: note.comment.id,
+        body: withTag(renderSecurityNote(config, note.by, true), { kind: "notice", key: `security-lapsed:${note.by}` }),
+      });
+    }
+    if (actions.length > 0) decisions.push({ rule: "security-lapsed", message: `The ${config.labels.security} label is gone: the recorded confirmation lapses.` });
+    return { actions, decisions, state: null };
+  }
+  if (item.kind !== "discussion" || item.state !== "open" || notes.length > 0) return { actions, decisions, state: null };
+  const by = securityConfirmedBy(ctx);
+  if (by === null) return { actions, decisions, state: null };
+  decisions.push({ rule: "security-confirmed", message: `${by} confirmed a security incident; recorded for a priority given later.` });
+  actions.push({
+    type: "postComment",
+    purpose: "notice",
+    body: withTag(renderSecurityNote(config, by, false), { kind: "notice", key: `${SECURITY_NOTE_PREFIX}${loginKey(by)}` }),
+  });
+  return { actions, decisions, state: null };
 }
 
 function targetFor(input: PlanInput, plan: string, priority: Priority, decisions: Decision[]): TargetResult {

@@ -13,7 +13,7 @@ import type { Config, Priority } from "../config/types.js";
 import type { FormAnswers } from "./form.js";
 import { presentPriorities, priorityOfLabel } from "./labels.js";
 import type { Actor, Item, LabelEvent, MarkerState, Trigger } from "./types.js";
-import { sameLogin } from "./text.js";
+import { loginKey, sameLogin } from "./text.js";
 
 export interface PriorityContext {
   readonly config: Config;
@@ -27,6 +27,10 @@ export interface PriorityContext {
    * marker recorded (see recall.ts).
    */
   readonly postedNotices?: readonly string[];
+  /** Labels the item's form template applies at creation (its `labels:` key), when the template is known. */
+  readonly templateLabels?: readonly string[];
+  /** Members of the configured responder teams (lower-cased logins), when known. */
+  readonly teamMembers?: ReadonlySet<string>;
 }
 
 /** The priority before the production rule, and where it came from. */
@@ -55,6 +59,46 @@ export function isAuthor(ctx: Pick<PriorityContext, "item">, actor: Actor): bool
   return sameLogin(actor.login, ctx.item.author.login);
 }
 
+/**
+ * Whether the item's author speaks for the support desk (SPEC §5.1's responders, the
+ * author exclusion aside): their association, or the configured users and teams.
+ */
+export function authorIsResponder(ctx: Pick<PriorityContext, "item" | "config" | "teamMembers">): boolean {
+  const { item, config } = ctx;
+  if (item.author.isBot || item.author.login.toLowerCase().endsWith("[bot]")) return false;
+  const assoc = item.authorAssociation.toUpperCase();
+  if (config.responders.associations.some((a) => a.toUpperCase() === assoc)) return true;
+  const key = loginKey(item.author.login);
+  if (config.responders.users.some((u) => loginKey(u) === key)) return true;
+  return ctx.teamMembers !== undefined && (ctx.teamMembers.has(key) || ctx.teamMembers.has(item.author.login.toLowerCase()));
+}
+
+/**
+ * A label GitHub applied when the item was created (a form's `labels:` key, applied as
+ * the author): one the item's template applies when the template is known, else one the
+ * timeline shows added in the creation second and never since.
+ */
+export function isCreationLabel(ctx: PriorityContext, label: string): boolean {
+  const key = label.toLowerCase();
+  if (ctx.trigger.type === "opened") return true;
+  if (ctx.templateLabels !== undefined) return ctx.templateLabels.some((l) => l.toLowerCase() === key);
+  const created = Math.floor(Date.parse(ctx.item.createdAt) / 1000);
+  const events = ctx.item.labelEvents ?? [];
+  const firstAdd = events.find((e) => e.added && e.label.toLowerCase() === key);
+  const last = lastLabelEvent(events, label, true);
+  return firstAdd !== undefined && last === firstAdd && Math.floor(Date.parse(firstAdd.createdAt) / 1000) === created;
+}
+
+/**
+ * A label by this person is a responder's decision: anyone but the author (GitHub lets
+ * only people with triage access label), or the author when they are themselves a
+ * responder and the label is not one GitHub applied from the form at creation.
+ */
+export function labelDecides(ctx: PriorityContext, by: Actor, label: string): boolean {
+  if (!isAuthor(ctx, by)) return true;
+  return authorIsResponder(ctx) && !isCreationLabel(ctx, label);
+}
+
 /** The most recent timeline event for a label (case-insensitive), added or removed as asked. */
 export function lastLabelEvent(events: readonly LabelEvent[] | undefined, label: string, added: boolean): LabelEvent | null {
   if (events === undefined) return null;
@@ -73,33 +117,77 @@ function triggerAdded(ctx: PriorityContext, present: readonly Priority[]): Prior
   return p !== null && present.includes(p) ? p : null;
 }
 
+/** The survivor of rule 2 and who added it, when that is known. */
+export interface ChosenLabel {
+  readonly priority: Priority;
+  /** Who added it: the trigger's sender, the timeline's actor, or null when unknown. */
+  readonly by: Actor | null;
+}
+
 /**
- * Rule 2's survivor when several priority labels are present: the one this trigger
- * added; else the most recently added per the timeline; else the recorded priority;
- * else the highest.
+ * Index in the timeline of the latest addition of a present priority label by someone
+ * other than the app (the app's own additions are never a decision), or -1.
  */
-export function chooseLabelPriority(ctx: PriorityContext, present: readonly Priority[]): Priority | null {
-  const first = present[0];
-  if (first === undefined) return null;
-  if (present.length === 1) return first;
-  const byTrigger = triggerAdded(ctx, present);
-  if (byTrigger !== null) return byTrigger;
+function latestAddition(ctx: PriorityContext, present: readonly Priority[]): { index: number; priority: Priority; event: LabelEvent } | null {
   const events = ctx.item.labelEvents ?? [];
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
     if (e === undefined || !e.added) continue;
     const p = priorityOfLabel(ctx.config, e.label);
-    if (p !== null && present.includes(p)) return p;
+    if (p === null || !present.includes(p)) continue;
+    if (e.actor !== null && isAppActor(ctx, e.actor)) continue;
+    return { index: i, priority: p, event: e };
   }
-  if (ctx.prev !== null && present.includes(ctx.prev.priority)) return ctx.prev.priority;
-  return first;
+  return null;
 }
 
-/** Who put priority label `p` on the item: the trigger's sender, else the timeline, else unknown. */
-function whoAdded(ctx: PriorityContext, p: Priority): Actor | null {
+/**
+ * Rule 2's survivor when several priority labels are present. It must not depend on
+ * which delivery the app is handling, nor on when it arrives (late, together, out of
+ * order), so the trigger does not simply win:
+ *  - issues: the most recently added priority label in GitHub's label timeline (not by
+ *    the app). The trigger's label wins only when the timeline does not show its
+ *    addition yet (the timeline lags a little behind webhooks);
+ *  - discussions (no timeline): the trigger's label, unless other priority labels the
+ *    marker does not hold are present too — a burst the app never saw one at a time.
+ *    Their order cannot be known, so the most urgent of the burst wins, whichever of
+ *    their deliveries comes first, credited to that delivery's sender;
+ *  - no trigger label: the timeline's latest, else the recorded priority, else the highest.
+ */
+export function chooseLabel(ctx: PriorityContext, present: readonly Priority[]): ChosenLabel | null {
+  const first = present[0];
+  if (first === undefined) return null;
   const t = ctx.trigger;
-  if (t.type === "labeled" && priorityOfLabel(ctx.config, t.label) === p) return t.sender;
-  return lastLabelEvent(ctx.item.labelEvents, ctx.config.labels.priorities[p], true)?.actor ?? null;
+  const byTrigger = triggerAdded(ctx, present);
+  const sender = t.type === "labeled" ? t.sender : null;
+  const latest = latestAddition(ctx, present);
+  if (present.length === 1) {
+    if (byTrigger === first) return { priority: first, by: sender };
+    return { priority: first, by: lastLabelEvent(ctx.item.labelEvents, ctx.config.labels.priorities[first], true)?.actor ?? null };
+  }
+  const hasTimeline = (ctx.item.labelEvents?.length ?? 0) > 0;
+  if (byTrigger !== null) {
+    if (hasTimeline && latest !== null) {
+      const shown = lastLabelEvent(ctx.item.labelEvents, ctx.config.labels.priorities[byTrigger], true) !== null;
+      if (shown) return { priority: latest.priority, by: latest.priority === byTrigger ? sender : latest.event.actor };
+      return { priority: byTrigger, by: sender };
+    }
+    if (!hasTimeline) {
+      const known = ctx.prev !== null && ctx.prev.untracked !== true ? ctx.prev.priority : null;
+      const burst = present.filter((p) => p !== known);
+      // `present` is highest first, so burst[0] is the most urgent unseen label.
+      if (burst.length > 1 && burst[0] !== undefined) return { priority: burst[0], by: sender };
+    }
+    return { priority: byTrigger, by: sender };
+  }
+  if (latest !== null) return { priority: latest.priority, by: latest.event.actor };
+  if (ctx.prev !== null && present.includes(ctx.prev.priority)) return { priority: ctx.prev.priority, by: null };
+  return { priority: first, by: null };
+}
+
+/** {@link chooseLabel}'s priority only. */
+export function chooseLabelPriority(ctx: PriorityContext, present: readonly Priority[]): Priority | null {
+  return chooseLabel(ctx, present)?.priority ?? null;
 }
 
 /**
@@ -147,8 +235,9 @@ export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = 
     }
   }
 
-  const label = chooseLabelPriority(ctx, present);
-  const adder = label === null ? null : whoAdded(ctx, label);
+  const chosen = chooseLabel(ctx, present);
+  const label = chosen?.priority ?? null;
+  const adder = chosen?.by ?? null;
   // A label is a new decision only if the marker does not already hold that priority:
   // otherwise the trigger is a redelivery, or stale (the label has since been re-added
   // by the app), and re-attributing it would flip the state back and forth.
@@ -160,7 +249,7 @@ export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = 
   const freshBy = fresh ? adder : null;
 
   // 1. A responder's (any non-author's) new label decides, and then stands.
-  if (label !== null && freshBy !== null && !isAuthor(ctx, freshBy)) {
+  if (label !== null && freshBy !== null && labelDecides(ctx, freshBy, ctx.config.labels.priorities[label])) {
     return tracked(label, "label", freshBy.login, "priority-from-label", `${freshBy.login} labelled the item ${label}.`, freshBy);
   }
   // 2. A recorded label decision stands against the form; the labels themselves are its truth.
@@ -168,7 +257,7 @@ export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = 
     if (label === null) {
       return tracked(prev.priority, "label", prev.setBy, "priority-restored", `The priority label was missing; ${prev.priority} (set by ${prev.setBy}) is put back.`, null);
     }
-    const setBy = freshBy?.login ?? prev.setBy;
+    const setBy = freshBy?.login ?? ownDelivery(ctx, label, prev.setBy) ?? prev.setBy;
     const message =
       label === prev.priority ? `${label}, set by ${setBy}, stands.` : `The priority label is now ${label} (set by ${setBy}).`;
     return tracked(label, "label", setBy, "priority-from-label", message, freshBy);
@@ -195,6 +284,19 @@ export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = 
     return tracked(prev.priority, prev.source, prev.setBy, "priority-restored", `The priority label was missing; ${prev.priority} is put back.`, null);
   }
   return untrackedBefore ? { kind: "untracked", message: "No priority label: the item stays untracked." } : { kind: "none" };
+}
+
+/**
+ * A label whose adder was not known when it was recorded is credited to the author (a
+ * discussion's label seen before its own delivery). When that delivery comes, its sender
+ * is who really added it: the credit moves to them (only away from the author, so an old
+ * delivery never takes a decision away from the responder it is credited to).
+ */
+function ownDelivery(ctx: PriorityContext, label: Priority, setBy: string): string | null {
+  const t = ctx.trigger;
+  if (t.type !== "labeled" || priorityOfLabel(ctx.config, t.label) !== label) return null;
+  if (!sameLogin(setBy, ctx.item.author.login) || isAppActor(ctx, t.sender) || isAuthor(ctx, t.sender)) return null;
+  return t.sender.isBot ? null : t.sender.login;
 }
 
 function tracked(

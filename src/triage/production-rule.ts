@@ -9,7 +9,7 @@
  */
 import type { Config, Priority } from "../config/types.js";
 import { hasLabel } from "./labels.js";
-import { isAppActor, isAuthor, lastLabelEvent, resolvePriority } from "./priority.js";
+import { isAppActor, isAuthor, labelDecides, lastLabelEvent, resolvePriority } from "./priority.js";
 import type { PriorityContext, ResolvedPriority } from "./priority.js";
 import { withTag } from "./recall.js";
 import { renderProductionNotice } from "./render.js";
@@ -17,12 +17,6 @@ import type { ProductionCause } from "./render.js";
 import { isBotActor } from "./responders.js";
 import { loginKey } from "./text.js";
 import type { Actor, Decision, MarkerState } from "./types.js";
-
-/**
- * Labels GitHub applies from a form arrive as the author at creation time; anything a
- * non-author adds this long after creation is a deliberate act.
- */
-export const CREATION_GRACE_MS = 10_000;
 
 export function isRestricted(p: Priority): boolean {
   return p === "P1" || p === "P2";
@@ -32,9 +26,23 @@ function canConfirm(ctx: PriorityContext, actor: Actor): boolean {
   return !isAppActor(ctx, actor) && !isBotActor(actor) && !isAuthor(ctx, actor);
 }
 
+/** Notice key of the note that records a confirmation on an item the app does not track yet. */
+export const SECURITY_NOTE_PREFIX = "security:";
+
+/** The confirmer a live security note names (see {@link securityNote}), or null. */
+export function notedSecurityBy(postedNotices: readonly string[] | undefined): string | null {
+  const key = postedNotices?.find((k) => k.startsWith(SECURITY_NOTE_PREFIX));
+  return key === undefined ? null : key.slice(SECURITY_NOTE_PREFIX.length) || null;
+}
+
 /**
  * Login of the responder who confirmed the security incident, or null. Confirmation
- * lapses when the `security` label is gone.
+ * lapses when the `security` label is gone. Who added the label is a fact, however soon
+ * after creation: GitHub applies a form's labels as the author, whom this never counts.
+ * Sources, in order: the trigger's sender; the marker's `securityBy`; before any marker
+ * exists, the app's security note (discussions, which have no timeline: the note is
+ * written when the label arrives on an untracked discussion); the issue timeline's latest
+ * addition of the label.
  */
 export function securityConfirmedBy(ctx: PriorityContext): string | null {
   const name = ctx.config.labels.security;
@@ -44,25 +52,71 @@ export function securityConfirmedBy(ctx: PriorityContext): string | null {
     return t.sender.login;
   }
   if (ctx.prev?.securityBy !== undefined) return ctx.prev.securityBy;
+  if (ctx.prev === null) {
+    const noted = notedSecurityBy(ctx.postedNotices);
+    if (noted !== null) return noted;
+  }
   const added = lastLabelEvent(ctx.item.labelEvents, name, true);
   if (added?.actor == null || !canConfirm(ctx, added.actor)) return null;
-  const created = Date.parse(ctx.item.createdAt);
-  const at = Date.parse(added.createdAt);
-  return Number.isFinite(created) && Number.isFinite(at) && at - created > CREATION_GRACE_MS ? added.actor.login : null;
+  return added.actor.login;
+}
+
+/** The author edited the item's body: the form speaks again. */
+function authorEdit(ctx: PriorityContext): boolean {
+  const t = ctx.trigger;
+  return t.type === "edited" && t.bodyChanged && isAuthor(ctx, t.sender);
+}
+
+/**
+ * Where the `production` label stood before this event (MarkerState.production), with
+ * what this event and the issue timeline say about it since: a person's removal makes it
+ * `removed`; a responder's addition makes it theirs (absent); an addition GitHub made from
+ * the form (as the author, at creation) makes it `form`. The app's own changes say nothing
+ * new (the marker recorded why it made them).
+ */
+export function productionOrigin(ctx: PriorityContext): "form" | "removed" | undefined {
+  const name = ctx.config.labels.production;
+  const key = name.toLowerCase();
+  const present = hasLabel(ctx.item.labels, name);
+  const t = ctx.trigger;
+  if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
+    if (t.type === "unlabeled") return present ? ctx.prev?.production : "removed";
+    if (present) return labelDecides(ctx, t.sender, name) ? undefined : "form";
+  }
+  const events = ctx.item.labelEvents ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e === undefined || e.label.toLowerCase() !== key) continue;
+    if (e.actor !== null && isAppActor(ctx, e.actor)) break;
+    if (!e.added) return present ? ctx.prev?.production : "removed";
+    if (!present) break;
+    return e.actor !== null && labelDecides(ctx, e.actor, name) ? undefined : "form";
+  }
+  if (ctx.prev === null) return present && ctx.form.production ? "form" : undefined;
+  return ctx.prev.production;
 }
 
 /**
  * The production label is added from the form only when the form speaks: on first sight
- * of the item, or when its author edits the body while the form decides the priority.
- * Re-adding it on every event would undo a maintainer who removed it on purpose.
+ * of the item, or when its author edits the body while the form decides the priority —
+ * never after a person removed it (their removal stands against the form, like a
+ * responder's priority label). Re-adding it on every event would undo them.
  */
-export function shouldAddProduction(ctx: PriorityContext): boolean {
+export function shouldAddProduction(ctx: PriorityContext, origin: "form" | "removed" | undefined = productionOrigin(ctx)): boolean {
   if (!ctx.form.production || hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
   const prev = ctx.prev;
-  if (prev === null) return true;
-  const t = ctx.trigger;
-  const authorEdit = t.type === "edited" && t.bodyChanged && isAuthor(ctx, t.sender);
-  return authorEdit && prev.source === "form" && prev.untracked !== true;
+  if (prev === null) return origin !== "removed";
+  return authorEdit(ctx) && prev.source === "form" && prev.untracked !== true && origin !== "removed";
+}
+
+/**
+ * A `production` label that came from the form follows the form: when the author edits
+ * the environment to a non-production one, it is removed (and the production rule then
+ * judges P1/P2 without it). A label a responder added stays.
+ */
+export function shouldRemoveProduction(ctx: PriorityContext, origin: "form" | "removed" | undefined = productionOrigin(ctx)): boolean {
+  if (ctx.form.production || !hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
+  return origin === "form" && authorEdit(ctx) && ctx.prev !== null && ctx.prev.untracked !== true;
 }
 
 /**
@@ -112,22 +166,35 @@ export interface ProductionOutcome {
   readonly decided: Decided;
   /** Add the `production` label (the form says production). */
   readonly addProduction: boolean;
+  /** Remove the `production` label (it came from the form, and the form no longer says production). */
+  readonly removeProduction: boolean;
+  /** MarkerState.production after this plan. */
+  readonly productionOrigin: "form" | "removed" | undefined;
   readonly securityBy: string | null;
   /** Notice keys after this plan (previous ones plus any new). */
   readonly notices: readonly string[];
   /** Body of the notice to post, when this violation was not explained before. */
   readonly notice: string | null;
+  /** A responder's P1/P2 refused while an unconfirmed `security` label was on the item (see MarkerState.refused). */
+  readonly refused: { readonly priority: "P1" | "P2"; readonly by: string } | null;
   readonly decisions: readonly Decision[];
 }
 
 export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPriority): ProductionOutcome {
   const { config } = ctx;
   const decisions: Decision[] = [];
-  const addProduction = shouldAddProduction(ctx);
+  const origin = productionOrigin(ctx);
+  const addProduction = shouldAddProduction(ctx, origin);
+  const removeProduction = shouldRemoveProduction(ctx, origin);
+  const productionOrigin_ = addProduction ? "form" : origin;
   if (addProduction) {
     decisions.push({ rule: "production-from-form", message: `The form's environment is production: adding ${config.labels.production}.` });
   }
-  const hasProduction = addProduction || hasLabel(ctx.item.labels, config.labels.production);
+  if (removeProduction) {
+    decisions.push({ rule: "production-from-form", message: `The form's environment is no longer production: removing ${config.labels.production}, which came from the form.` });
+  }
+  const hasProduction = (addProduction || hasLabel(ctx.item.labels, config.labels.production)) && !removeProduction;
+  const common = { addProduction, removeProduction, productionOrigin: productionOrigin_ };
   const securityBy = securityConfirmedBy(ctx);
   const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
   const notices = [...new Set([...(ctx.prev?.notices ?? []), ...(ctx.postedNotices ?? [])])];
@@ -137,17 +204,26 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
     if (isRestricted(resolved.priority) && !hasProduction) {
       decisions.push({ rule: "security-confirmed", message: `${resolved.priority} is allowed: ${securityBy ?? "a responder"} confirmed a security incident.` });
     }
-    return { decided: keep, addProduction, securityBy, notices, notice: null, decisions };
+    return { decided: keep, ...common, securityBy, notices, notice: null, decisions, refused: null };
   }
+  const refusedP = resolved.priority === "P1" || resolved.priority === "P2" ? resolved.priority : null;
+  const refused =
+    refusedP !== null &&
+    resolved.freshLabelBy !== null &&
+    resolved.source === "label" &&
+    labelDecides(ctx, resolved.freshLabelBy, config.labels.priorities[refusedP]) &&
+    hasLabel(ctx.item.labels, config.labels.security)
+      ? { priority: refusedP, by: resolved.freshLabelBy.login }
+      : null;
 
   const { decided, previous } = afterRejection(ctx, resolved, allowed);
   decisions.push({
     rule: "production-rule",
     message: `${resolved.priority} needs the ${config.labels.production} label or a confirmed security incident; applying ${decided.priority} instead.`,
   });
-  const cause = productionCause(ctx, resolved);
+  const cause: ProductionCause = removeProduction ? { kind: "form", environment: ctx.form.environment } : productionCause(ctx, resolved);
   const key = noticeKey(resolved.priority, cause);
-  if (notices.includes(key)) return { decided, addProduction, securityBy, notices, notice: null, decisions };
+  if (notices.includes(key)) return { decided, ...common, securityBy, notices, notice: null, decisions, refused };
   notices.push(key);
   // The form's own restricted answer is part of the same problem: once the label is
   // gone the form would be rejected next, and must not be explained a second time.
@@ -164,7 +240,30 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
   });
   // Tagged, so a notice that was posted but not recorded (a half-applied batch) is seen.
   const notice = withTag(text, { kind: "notice", key });
-  return { decided, addProduction, securityBy, notices, notice, decisions };
+  return { decided, ...common, securityBy, notices, notice, decisions, refused };
+}
+
+/**
+ * A P1/P2 that a responder set was refused only because the `security` label on the item
+ * could not yet be traced to a responder (on a discussion, its delivery came after the
+ * priority's). Once a responder's `security` is known, the refused label is the
+ * responder's decision again — as if the deliveries had come in order. Only while the
+ * priority the refusal left still stands: anyone's later priority label wins over the memory.
+ */
+export function restoreRefused(ctx: PriorityContext, resolved: ResolvedPriority): ResolvedPriority {
+  const prev = ctx.prev;
+  if (prev?.refused === undefined || prev.refusedBy === undefined || prev.securityBy !== undefined) return resolved;
+  if (resolved.freshLabelBy !== null || resolved.priority !== prev.priority) return resolved;
+  const by = securityConfirmedBy(ctx);
+  if (by === null) return resolved;
+  return {
+    priority: prev.refused,
+    source: "label",
+    setBy: prev.refusedBy,
+    rule: "priority-from-label",
+    message: `${by} confirmed the security incident: ${prev.refused}, set by ${prev.refusedBy} and refused while the ${ctx.config.labels.security} label was unconfirmed, is put back.`,
+    freshLabelBy: null,
+  };
 }
 
 /**

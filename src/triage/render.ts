@@ -236,3 +236,22 @@ export function renderWarningComment(w: WarningCommentInput): string {
       `has passed without a first response. It is due at ${describeDue(w.config, w.target.dueMs)}.`,
   ].join("\n");
 }
+
+/**
+ * The note that records a confirmed security incident on a discussion the app does not
+ * track yet (discussions have no label history: without it, who applied `security` would
+ * be lost by the time a priority arrives). `lapsed` once the label has been removed.
+ */
+export function renderSecurityNote(config: Config, by: string, lapsed: boolean): string {
+  const security = codeSpan(config.labels.security);
+  if (lapsed) {
+    return `_The ${security} label was removed: the security incident ${quietLogin(by)} confirmed no longer allows P1 (Urgent) or P2 (High) here._`;
+  }
+  return [
+    `**Security incident confirmed:** ${quietLogin(by)} added the ${security} label.`,
+    "",
+    `While the label stays, this discussion may carry P1 (Urgent) or P2 (High) without the ${codeSpan(config.labels.production)} label, as the support policy allows for confirmed security incidents:`,
+    "",
+    `> ${PRODUCTION_POLICY}`,
+  ].join("\n");
+}

@@ -50,8 +50,12 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** "15 minutes", "1 hour", "2 business days": how a configured duration reads. */
-export function describeDuration(duration: DurationSpec): string {
+/**
+ * "15 minutes", "1 hour", "2 business days": how a configured duration reads. Under 24x7
+ * coverage a day is 24 hours of wall-clock time: "1 day (24 hours)".
+ */
+export function describeDuration(duration: DurationSpec, kind: CoverageKind = "business"): string {
+  if (duration.unit === "d" && kind === "24x7") return `${plural(duration.amount, "day", "days")} (${duration.amount * 24} hours)`;
   switch (duration.unit) {
     case "m":
       return plural(duration.amount, "minute", "minutes");
@@ -63,8 +67,8 @@ export function describeDuration(duration: DurationSpec): string {
 }
 
 /**
- * The duration in ms of business (or absolute) time. A `d` under 24x7 cannot come from
- * a validated config; should a hand-built one contain it, a day is read as 24 hours.
+ * The duration in ms of business (or absolute) time. A `d` under 24x7 is a day of
+ * wall-clock time: 24 hours.
  */
 export function durationMs(cal: BusinessCalendar, duration: DurationSpec, kind: CoverageKind): number {
   switch (duration.unit) {
@@ -217,7 +221,7 @@ export function computeTarget(config: Config, plan: string, priority: Priority, 
   const kind = spec.coverage;
   const ms = durationMs(cal, spec.duration, kind);
   const dueMs = kind === "24x7" ? openedAt + ms : addBusinessTime(cal, openedAt, ms);
-  const durationText = describeDuration(spec.duration);
+  const durationText = describeDuration(spec.duration, kind);
   const coverage = kind === "24x7" ? "24x7" : cal.label;
   return {
     plan,

@@ -86,6 +86,13 @@ export type Trigger =
   | { readonly type: "closed"; readonly sender: Actor }
   | { readonly type: "category_changed"; readonly sender: Actor }
   | { readonly type: "comment"; readonly comment: ItemComment }
+  /**
+   * A comment was edited (`previousBody`: the webhook's `changes.body.from`) or deleted
+   * (`comment.body`: its last text). What matters is when it is the app's own comment:
+   * its marker is the app's memory, and is repaired from the previous text.
+   */
+  | { readonly type: "comment_edited"; readonly comment: ItemComment; readonly previousBody: string | null; readonly sender: Actor }
+  | { readonly type: "comment_deleted"; readonly comment: ItemComment; readonly sender: Actor }
   | { readonly type: "sweep" };
 
 /** The machine-readable state kept in the target comment's marker (SPEC section 4). */
@@ -124,6 +131,22 @@ export interface MarkerState {
    * while the priority is P1/P2 (the priority itself is the answer otherwise).
    */
   readonly previous?: "P3" | "P4";
+  /**
+   * Where the `production` label stands (docs/triage-rules.md): `form` while it follows
+   * the form's environment (the app added it from the form, or GitHub from the form's
+   * labels), so the author's edit to a non-production environment removes it; `removed`
+   * once a person removed it, so the form never adds it back. Absent: a person's label
+   * (it stays), or nothing known.
+   */
+  readonly production?: "form" | "removed";
+  /**
+   * A responder's P1/P2 label refused while a `security` label of unknown origin was on the
+   * item (a discussion whose `security` delivery had not arrived yet): when that label is
+   * then confirmed by a responder, the refused label is put back (docs/triage-rules.md).
+   * Kept only while the app's fallback priority stands.
+   */
+  readonly refused?: "P1" | "P2";
+  readonly refusedBy?: string;
   /** Keys of rule notices already posted, so each is posted once. */
   readonly notices?: readonly string[];
   /**

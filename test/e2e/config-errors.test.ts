@@ -93,7 +93,8 @@ describe("breaking a valid configuration and deleting it", () => {
     const issues = configIssues(result);
     expect(issues.map((found) => found.state)).toEqual(["closed"]);
     expect(item(result, 1).labels).toEqual(["P2", "production"]);
-    expect(item(result, 2).labels).toEqual([]);
+    // #2 was opened while the file was broken: the push that fixes it triages it.
+    expect(item(result, 2).labels).toEqual(["P2", "production"]);
     expect(result.state.errors).toEqual([]);
   });
 
@@ -102,6 +103,42 @@ describe("breaking a valid configuration and deleting it", () => {
       steps: [push(BROKEN, "Break it"), { redeliver: { times: 3 } }, push(`${BROKEN}# still broken\n`, "Comment"), { redeliver: {} }],
     });
     expect(configIssues(result).map((found) => found.state)).toEqual(["open"]);
+    expect(result.state.errors).toEqual([]);
+  });
+});
+
+describe("decided cases (issue 12)", () => {
+  it("triages the items opened while the file was broken when the fixing push arrives, without waiting for a sweep", async () => {
+    const result = await simulate({
+      config: BROKEN,
+      steps: [
+        open(1, "alice"),
+        { open: { kind: "discussion", number: 2, author: "bob", category: "support", title: "Help", body: formBody({ priority: "P3", environment: "Staging" }) } },
+        push(FIXED, "Fix the configuration"),
+      ],
+    });
+    expect(item(result, 1).labels).toEqual(["P2", "production"]);
+    expect(botComments(item(result, 1))[0]?.body).toContain("**Plan:** business");
+    expect(item(result, 2).labels).toEqual(["P3"]);
+    expect(botComments(item(result, 2))).toHaveLength(1);
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("reopens the same configuration-error issue when the file breaks again after a fix", async () => {
+    const result = await simulate({
+      steps: [push(BROKEN, "Break it"), push(FIXED, "Fix it"), push(HALF_FIXED, "Break it again"), { redeliver: {} }],
+    });
+    const issues = configIssues(result);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.state).toBe("open");
+    expect(issues[0]?.body).toMatch(/line 1 \| `plan`/);
+    expect(issues[0]?.body).not.toMatch(/targets\.business\.P1/);
+    const number = issues[0]?.number ?? 0;
+    const touched = result.timeline.flatMap((entry) => (entry.type === "effect" && entry.effect.number === number ? [entry.effect.text] : []));
+    expect(touched[0]).toBe(`opened issue #${number} "${TITLE}"`);
+    expect(touched).toContain(`closed #${number}`);
+    expect(touched.at(-1)).toMatch(new RegExp(`#${number}`));
+    expect(touched.filter((text) => text.startsWith("opened issue"))).toHaveLength(1);
     expect(result.state.errors).toEqual([]);
   });
 });

@@ -80,8 +80,9 @@ describe("support-triage simulate", () => {
     expect(out.endsWith("}\n")).toBe(true);
     expect(out.trim().split("\n")).toHaveLength(1);
     const state = JSON.parse(out) as Record<string, unknown>;
-    expect(Object.keys(state)).toEqual(["repo", "now", "items", "requests", "errors"]);
-    expect(Object.keys((state["items"] as Record<string, unknown>[])[0] ?? {})).toEqual(["kind", "number", "title", "state", "author", "labels", "assignees", "comments"]);
+    // SPEC §8's keys first, in its order; then the documented extensions (examples/README.md).
+    expect(Object.keys(state)).toEqual(["repo", "now", "items", "requests", "errors", "labels", "notifications"]);
+    expect(Object.keys((state["items"] as Record<string, unknown>[])[0] ?? {})).toEqual(["kind", "number", "title", "body", "state", "author", "labels", "assignees", "comments"]);
     expect(Object.keys(state["requests"] as object)).toEqual(["rest", "graphql"]);
   });
 

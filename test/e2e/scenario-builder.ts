@@ -63,6 +63,9 @@ export interface ScenarioSpec {
   readonly config?: string;
   readonly files?: Readonly<Record<string, string>>;
   readonly steps: readonly Record<string, unknown>[];
+  /** Further top-level keys (`faults:`, `repo:`, `repos:` …), as in a scenario file. */
+  readonly faults?: Readonly<Record<string, unknown>>;
+  readonly top?: Readonly<Record<string, unknown>>;
 }
 
 export function scenarioText(spec: ScenarioSpec): string {
@@ -72,6 +75,8 @@ export function scenarioText(spec: ScenarioSpec): string {
     members: spec.members ?? ["carol"],
     ...(spec.config !== undefined ? { config: spec.config } : {}),
     files: { ...FORM_FILES, ...(spec.files ?? {}) },
+    ...(spec.faults !== undefined ? { faults: spec.faults } : {}),
+    ...(spec.top ?? {}),
     steps: spec.steps,
   });
 }

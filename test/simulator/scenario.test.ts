@@ -76,7 +76,10 @@ describe("parseScenario", () => {
     ["an author reopening what a member closed", `${HEAD}  - open: {number: 1, author: alice}\n  - close: {number: 1, by: carol}\n  - reopen: {number: 1, by: alice}\n`, 6, /alice cannot reopen #1: it was closed by carol/],
     ["reply_to on an issue", `${HEAD}  - open: {number: 1, author: alice}\n  - comment: {number: 1, author: carol, body: x, reply_to: 1}\n`, 5, /reply_to is only for discussions/],
     ["a category on an issue", `${HEAD}  - open: {number: 1, author: alice, category: support}\n`, 4, /open.category is only for discussions/],
-    ["options on sweep", `${HEAD}  - sweep: {now: true}\n`, 4, /sweep takes no options/],
+    ["unknown options on sweep", `${HEAD}  - sweep: {now: true}\n`, 4, /sweep: unknown key "now"; allowed: token/],
+    ["a bad sweep token", `${HEAD}  - sweep: {token: maybe}\n`, 4, /sweep.token must be wrong or none/],
+    ["a bad tick", `${HEAD}  - tick: soon\n`, 4, /tick "soon" is not a duration/],
+    ["someone else's comment edited by a non-member", `${HEAD}  - open: {number: 1, author: alice}\n  - edit_comment: {number: 1, comment: carol, by: mallory, body: x}\n`, 5, /mallory cannot edit that comment/],
     ["a missing author", `${HEAD}  - open: {number: 1}\n`, 4, /open needs `author`/],
     ["the config file given twice", `now: "2026-12-01T09:00:00Z"\nconfig: "plan: business"\nfiles:\n  .github/support-triage.yml: "plan: standard"\nsteps: []\n`, 4, /given twice \(once as config:\)/],
   ])("rejects %s with the file and line", (_what, text, line, message) => {

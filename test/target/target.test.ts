@@ -162,4 +162,16 @@ describe("formatting", () => {
   ] as const)("describeDuration(%o) = %s", (duration, text) => {
     expect(describeDuration(duration)).toBe(text);
   });
+
+  it("reads `d` under 24x7 as days of wall-clock time (24 hours each)", () => {
+    expect(describeDuration({ amount: 1, unit: "d" }, "24x7")).toBe("1 day (24 hours)");
+    const loaded = loadConfig("targets:\n  business:\n    P3: 1d 24x7\n    P4: {duration: 2d, coverage: 24x7}\n", ".github/support-triage.yml");
+    expect(loaded.errors).toEqual([]);
+    const config = loaded.config as Config;
+    // Friday 17:00 Pacific + 24 h is Saturday 17:00, weekend or not; across the DST change too.
+    const t = computeTarget(config, "business", "P3", at("2026-12-04T17:00:00-08:00"));
+    expect(t.dueAt).toBe("2026-12-05T17:00:00.000-08:00");
+    expect(t.text).toBe("1 day (24 hours), 24x7");
+    expect(computeTarget(config, "business", "P4", at("2026-03-07T12:00:00-08:00")).dueAt).toBe("2026-03-09T13:00:00.000-07:00");
+  });
 });

@@ -424,11 +424,59 @@ describe("escalation timing", () => {
 });
 
 describe("priority attribution", () => {
-  it("with several priority labels, keeps the one the trigger added", () => {
-    const item = anIssue({ labels: ["P3", "P4", "P2", "production"] });
+  it("with several priority labels, keeps the one the trigger added when the timeline shows nothing newer", () => {
+    const item = anIssue({
+      labels: ["P3", "P4", "P2", "production"],
+      labelEvents: [
+        labelEvent({ label: "P2", actor: carol, createdAt: "2026-12-01T09:10:00Z" }),
+        labelEvent({ label: "P3", actor: carol, createdAt: "2026-12-01T09:11:00Z" }),
+        labelEvent({ label: "P4", actor: carol, createdAt: "2026-12-01T09:12:00Z" }),
+      ],
+    });
     const r = run({ item, trigger: labeled("P4", carol) });
     expect(priorityLabels(r.after)).toEqual(["P4"]);
     expect(r.again.actions).toEqual([]);
+  });
+
+  it("a late delivery of an older label does not undo a newer one (issue timeline)", () => {
+    const item = anIssue({
+      labels: ["P3", "P2", "production"],
+      labelEvents: [
+        labelEvent({ label: "P3", actor: carol, createdAt: "2026-12-01T09:10:00Z" }),
+        labelEvent({ label: "P2", actor: dave, createdAt: "2026-12-01T09:10:00Z" }),
+      ],
+    });
+    const r = run({ item, trigger: labeled("P3", carol) });
+    expect(priorityLabels(r.after)).toEqual(["P2"]);
+    expect(r.plan.state).toMatchObject({ priority: "P2", source: "label", setBy: "dave" });
+    expect(r.again.actions).toEqual([]);
+    // The later delivery of P2 itself changes nothing more.
+    expect(planItem(input({ item: r.after, trigger: labeled("P2", dave) })).actions).toEqual([]);
+  });
+
+  it("the trigger's label wins when the timeline does not show its addition yet", () => {
+    const item = anIssue({
+      labels: ["P3", "P2", "production"],
+      labelEvents: [labelEvent({ label: "P2", actor: dave, createdAt: "2026-12-01T09:10:00Z" })],
+    });
+    const r = run({ item, trigger: labeled("P3", carol) });
+    expect(priorityLabels(r.after)).toEqual(["P3"]);
+  });
+
+  it("discussions: a burst of priority labels the app never saw one by one gives the most urgent, whichever delivery comes first", () => {
+    const item = aDiscussion({ labels: ["P4", "P3", "P2", "production"] });
+    for (const first of ["P3", "P2", "P4"]) {
+      const r = run({ item, trigger: labeled(first, carol) });
+      expect(priorityLabels(r.after)).toEqual(["P2"]);
+      expect(r.again.actions).toEqual([]);
+    }
+  });
+
+  it("discussions: a label next to the recorded priority is the trigger's", () => {
+    const first = run({ item: aDiscussion({ labels: ["P4", "production"] }), trigger: labeled("P4", carol) });
+    const both = { ...first.after, labels: [...first.after.labels, "P3"] };
+    const r = run({ item: both, trigger: labeled("P3", carol) });
+    expect(priorityLabels(r.after)).toEqual(["P3"]);
   });
 
   it("without a trigger, keeps the most recently added per the timeline", () => {
