@@ -24,7 +24,7 @@ export function shortDuration(ms: number | null, business = false): string {
   const rest = minutes % 60;
   if (business || hours < 24) return `${hours}h ${String(rest).padStart(2, "0")}m`;
   const days = Math.floor(hours / 24);
-  return `${days}d ${hours % 24}h`;
+  return `${days}d ${hours % 24}h${rest > 0 ? ` ${String(rest).padStart(2, "0")}m` : ""}`;
 }
 
 /** A span in its row's units: business hours carry "bh" (business hours), mixed rows say so. */
