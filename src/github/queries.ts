@@ -297,3 +297,27 @@ export function batchMutation(parts: readonly MutationPart[]): { query: string; 
   });
   return { query: `mutation Apply(${vars}) {\n  ${fields}\n}`, variables };
 }
+
+/**
+ * The SLA report's scan (src/handlers/report.ts): the sweep's search by priority label, in
+ * creation order, open and closed items alike, each with only what the report reads — the
+ * first comments (where the app's target comment and its marker are) and when it closed.
+ * One connection per item: about 1 point a page of 100.
+ */
+export function reportSearchQuery(types: readonly ("ISSUE" | "DISCUSSION")[]): string {
+  const vars = types.map((_, i) => `$q${i}: String!, $a${i}: String`).join(", ");
+  const fields = types
+    .map(
+      (type, i) => `s${i}: search(type: ${type}, query: $q${i}, first: 100, after: $a${i}) {
+    issueCount discussionCount
+    pageInfo { hasNextPage endCursor }
+    nodes { ... on ${type === "ISSUE" ? "Issue" : "Discussion"} { __typename number title url createdAt closedAt ${type === "ISSUE" ? "state" : "closed"}
+      comments(first: ${SCAN_COMMENTS}) { nodes { createdAt body author { ${ACTOR} } } } } }
+  }`,
+    )
+    .join("\n  ");
+  return `query ReportSearch(${vars}) {\n  ${fields}\n  ${RATE_LIMIT}\n}`;
+}
+
+/** Pin an issue (the report issue): GitHub allows three pinned issues per repository. */
+export const PIN_ISSUE = `mutation PinIssue($id: ID!) { pinIssue(input: { issueId: $id }) { issue { id } } }`;

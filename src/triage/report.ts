@@ -359,3 +359,38 @@ function weeklySeries(config: Config, facts: readonly Facts[], window: ReportWin
   }
   return out;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A window bound as the command line and the report route take it: `30d` or `4w` (that
+ * long before now), a date `YYYY-MM-DD` (midnight in the configured zone; as an end, the
+ * end of that day), or an ISO-8601 instant. Null when unreadable.
+ */
+export function resolveBound(text: string, config: Config, now: number, end = false): number | null {
+  const t = text.trim();
+  const rel = /^(\d{1,4})([dw])$/.exec(t);
+  if (rel) return now - Number(rel[1]) * (rel[2] === "w" ? 7 : 1) * DAY_MS;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {
+    const day = DateTime.fromISO(t, { zone: config.timezone });
+    if (!day.isValid) return null;
+    return (end ? day.plus({ days: 1 }) : day).toMillis();
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(t)) {
+    const at = DateTime.fromISO(t, { zone: config.timezone });
+    return at.isValid ? at.toMillis() : null;
+  }
+  return null;
+}
+
+/**
+ * Where the current period of a scheduled report began: local midnight today (daily), or
+ * local midnight of the latest configured weekday at or before now (weekly). A report
+ * generated before this instant is due again.
+ */
+export function reportPeriodStart(config: Config, now: number): number {
+  const today = DateTime.fromMillis(now, { zone: config.timezone }).startOf("day");
+  if (config.report.schedule !== "weekly") return today.toMillis();
+  const back = (today.weekday - config.report.day + 7) % 7;
+  return today.minus({ days: back }).toMillis();
+}

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.js";
 import type { Priority } from "../../src/config/types.js";
-import { computeReport, median, percentile, reportItemOf, type SlaReport } from "../../src/triage/report.js";
+import { computeReport, median, percentile, reportItemOf, reportPeriodStart, resolveBound, type SlaReport } from "../../src/triage/report.js";
 import { renderMarker } from "../../src/triage/marker.js";
 import type { Item } from "../../src/triage/types.js";
 import { HOUR, MIN, WINDOW, item, ms, pst, report, type Spec } from "./report-fixture.js";
@@ -146,5 +146,30 @@ describe("reportItemOf", () => {
     const forged: Item = { ...base, comments: [{ id: "c1", author: { login: "mallory", isBot: false }, authorAssociation: "NONE", createdAt: base.createdAt, body: marker }] };
     expect(reportItemOf(forged, "support-triage[bot]", null)).toBeNull();
     expect(reportItemOf(base, "support-triage[bot]", null)).toBeNull();
+  });
+});
+
+describe("resolveBound and reportPeriodStart", () => {
+  const now = ms(pst("2026-12-04T12:00")); // a Friday
+  it.each([
+    { text: "30d", end: false, expected: now - 30 * 24 * HOUR },
+    { text: "2w", end: false, expected: now - 14 * 24 * HOUR },
+    { text: "2026-11-01", end: false, expected: ms("2026-11-01T00:00:00-07:00") },
+    { text: "2026-11-30", end: true, expected: ms("2026-12-01T00:00:00-08:00") },
+    { text: "2026-12-01T09:00:00Z", end: false, expected: ms("2026-12-01T09:00:00Z") },
+    { text: "yesterday", end: false, expected: null },
+    { text: "2026-13-01", end: false, expected: null },
+  ])("$text (end: $end)", ({ text, end, expected }) => {
+    expect(resolveBound(text, DEFAULT_CONFIG, now, end)).toBe(expected);
+  });
+
+  it.each([
+    { schedule: "daily", day: 1, expected: "2026-12-04T00:00:00-08:00" },
+    { schedule: "weekly", day: 1, expected: "2026-11-30T00:00:00-08:00" },
+    { schedule: "weekly", day: 5, expected: "2026-12-04T00:00:00-08:00" },
+    { schedule: "weekly", day: 6, expected: "2026-11-28T00:00:00-08:00" },
+  ] as const)("$schedule on day $day", ({ schedule, day, expected }) => {
+    const config = { ...DEFAULT_CONFIG, report: { ...DEFAULT_CONFIG.report, schedule, day } };
+    expect(reportPeriodStart(config, now)).toBe(ms(expected));
   });
 });
