@@ -12,12 +12,13 @@
 import { randomUUID } from "node:crypto";
 import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
-import { APP_ENV, forkedHost, inProcessHost, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
+import { APP_ENV, forkedHost, inProcessHost, REPORT_ROUTE, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
 import { FaultInjector, INJECTED, type FaultCounts } from "./faults.js";
 import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, applyScenarioRateLimits, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
 import { WebhookDispatcher, type Delivery } from "./webhooks.js";
+import type { SlaReport } from "../triage/report.js";
 
 /** The JSON of `simulate --json`, exactly SPEC section 8's shape. */
 export interface SimulationState {
@@ -26,6 +27,8 @@ export interface SimulationState {
   readonly items: readonly SimulationItem[];
   readonly requests: { readonly rest: number; readonly graphql: number };
   readonly errors: readonly string[];
+  /** The SLA reports `report` steps produced, in order (only when the scenario has such steps). */
+  readonly reports?: readonly SlaReport[];
 }
 
 export interface SimulationItem {
@@ -53,6 +56,8 @@ export type TimelineEntry =
   | { readonly type: "install"; readonly at: number; readonly repo: string; readonly by: string }
   | { readonly type: "step"; readonly at: number; readonly step: Step }
   | { readonly type: "sweep-summary"; readonly text: string }
+  /** What a `report` step produced. */
+  | { readonly type: "report"; readonly report: SlaReport; readonly requests: number }
   | { readonly type: "note"; readonly text: string }
   | {
       readonly type: "delivery";
@@ -133,7 +138,7 @@ const MAX_REPLICAS = 8;
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[]): SimulationState {
+function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], reports: readonly SlaReport[] | null = null): SimulationState {
   const items = [...repo.items.values()]
     .sort((a, b) => a.number - b.number)
     .map(
@@ -148,7 +153,14 @@ function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: rea
         comments: item.comments.map((comment) => ({ author: comment.author.login, body: comment.body, createdAt: isoTime(comment.createdAt) })),
       }),
     );
-  return { repo: repo.fullName, now: isoTime(world.now), items, requests: { rest: counts.rest, graphql: counts.graphql }, errors: [...errors] };
+  return {
+    repo: repo.fullName,
+    now: isoTime(world.now),
+    items,
+    requests: { rest: counts.rest, graphql: counts.graphql },
+    errors: [...errors],
+    ...(reports !== null ? { reports: [...reports] } : {}),
+  };
 }
 
 interface LogLine {
@@ -388,7 +400,9 @@ export async function runScenario(text: string, file: string, options: RunOption
       spent(before);
     }
     await Promise.all(hosts.map((host) => host.flush()));
-    const state = stateOf(world, repo, sim.requests, errors);
+    const hasReports = scenario.steps.some((st) => st.type === "report");
+    const reports = timeline.flatMap((e) => (e.type === "report" ? [e.report] : []));
+    const state = stateOf(world, repo, sim.requests, errors, hasReports ? reports : null);
     return {
       scenario,
       state,
@@ -427,6 +441,21 @@ async function sweepOn(host: AppHost, context: PlayContext): Promise<void> {
   const text = await response.text();
   if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
   else context.timeline.push({ type: "sweep-summary", text });
+}
+
+/** GET /support-triage/report on one app server: the report of the scenario's repository now. */
+async function reportOn(host: AppHost, step: { since: string | null; until: string | null }, context: PlayContext): Promise<void> {
+  const query = new URLSearchParams({ repo: context.repo.fullName, format: "json" });
+  if (step.since !== null) query.set("since", step.since);
+  if (step.until !== null) query.set("until", step.until);
+  const response = await fetch(`${host.url}${REPORT_ROUTE}?${query.toString()}`, { headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+  const text = await response.text();
+  if (!response.ok) {
+    context.addError(`simulator: the report route answered ${response.status}: ${text.slice(0, 200)}`);
+    return;
+  }
+  const body = JSON.parse(text) as { report: SlaReport; requests: number };
+  context.timeline.push({ type: "report", report: body.report, requests: body.requests });
 }
 
 /** Applies one step to the world; its webhooks are queued for delivery. */
@@ -477,6 +506,9 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         return;
       case "sweep":
         await sweepOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, context);
+        return;
+      case "report":
+        await reportOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, step, context);
         return;
       case "redeliver": {
         const last = context.dispatcher.lastUserDelivery;

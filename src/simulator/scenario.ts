@@ -55,6 +55,8 @@ export type Step =
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
   | (StepBase & { readonly type: "advance"; readonly text: string; readonly days: number; readonly minutes: number })
   | (StepBase & { readonly type: "sweep" })
+  /** The SLA report of the scenario's repository at the current clock (GET /support-triage/report). */
+  | (StepBase & { readonly type: "report"; readonly since: string | null; readonly until: string | null })
   | (StepBase & {
       readonly type: "redeliver";
       /** How many times the delivery is sent again (default 1). */
@@ -125,6 +127,7 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   reopen: ["number", "by"],
   advance: [],
   sweep: [],
+  report: ["since", "until"],
   redeliver: ["times", "concurrently"],
   faults: [],
   push: ["files", "by", "message"],
@@ -433,6 +436,19 @@ class Parser {
     if (type === "sweep") {
       if (!empty) this.fail(value ?? node, `${type} takes no options: write \`- ${type}: {}\``);
       return { type, line };
+    }
+    if (type === "report") {
+      if (empty) return { type, line, since: null, until: null };
+      if (!isMap(value)) this.fail(value ?? node, "report takes `{}` or `{since: 7d, until: 2026-12-04}`");
+      const entries = this.mapEntries(value, STEP_KEYS["report"] ?? [], "report");
+      const bound = (key: "since" | "until"): string | null => {
+        const v = entries.get(key)?.value;
+        if (v === undefined) return null;
+        const text = isScalar(v) ? String(v.value) : "";
+        if (!/^(\d{1,4}[dw]|\d{4}-\d{2}-\d{2}(T.*)?)$/.test(text.trim())) this.fail(v as YamlNode, `report.${key} must be like 7d, 4w or 2026-12-01, found ${quote(text)}`);
+        return text.trim();
+      };
+      return { type, line, since: bound("since"), until: bound("until") };
     }
     if (type === "redeliver") {
       if (empty) return { type, line };

@@ -64,9 +64,10 @@ function row(s: ReportStats): string[] {
   ];
 }
 
-/** The rows shown in tables: cells with items, then per priority, per plan, total. */
+/** The rows shown in tables: cells, priorities and plans with items, then the total (CSV and JSON have every row). */
 function shownRows(report: SlaReport): ReportStats[] {
-  return [...report.cells.filter((c) => c.tracked > 0), ...report.byPriority, ...report.byPlan, report.total];
+  const some = (s: ReportStats) => s.tracked > 0;
+  return [...report.cells.filter(some), ...report.byPriority.filter(some), ...report.byPlan.filter(some), report.total];
 }
 
 function lateText(b: Breach): string {
