@@ -210,11 +210,12 @@ export async function buildRepoReport(
     until?: number | ((config: Config, now: number) => number);
     points?: PointsBudget;
     onPage?: (itemsSoFar: number) => void;
+    /** The repository's configuration when the caller has it (the sweep); else it is read. */
+    config?: Config;
   } = {},
 ): Promise<RepoReport> {
   const now = services.now();
-  const loaded = await resolveConfig(client, repo, services.contents, now);
-  const config = loaded.result.config;
+  const config = opts.config ?? (await resolveConfig(client, repo, services.contents, now)).result.config;
   if (!config) throw new ReportConfigError(`the configuration of ${repo.owner}/${repo.repo} has errors; run support-triage validate`);
   const at = (v: number | ((c: Config, n: number) => number) | undefined, fallback: number): number =>
     v === undefined ? fallback : typeof v === "number" ? v : v(config, now);

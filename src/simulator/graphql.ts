@@ -584,6 +584,11 @@ function mutationRoot(world: World): Source {
       world.removeAssignees(item, users, bot);
       return mutationResult(args, { assignable: itemView(item) });
     },
+    pinIssue: (args: Args) => {
+      const item = itemNode(world, input(args)["issueId"], "an Issue");
+      if (!world.pinIssue(item, bot)) throw githubError("UNPROCESSABLE", "You can't pin more than 3 issues.");
+      return mutationResult(args, { issue: itemView(item) });
+    },
     closeIssue: (args: Args) => {
       const item = itemNode(world, input(args)["issueId"], "an Issue");
       world.setState(item, bot, "closed");

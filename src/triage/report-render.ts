@@ -229,7 +229,7 @@ export function parseReportMarker(body: string): { generatedAt: string; since: s
  * The report in Markdown: charts, the tables beneath them, the breaches. With `marker`
  * (the pinned issue) the first line is the hidden report marker.
  */
-export function renderReportMarkdown(report: SlaReport, opts: { marker?: boolean } = {}): string {
+export function renderReportMarkdown(report: SlaReport, opts: { marker?: boolean; maxBreaches?: number } = {}): string {
   const out: string[] = [];
   if (opts.marker === true) out.push(renderReportMarker(report), "");
   out.push(
@@ -264,7 +264,7 @@ export function renderReportMarkdown(report: SlaReport, opts: { marker?: boolean
     out.push(
       markdownTable(
         ["item", "title", "priority", "plan", "due", "response", "late by"],
-        report.breaches.map((b) => [
+        report.breaches.slice(0, opts.maxBreaches ?? report.breaches.length).map((b) => [
           `[${b.kind === "issue" ? "#" : "discussion #"}${b.number}](${b.url})`,
           userText(b.title, 80),
           b.priority,
@@ -275,6 +275,8 @@ export function renderReportMarkdown(report: SlaReport, opts: { marker?: boolean
         ]),
       ),
     );
+    const hidden = report.breaches.length - Math.min(report.breaches.length, opts.maxBreaches ?? report.breaches.length);
+    if (hidden > 0) out.push("", `…and ${hidden} more (the ${report.breaches.length - hidden} latest are shown, by how late; \`support-triage report --format csv\` or \`--format json\` lists every one).`);
   }
   return `${out.join("\n").trimEnd()}\n`;
 }

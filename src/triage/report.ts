@@ -129,7 +129,7 @@ export interface SlaReport {
   readonly byPriority: readonly ReportStats[];
   readonly byPlan: readonly ReportStats[];
   readonly total: ReportStats;
-  /** Missed items, the latest first (then by number). */
+  /** Missed items, the latest (by how late) first, then by number. */
   readonly breaches: readonly Breach[];
   readonly weeks: readonly WeekStats[];
 }
