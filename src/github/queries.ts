@@ -302,7 +302,7 @@ export function batchMutation(parts: readonly MutationPart[]): { query: string; 
  * The SLA report's scan (src/handlers/report.ts): the sweep's search by priority label, in
  * creation order, open and closed items alike, each with only what the report reads — the
  * first comments (where the app's target comment and its marker are) and when it closed.
- * One connection per item: about 1 point a page of 100.
+ * One connection per item: 1 point a page of 100 (the sweep's scan fields cost 4–5).
  */
 export function reportSearchQuery(types: readonly ("ISSUE" | "DISCUSSION")[]): string {
   const vars = types.map((_, i) => `$q${i}: String!, $a${i}: String`).join(", ");

@@ -6,8 +6,8 @@
  * the pinned report issue (src/github/report-issue.ts).
  *
  * Cost: one request reads the next 100 issues and the next 100 discussions (one search
- * each, in one document), about 1 point a page: a 30-day window of 10,000 items is about
- * 100 requests (test/bench/report-budget.test.ts).
+ * each, in one document), 1 point a page of each: a 30-day window of 10,000 items (5,000
+ * of each kind) is 51 requests and 102 points (test/bench/report-budget.test.ts).
  */
 import type { Config } from "../config/types.js";
 import type { GitHubClient, RepoRef } from "../github/client.js";
