@@ -171,6 +171,14 @@ function barChart(title: string, rows: readonly { label: string; value: number }
   ].join("\n");
 }
 
+const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** "Tue 12-01" for a YYYY-MM-DD day. */
+function dayLabel(day: string): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  return `${WEEKDAY_NAMES[(d.getUTCDay() + 6) % 7] ?? ""} ${day.slice(5)}`;
+}
+
 /** The Mermaid charts of a report (each a fenced block), in the order the Markdown shows them. */
 export function reportCharts(report: SlaReport): string[] {
   const charts: string[] = [];
@@ -180,19 +188,24 @@ export function reportCharts(report: SlaReport): string[] {
   if (priorities.length > 0) charts.push(barChart("Targets met by priority (%)", priorities, "met %"));
   const plans = withPct(report.byPlan, (s) => s.plan ?? "");
   if (plans.length > 0) charts.push(barChart("Targets met by plan (%)", plans, "met %"));
-  const weeks = report.weeks.filter((w) => w.medianPctOfTarget !== null);
-  if (weeks.length > 0) {
-    const top = Math.max(100, ...weeks.map((w) => w.medianPctOfTarget ?? 0));
-    const ceiling = Math.ceil((top * 1.1) / 10) * 10;
+  // Weekly; by day when fewer than two weeks have responses (a line needs two points).
+  const weekly = report.weeks.filter((w) => w.medianPctOfTarget !== null);
+  const daily = (report.days ?? []).filter((w) => w.medianPctOfTarget !== null);
+  const byDay = weekly.length < 2 && daily.length >= 2;
+  const points = byDay ? daily : weekly;
+  if (points.length > 0) {
+    const top = Math.max(100, ...points.map((w) => w.medianPctOfTarget ?? 0));
+    const ceiling = Math.ceil((top * 11) / 100) * 10; // 10% headroom, in tens
+    const label = (w: { week: string }) => (byDay ? dayLabel(w.week) : `week of ${w.week.slice(5)}`);
     charts.push(
       [
         "```mermaid",
         "xychart-beta",
-        `    title ${mermaidLabel("Median first response by week (% of target; the line is the target)")}`,
-        `    x-axis [${weeks.map((w) => mermaidLabel(`week of ${w.week.slice(5)}`)).join(", ")}]`,
+        `    title ${mermaidLabel(`Median first response by ${byDay ? "day" : "week"} (% of target; the line is the target)`)}`,
+        `    x-axis [${points.map((w) => mermaidLabel(label(w))).join(", ")}]`,
         `    y-axis ${mermaidLabel("% of target")} 0 --> ${ceiling}`,
-        `    bar [${weeks.map((w) => String(w.medianPctOfTarget)).join(", ")}]`,
-        `    line [${weeks.map(() => "100").join(", ")}]`,
+        `    bar [${points.map((w) => String(w.medianPctOfTarget)).join(", ")}]`,
+        `    line [${points.map(() => "100").join(", ")}]`,
         "```",
       ].join("\n"),
     );
@@ -252,9 +265,11 @@ export function renderReportMarkdown(report: SlaReport, opts: { marker?: boolean
   out.push(
     "### By week",
     "",
+    "Weeks of the window with items (by creation).",
+    "",
     markdownTable(
       ["week of", "tracked", "responded", "met", "missed", "met %", "median, % of target"],
-      report.weeks.map((w) => [w.week, String(w.tracked), String(w.responded), String(w.met), String(w.missed), pctText(w.metPct), pctText(w.medianPctOfTarget)]),
+      report.weeks.filter((w) => w.tracked > 0).map((w) => [w.week, String(w.tracked), String(w.responded), String(w.met), String(w.missed), pctText(w.metPct), pctText(w.medianPctOfTarget)]),
     ),
     "",
   );

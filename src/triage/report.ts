@@ -104,7 +104,7 @@ export interface Breach {
 }
 
 export interface WeekStats {
-  /** The Monday the week starts on, YYYY-MM-DD in the configured zone. */
+  /** The Monday the week starts on (in `days`: the day), YYYY-MM-DD in the configured zone. */
   readonly week: string;
   readonly tracked: number;
   readonly responded: number;
@@ -132,6 +132,11 @@ export interface SlaReport {
   /** Missed items, the latest (by how late) first, then by number. */
   readonly breaches: readonly Breach[];
   readonly weeks: readonly WeekStats[];
+  /**
+   * The same by day (`week` is then the day): the chart falls back to it when fewer than two
+   * weeks of the window have responses, so a young desk still sees a trend against the target.
+   */
+  readonly days: readonly WeekStats[];
 }
 
 export interface ReportWindow {
@@ -327,20 +332,21 @@ export function computeReport(config: Config, repo: string, items: readonly Repo
     byPlan,
     total,
     breaches,
-    weeks: weeklySeries(config, facts, window),
+    weeks: series(config, facts, window, "week"),
+    days: series(config, facts, window, "day"),
   };
 }
 
-/** Monday-based weeks of creation in the configured zone, from the window's first week to its last. */
-function weeklySeries(config: Config, facts: readonly Facts[], window: ReportWindow): WeekStats[] {
+/** Monday-based weeks (or days) of creation in the configured zone, from the window's first to its last. */
+function series(config: Config, facts: readonly Facts[], window: ReportWindow, unit: "week" | "day"): WeekStats[] {
   const zone = config.timezone;
-  const weekOf = (ms: number): string => DateTime.fromMillis(ms, { zone }).startOf("week").toISODate() ?? "";
+  const periodOf = (ms: number): string => DateTime.fromMillis(ms, { zone }).startOf(unit).toISODate() ?? "";
   const out: WeekStats[] = [];
-  const last = weekOf(Math.max(window.since, window.until - 1));
-  let cursor = DateTime.fromMillis(window.since, { zone }).startOf("week");
-  for (let i = 0; i < 60; i++) {
+  const last = periodOf(Math.max(window.since, window.until - 1));
+  let cursor = DateTime.fromMillis(window.since, { zone }).startOf(unit);
+  for (let i = 0; i < 400; i++) {
     const week = cursor.toISODate() ?? "";
-    const inWeek = facts.filter((f) => weekOf(f.createdMs) === week);
+    const inWeek = facts.filter((f) => periodOf(f.createdMs) === week);
     const shares = inWeek.flatMap((f) => (f.ttfrMs === null || f.targetMs <= 0 ? [] : [f.ttfrMs / f.targetMs]));
     const met = inWeek.filter((f) => f.met).length;
     const missed = inWeek.filter((f) => f.missed).length;
@@ -355,7 +361,7 @@ function weeklySeries(config: Config, facts: readonly Facts[], window: ReportWin
       medianPctOfTarget: mid === null ? null : Math.round(mid * 1000) / 10,
     });
     if (week >= last) break;
-    cursor = cursor.plus({ weeks: 1 });
+    cursor = cursor.plus(unit === "week" ? { weeks: 1 } : { days: 1 });
   }
   return out;
 }

@@ -124,6 +124,19 @@ describe("the SLA report of a week, against the hand count", () => {
     expect(report.weeks.slice(0, -1).every((w) => w.tracked === 0)).toBe(true);
   });
 
+  it("the days of the week (the chart's fallback with one week of data): median share of the target", () => {
+    // Mon: #5 1/4, #1 1/2, #3 25/48, #2 2/3, #4 2 → 25/48; Tue: #9 1/3, #10 3/4, #8 5/4 → 3/4;
+    // Wed: #13 1/4, #11 1/3 → 7/24; Thu: #15 1/12, #16 7.5 → 91/24; Fri: no response yet.
+    const days = report.days.filter((d) => d.week >= "2026-11-30").map((d) => [d.week, d.tracked, d.responded, d.medianPctOfTarget]);
+    expect(days).toEqual([
+      ["2026-11-30", 6, 5, 52.1],
+      ["2026-12-01", 4, 3, 75],
+      ["2026-12-02", 3, 2, 29.2],
+      ["2026-12-03", 4, 2, 379.2],
+      ["2026-12-04", 3, 0, null],
+    ]);
+  });
+
   it("appears in the narration, and the pinned report issue exists once", () => {
     const text = narrate(result, { color: false });
     expect(text).toContain("the SLA report is asked for");

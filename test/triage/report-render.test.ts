@@ -42,14 +42,32 @@ describe("Markdown with Mermaid charts", () => {
   const md = renderReportMarkdown(r, { marker: true });
   const blocks = mermaidBlocks(md);
 
-  it("has the three charts: met % by priority, by plan, weekly median against the target", () => {
+  it("has the three charts: met % by priority, by plan, median first response against the target", () => {
     expect(blocks).toHaveLength(3);
     expect(blocks[0]).toContain('x-axis ["P1 Urgent", "P2 High", "P3 Normal"]');
     expect(blocks[0]).toContain("bar [33.3, 100, 50]");
     expect(blocks[1]).toContain('x-axis ["business", "enterprise"]');
     expect(blocks[1]).toContain("bar [50, 50]");
-    expect(blocks[2]).toContain("bar [41.7]");
-    expect(blocks[2]).toContain("line [100]");
+    // One week of responses: by day instead (a line needs two points). Mon: #1 1/2 and #3 1/4
+    // → 37.5%; Tue: #2 200%; Thu: #11 33.3%.
+    expect(blocks[2]).toContain("Median first response by day");
+    expect(blocks[2]).toContain('x-axis ["Mon 11-30", "Tue 12-01", "Thu 12-03"]');
+    expect(blocks[2]).toContain("y-axis \"% of target\" 0 --> 220");
+    expect(blocks[2]).toContain("bar [37.5, 200, 33.3]");
+    expect(blocks[2]).toContain("line [100, 100, 100]");
+  });
+
+  it("charts by week when two weeks or more have responses", async () => {
+    // The weekend item of the week before: standard P3, 2 bh of 24 → 8.3%.
+    const two = computeReport(DEFAULT_CONFIG, "acme/support", [...ITEMS.map((s) => item(s)), item({ n: 30, plan: "standard", priority: "P3", opened: "2026-11-27T17:00", responded: "2026-11-30T07:00" })], {
+      ...WINDOW,
+      since: WINDOW.since - 7 * 86_400_000,
+    });
+    const weekly = mermaidBlocks(`${reportCharts(two)[2] ?? ""}\n`)[0] ?? "";
+    expect(weekly).toContain('x-axis ["week of 11-23", "week of 11-30"]');
+    expect(weekly).toContain("bar [8.3, 41.7]");
+    expect(weekly).toContain("line [100, 100]");
+    await expect(mermaid.parse(weekly)).resolves.toMatchObject({ diagramType: "xychart" });
   });
 
   it("every block parses with Mermaid's parser", async () => {
