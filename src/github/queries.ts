@@ -321,3 +321,26 @@ export function reportSearchQuery(types: readonly ("ISSUE" | "DISCUSSION")[]): s
 
 /** Pin an issue (the report issue): GitHub allows three pinned issues per repository. */
 export const PIN_ISSUE = `mutation PinIssue($id: ID!) { pinIssue(input: { issueId: $id }) { issue { id } } }`;
+
+/** The report discussion's category (`report.discussion_category`, a slug or a name) and the repository's id. */
+export const REPORT_CATEGORIES = `query ReportCategories($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) { id discussionCategories(first: 100) { nodes { id slug name } } }
+}`;
+
+/** The discussions of one category, oldest first: where the report discussion is looked for. */
+export const REPORT_DISCUSSIONS = `query ReportDiscussions($owner: String!, $name: String!, $category: ID!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    discussions(first: 100, after: $after, categoryId: $category, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id number title body author { ${ACTOR} } }
+    }
+  }
+}`;
+
+export const CREATE_DISCUSSION = `mutation CreateDiscussion($repositoryId: ID!, $categoryId: ID!, $title: String!, $body: String!) {
+  createDiscussion(input: { repositoryId: $repositoryId, categoryId: $categoryId, title: $title, body: $body }) { discussion { id number } }
+}`;
+
+export const UPDATE_DISCUSSION = `mutation UpdateDiscussion($id: ID!, $body: String!) {
+  updateDiscussion(input: { discussionId: $id, body: $body }) { discussion { id } }
+}`;

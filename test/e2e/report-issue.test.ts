@@ -82,6 +82,34 @@ describe("the pinned report issue", () => {
   });
 });
 
+describe("the report as a discussion (report.discussion_category)", () => {
+  const welcome = { open: { kind: "discussion", number: 3, author: "carol", category: "announcements", title: "Welcome", body: "Hello." } };
+
+  it("is created in the category, found again by its marker and edited in place the next day", async () => {
+    const result = await runScenario(
+      scenario("report: { schedule: daily, discussion_category: Announcements }\n", [welcome, { sweep: {} }, { sweep: {} }, { advance: "1d" }, { sweep: {} }]),
+      "report-discussion.yml",
+    );
+    expect(result.state.errors).toEqual([]);
+    const found = result.state.items.filter((i) => i.title === REPORT_TITLE);
+    expect(found.map((i) => [i.kind, i.author])).toEqual([["discussion", "support-triage[bot]"]]);
+    const number = found[0]?.number ?? 0;
+    expect(result.world?.repo("acme", "support")?.items.get(number)?.category?.slug).toBe("announcements");
+    expect(parseReportMarker(bodyOf(result, number))?.generatedAt).toBe("2026-12-02T09:30:00.000-08:00");
+    const effects = result.timeline.flatMap((e) => (e.type === "effect" && e.effect.number === number ? [e.effect.kind] : []));
+    expect(effects).toEqual(["issue", "edit-issue"]);
+  });
+
+  it("a category the repository does not have: a warning, no report, the sweep goes on", async () => {
+    const result = await runScenario(scenario("report: { schedule: daily, discussion_category: news }\n", [welcome, { advance: "4h" }, { sweep: {} }]), "report-no-category.yml");
+    expect(result.state.errors).toEqual([]);
+    expect(result.state.items.filter((i) => i.title === REPORT_TITLE)).toEqual([]);
+    expect(result.timeline.some((e) => e.type === "log" && /report issue could not be refreshed/.test(e.message))).toBe(true);
+    // The overdue P2 was still escalated by that sweep.
+    expect(result.state.items.find((i) => i.number === 2)?.labels).toContain("escalated");
+  });
+});
+
 describe("the report issue with replicas", () => {
   let redis: TestRedis;
   beforeAll(async () => {
