@@ -144,6 +144,21 @@ describe("support-triage report", () => {
     expect(err.trim().split("\n")).toHaveLength(1);
   });
 
+  it("--help prints the usage and exits 0", async () => {
+    expect(await run(["--help"], {})).toBe(0);
+    expect(out).toMatch(/^Usage: support-triage report/);
+    expect(out).toContain("--format <f>");
+  });
+
+  it("a repository whose configuration is broken is a failure (exit 1), the others still report", async () => {
+    world.createRepo("acme/broken").files.set(".github/support-triage.yml", "plan: nope\n");
+    expect(await run(["--repo", "acme/support", "--repo", "acme/broken", "--format", "json"], env())).toBe(1);
+    const o = JSON.parse(out) as { reports: unknown[]; failures: number };
+    expect(o).toMatchObject({ failures: 1 });
+    expect(o.reports).toHaveLength(1);
+    expect(err).toMatch(/report of acme\/broken failed: the configuration of acme\/broken has errors/);
+  });
+
   it("needs credentials", async () => {
     expect(await run(["--repo", "acme/support"], {})).toBe(2);
     expect(err).toMatch(/no credentials/);
