@@ -111,6 +111,19 @@ describe("Markdown with Mermaid charts", () => {
   });
 });
 
+describe("a report with many breaches", () => {
+  it("keeps the issue body within GitHub's limit by listing the latest breaches and saying how many more", () => {
+    const many = Array.from({ length: 2000 }, (_, i) => item({ n: 100 + i, plan: "enterprise", priority: "P1", opened: "2026-12-01T09:00", escalated: "2026-12-01T09:15" }));
+    const big = computeReport(DEFAULT_CONFIG, "acme/support", many, WINDOW);
+    expect(big.breaches).toHaveLength(2000);
+    expect(renderReportMarkdown(big, { marker: true }).length).toBeGreaterThan(60_000);
+    const capped = renderReportMarkdown(big, { marker: true, maxBreaches: 50 });
+    expect(capped.length).toBeLessThan(60_000);
+    expect(capped).toContain("…and 1950 more (the 50 latest are shown, by how late;");
+    expect(capped.match(/^\| \[#\d+\]/gm)).toHaveLength(50);
+  });
+});
+
 describe("CSV", () => {
   const rows = parseCsv(renderReportCsv(report()), { columns: true }) as Record<string, string>[];
 
