@@ -18,6 +18,9 @@ import { createServices, type Logger, type Services } from "./handlers/services.
 import { appInstallations, installationRepositories, summarise, sweepRepositories, type RepoSweepReport } from "./handlers/sweep.js";
 import { Lifecycle, StoppingError } from "./handlers/lifecycle.js";
 import { runJson, SweepRunner } from "./handlers/sweep-runner.js";
+import { buildRepoReport, ReportConfigError } from "./handlers/report.js";
+import { resolveBound } from "./triage/report.js";
+import { renderReportCsv, renderReportMarkdown, renderReportTable } from "./triage/report-render.js";
 import type { Claims, Leases, SharedCache } from "./github/redis.js";
 import { leaseMsFromEnv, type ItemLocks } from "./handlers/item-locks.js";
 import { InlineQueue, type DeliveryJob, type DeliveryQueue, type JobRunner } from "./handlers/queue.js";
@@ -55,6 +58,7 @@ export interface AppOptions {
 }
 
 export const SWEEP_ROUTE = "/support-triage/sweep";
+export const REPORT_ROUTE = "/support-triage/report";
 
 const asClient = (octokit: unknown): GitHubClient => octokit as GitHubClient;
 
@@ -319,8 +323,60 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       }
       return true;
     };
+    /**
+     * GET /support-triage/report?repo=owner/name[&since=30d|date][&until=date][&format=json|markdown|csv|table]:
+     * the SLA report of one repository (same secret as the sweep route). The simulator's
+     * `report: {}` step calls it.
+     */
+    const reportRoute = async (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      if (url.pathname !== REPORT_ROUTE) return false;
+      if (req.method !== "GET") {
+        json(res, 405, { error: "method not allowed" }, { allow: "GET" });
+        return true;
+      }
+      const auth = req.headers.authorization ?? "";
+      const presented = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+      if (!secret || !secretMatches(presented, secret)) {
+        json(res, 401, { error: "unauthorized" });
+        return true;
+      }
+      const m = /^([\w.-]+)\/([\w.-]+)$/.exec(url.searchParams.get("repo") ?? "");
+      const format = url.searchParams.get("format") ?? "json";
+      const sinceText = url.searchParams.get("since");
+      const untilText = url.searchParams.get("until");
+      const badBound = [sinceText, untilText].find((t) => t !== null && resolveBound(t, { timezone: "UTC" } as Parameters<typeof resolveBound>[1], 0) === null);
+      if (!m?.[1] || !m[2] || !["json", "markdown", "csv", "table"].includes(format) || badBound !== undefined) {
+        json(res, 400, { error: "expected ?repo=owner/name, optionally since=30d|YYYY-MM-DD, until=YYYY-MM-DD and format=json|markdown|csv|table" });
+        return true;
+      }
+      const repo = { owner: m[1], repo: m[2] };
+      try {
+        const appClient = asClient(await app.auth());
+        const inst = await appClient.request("GET /repos/{owner}/{repo}/installation", repo);
+        const client = asClient(await app.auth((inst.data as { id: number }).id));
+        const built = await lifecycle.track(() =>
+          buildRepoReport(client, services, repo, {
+            ...(sinceText !== null ? { since: (c, now) => resolveBound(sinceText, c, now) as number } : {}),
+            ...(untilText !== null ? { until: (c, now) => resolveBound(untilText, c, now, true) as number } : {}),
+          }),
+        );
+        const { report } = built;
+        if (format === "json") json(res, 200, { report, requests: built.requests, points: built.points, complete: built.complete });
+        else {
+          const text = format === "markdown" ? renderReportMarkdown(report) : format === "csv" ? renderReportCsv(report) : `${renderReportTable(report)}\n`;
+          const type = format === "markdown" ? "text/markdown" : format === "csv" ? "text/csv" : "text/plain";
+          res.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(text);
+        }
+      } catch (err) {
+        const status = err instanceof ReportConfigError ? 409 : (errorStatus(err) ?? 500) === 404 ? 404 : 502;
+        json(res, status, { error: err instanceof Error ? err.message : String(err) });
+      }
+      return true;
+    };
     try {
       addHandler(sweepRoute);
+      addHandler(reportRoute);
     } catch {
       // No HTTP server (e.g. a serverless adapter or `probot.load` in tests): sweeps then run
       // from the CLI or the timer.

@@ -1,6 +1,6 @@
 /**
  * The command line: `support-triage <command> …` (SPEC section 7). This file only
- * dispatches; each command lives in its own module. `simulate` and `sweep` are loaded
+ * dispatches; each command lives in its own module. `simulate`, `sweep` and `report` are loaded
  * on demand because they pull in Probot and the simulator, which `target` and
  * `validate` (and `--help`) have no need to pay for.
  */
@@ -19,6 +19,7 @@ Commands:
   validate   check the configuration file and form templates offline
   simulate   run the app against the built-in GitHub simulator
   sweep      run one escalation sweep against GitHub
+  report     print the SLA report (targets met, response times, breaches)
 
 Options:
   -h, --help     show this help (or: support-triage <command> --help)
@@ -26,7 +27,7 @@ Options:
 
 Exit codes: 0 ok, 1 errors found or the command failed, 2 bad arguments.`;
 
-const COMMANDS = ["target", "validate", "simulate", "sweep"] as const;
+const COMMANDS = ["target", "validate", "simulate", "sweep", "report"] as const;
 type Command = (typeof COMMANDS)[number];
 
 function isCommand(name: string): name is Command {
@@ -53,6 +54,8 @@ async function runCommand(command: Command, args: string[]): Promise<number> {
       return (await import("./simulate.js")).run(args);
     case "sweep":
       return (await import("./sweep.js")).run(args);
+    case "report":
+      return (await import("./report.js")).run(args);
   }
 }
 

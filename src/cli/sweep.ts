@@ -36,7 +36,7 @@ Options:
 Environment: GITHUB_TOKEN, or APP_ID with PRIVATE_KEY or PRIVATE_KEY_PATH;
 GHE_HOST and GHE_PROTOCOL for GitHub Enterprise Server.`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function fail(message: string): number {
   process.stderr.write(`support-triage: ${message} (see support-triage sweep --help)\n`);
@@ -49,7 +49,7 @@ function baseUrl(env: NodeJS.ProcessEnv): string | undefined {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` : undefined;
 }
 
-function probotFromEnv(env: NodeJS.ProcessEnv, needApp: boolean, redis: Redis | null): Probot {
+export function probotFromEnv(env: NodeJS.ProcessEnv, needApp: boolean, redis: Redis | null): Probot {
   const url = baseUrl(env);
   // The same Octokit stack as the server: no blind re-sends, writes paced per installation
   // (with REDIS_URL, in step with the servers: their back-off holds this run too).

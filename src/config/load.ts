@@ -45,6 +45,9 @@ import {
   type NotificationFormat,
   NOTIFICATION_FORMATS,
   type Priority,
+  REPORT_SCHEDULES,
+  type ReportConfig,
+  type ReportSchedule,
   type RespondersConfig,
   type SweepConfig,
   type TargetSpec,
@@ -78,6 +81,7 @@ const TOP_KEYS = [
   "responders",
   "escalation",
   "sweep",
+  "report",
 ] as const;
 
 const HOLIDAY_TYPES = ["public", "bank", "optional", "school", "observance"] as const;
@@ -748,6 +752,7 @@ export function loadConfig(
   const responders = readResponders(w, top.get("responders"), base.responders);
   const escalation = readEscalation(w, top.get("escalation"), base.escalation);
   const sweep = readSweep(w, top.get("sweep"), base.sweep);
+  const report = readReport(w, top.get("report"), base.report);
 
   const config: Config = {
     plan,
@@ -762,6 +767,7 @@ export function loadConfig(
     responders,
     escalation,
     sweep,
+    report,
   };
   checkLabelClashes(w, config, top.get("labels"));
   checkFeasible(w, config, top);
@@ -785,6 +791,61 @@ function readTimezone(w: Walker, e: Entry | undefined, fallback: string): string
     w.warn(e.path, e.value, `${codeSpan(zone)} is a legacy alias; write the IANA name ${codeSpan(canonical)} instead`);
   }
   return zone.trim();
+}
+
+/** The longest report window: a year of creation times. */
+export const MAX_REPORT_WINDOW_DAYS = 366;
+
+function readReport(w: Walker, e: Entry | undefined, base: ReportConfig): ReportConfig {
+  if (!e || w.isNull(e.value)) return base;
+  const keys = w.byKey(w.entries(e.path, e.value, ["schedule", "day", "window", "discussion_category"], "report"));
+  let schedule = base.schedule;
+  const sc = keys.get("schedule");
+  if (sc) {
+    const v = w.scalar(sc.value);
+    // YAML reads a bare `off` as the boolean false.
+    const text = v === false ? "off" : typeof v === "string" ? v.trim().toLowerCase() : null;
+    if (text !== null && (REPORT_SCHEDULES as readonly string[]).includes(text)) schedule = text as ReportSchedule;
+    else {
+      const raw = typeof v === "string" ? v : "";
+      w.error(sc.path, sc.value, `expected one of ${REPORT_SCHEDULES.join(", ")}, not ${w.describe(sc.value)}${raw ? suggestion(raw, REPORT_SCHEDULES) : ""}`);
+    }
+  }
+  let day = base.day;
+  const d = keys.get("day");
+  if (d) {
+    const parsed = parseDay(w.scalar(d.value));
+    if (parsed === null) w.error(d.path, d.value, `${w.describe(d.value)} is not a day; use ${DAY_NAMES.join(", ")} or 1–7 (1 = Monday)`);
+    else day = parsed;
+  }
+  let window = base.window;
+  const wi = keys.get("window");
+  if (wi) {
+    const v = w.scalar(wi.value);
+    const m = typeof v === "string" ? /^\s*(\d{1,4})\s*([dw])\s*$/.exec(v) : null;
+    const days = m ? Number(m[1]) * (m[2] === "w" ? 7 : 1) : null;
+    if (days !== null && days >= 1 && days <= MAX_REPORT_WINDOW_DAYS) window = days;
+    else {
+      w.error(
+        wi.path,
+        wi.value,
+        `expected a window of days or weeks from 1d to ${MAX_REPORT_WINDOW_DAYS}d, e.g. 30d or 4w, not ${w.describe(wi.value)}`,
+      );
+    }
+  }
+  let discussion_category = base.discussion_category;
+  const dc = keys.get("discussion_category");
+  if (dc) {
+    if (w.isNull(dc.value)) discussion_category = null;
+    else {
+      const v = w.string(dc, "a discussion category's slug or name, e.g. announcements");
+      if (v !== undefined) {
+        if (v.trim().length > 100) w.error(dc.path, dc.value, "a discussion category name has at most 100 characters");
+        else discussion_category = v.trim();
+      }
+    }
+  }
+  return { schedule, day, window, discussion_category };
 }
 
 function readBusinessHours(w: Walker, e: Entry | undefined, base: BusinessHoursConfig): BusinessHoursConfig {

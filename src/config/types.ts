@@ -122,6 +122,21 @@ export interface SweepConfig {
   readonly max_writes: number;
 }
 
+/** How often the sweep refreshes the pinned report issue (`off`: no report issue, the default). */
+export type ReportSchedule = "off" | "daily" | "weekly";
+export const REPORT_SCHEDULES: readonly ReportSchedule[] = ["off", "daily", "weekly"] as const;
+
+export interface ReportConfig {
+  /** Default "off": the sweep keeps no report issue (the CLI's `report` works whatever this says). */
+  readonly schedule: ReportSchedule;
+  /** Weekly reports: the ISO weekday they are refreshed on (1 = Monday, the default; YAML `mon`…`sun` or 1–7). */
+  readonly day: number;
+  /** Days of creation times the report covers, up to its refresh (YAML `30d` or `4w`; default 30). */
+  readonly window: number;
+  /** Post the report as a discussion in this category (slug or name) instead of an issue; null = an issue (default). */
+  readonly discussion_category: string | null;
+}
+
 export interface Config {
   /** Default plan for authors not in `customers` and items without a plan label. */
   readonly plan: string;
@@ -140,6 +155,7 @@ export interface Config {
   readonly responders: RespondersConfig;
   readonly escalation: EscalationConfig;
   readonly sweep: SweepConfig;
+  readonly report: ReportConfig;
 }
 
 /** One problem found in a configuration file (or a form template). */

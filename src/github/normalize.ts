@@ -9,7 +9,7 @@
  */
 import type { Actor, Item, ItemComment, LabelEvent } from "../triage/types.js";
 
-interface GqlActor {
+export interface GqlActor {
   login: string;
   __typename?: string;
 }

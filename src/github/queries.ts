@@ -309,3 +309,50 @@ export function batchMutation(parts: readonly MutationPart[]): { query: string; 
   });
   return { query: `mutation Apply(${vars}) {\n  ${fields}\n}`, variables };
 }
+
+/**
+ * The SLA report's scan (src/handlers/report.ts): the sweep's search by priority label, in
+ * creation order, open and closed items alike, each with only what the report reads — the
+ * first comments (where the app's target comment and its marker are) and when it closed.
+ * One connection per item: 1 point a page of 100 (the sweep's scan fields cost 4–5).
+ */
+export function reportSearchQuery(types: readonly ("ISSUE" | "DISCUSSION")[]): string {
+  const vars = types.map((_, i) => `$q${i}: String!, $a${i}: String`).join(", ");
+  const fields = types
+    .map(
+      (type, i) => `s${i}: search(type: ${type}, query: $q${i}, first: 100, after: $a${i}) {
+    issueCount discussionCount
+    pageInfo { hasNextPage endCursor }
+    nodes { ... on ${type === "ISSUE" ? "Issue" : "Discussion"} { __typename number title url createdAt closedAt ${type === "ISSUE" ? "state" : "closed"}
+      comments(first: ${SCAN_COMMENTS}) { nodes { createdAt body author { ${ACTOR} } } } } }
+  }`,
+    )
+    .join("\n  ");
+  return `query ReportSearch(${vars}) {\n  ${fields}\n  ${RATE_LIMIT}\n}`;
+}
+
+/** Pin an issue (the report issue): GitHub allows three pinned issues per repository. */
+export const PIN_ISSUE = `mutation PinIssue($id: ID!) { pinIssue(input: { issueId: $id }) { issue { id } } }`;
+
+/** The report discussion's category (`report.discussion_category`, a slug or a name) and the repository's id. */
+export const REPORT_CATEGORIES = `query ReportCategories($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) { id discussionCategories(first: 100) { nodes { id slug name } } }
+}`;
+
+/** The discussions of one category, oldest first: where the report discussion is looked for. */
+export const REPORT_DISCUSSIONS = `query ReportDiscussions($owner: String!, $name: String!, $category: ID!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    discussions(first: 100, after: $after, categoryId: $category, orderBy: { field: CREATED_AT, direction: ASC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id number title body author { ${ACTOR} } }
+    }
+  }
+}`;
+
+export const CREATE_DISCUSSION = `mutation CreateDiscussion($repositoryId: ID!, $categoryId: ID!, $title: String!, $body: String!) {
+  createDiscussion(input: { repositoryId: $repositoryId, categoryId: $categoryId, title: $title, body: $body }) { discussion { id number } }
+}`;
+
+export const UPDATE_DISCUSSION = `mutation UpdateDiscussion($id: ID!, $body: String!) {
+  updateDiscussion(input: { discussionId: $id, body: $body }) { discussion { id } }
+}`;

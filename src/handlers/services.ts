@@ -12,6 +12,7 @@ import { ESCALATION_CLAIM_MS } from "./item.js";
 import { DEFAULT_LEASE_MS, type ItemLocks } from "./item-locks.js";
 import { KeyedMutex } from "./lock.js";
 import { SweepLedgers } from "./sweep-ledger.js";
+import { ReportIssueTracker } from "./report-issue.js";
 
 export interface Logger {
   info: (obj: object, msg?: string) => void;
@@ -25,6 +26,8 @@ export interface Services {
   readonly now: () => number;
   readonly contents: ContentCache;
   readonly configIssues: ConfigIssueTracker;
+  /** The pinned report issue of each repository, as far as this process knows it. */
+  readonly reportIssues: ReportIssueTracker;
   readonly teams: TeamCache;
   readonly locks: ItemLocks;
   /** Leases on repository sweeps: replicas split the repositories, never sweep one twice at once. */
@@ -75,6 +78,7 @@ export function createServices(opts: {
     retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(undefined, undefined, opts.sharedCache ?? null),
     configIssues: new ConfigIssueTracker(),
+    reportIssues: new ReportIssueTracker(),
     ledgers: new SweepLedgers(opts.sharedCache ?? null),
     pointsReserve: opts.pointsReserve ?? DEFAULT_POINTS_RESERVE,
     teams: new TeamCache(undefined, opts.sharedCache ?? null),

@@ -16,6 +16,7 @@ import { labelIds, toItem, type GqlComment, type GqlDiscussion, type GqlIssue, t
 import { sweepReadQuery, sweepSearchQuery, SWEEP_READ_BATCH } from "../github/queries.js";
 import { CONFIG_PATH } from "../github/config.js";
 import { findTargetComment } from "../triage/marker.js";
+import { sameLogin } from "../triage/text.js";
 import { planItem } from "../triage/planner.js";
 import { scanDecision, wakeTime } from "../triage/sweep-scan.js";
 import type { MarkerState } from "../triage/types.js";
@@ -116,6 +117,8 @@ export interface RepoSweepReport {
   stoppedByReserve: boolean;
   /** Items read in full because they may need work (the rest needed no read). */
   candidates: number;
+  /** What the sweep did with the pinned report issue, when the repository has one configured and it was due. */
+  reportIssue?: string;
 }
 
 export interface SweepReport {
@@ -384,8 +387,9 @@ export async function sweepRepository(
           const candidate: Candidate = { kind: lean.__typename === "Issue" ? "issue" : "discussion", number: lean.number, id: lean.id, categorySlug: lean.__typename === "Discussion" ? (lean.category?.slug ?? null) : null };
           if (st.recover) {
             // Recovery adopts only items the app never saw: one with a target comment was
-            // tracked, and lost its priority labels because someone removed them.
-            if (marker !== undefined) continue;
+            // tracked, and lost its priority labels because someone removed them. The app's
+            // own issues (the report, the configuration error) are never support requests.
+            if (marker !== undefined || sameLogin(item.author.login, appLogin)) continue;
             report.items++;
             toRecover.push(candidate);
             continue;
@@ -557,6 +561,20 @@ export async function sweepRepository(
       // (Candidates left unread by a stop later on are in the ledger, due at once.)
       if (scanned) ledger.watermark = startedAt;
       await services.ledgers.save(name, ledger);
+    }
+    // The pinned report issue (report.schedule), when its period's report is due: only the
+    // app's own sweeps (a personal token must not open issues as its user), only after a
+    // sweep that was not cut short (a stopped sweep leaves its points and writes to the next).
+    if (options.repair === true && !options.dryRun && config.report.schedule !== "off" && !stopped && !report.interrupted && !report.stoppedByReserve && !report.stoppedByBudget && options.shouldStop?.() !== true) {
+      try {
+        const r = await services.reportIssues.maintain(client, services, repo, config, log, { points });
+        report.reads += r.reads;
+        if (r.writes > 0) charge(r.writes);
+        if (r.outcome !== "not-due") report.reportIssue = `${r.outcome}${r.number !== null ? ` #${r.number}` : ""}`;
+      } catch (err) {
+        report.reportIssue = "failed";
+        log.warn({ event: "support-triage.report-issue-failed", repo: name, status: errorStatus(err), err: String(err) }, "the report issue could not be refreshed; the next sweep tries again");
+      }
     }
     report.points = points.spent - spentBefore;
   } catch (err) {

@@ -25,6 +25,7 @@ import { startServer, type RunningServer } from "../server.js";
 export const WEBHOOK_SECRET = "support-triage-simulator-webhook-secret";
 export const SWEEP_SECRET = "support-triage-simulator-sweep-secret";
 export const SWEEP_ROUTE = "/support-triage/sweep";
+export const REPORT_ROUTE = "/support-triage/report";
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
 /**

@@ -434,6 +434,17 @@ function repoView(repo: SimRepo): Source {
     },
     object: (args: Args) => (typeof args["expression"] === "string" ? gitObject(repo, args["expression"]) : null),
     discussionCategories: (args: Args) => connection(repo.categories, args, "discussionCategories", categoryView),
+    discussions: (args: Args) => {
+      const category = typeof args["categoryId"] === "string" ? args["categoryId"] : null;
+      const order = (args["orderBy"] ?? {}) as { field?: unknown; direction?: unknown };
+      const field = order.field === "CREATED_AT" ? "createdAt" : "updatedAt";
+      const sign = order.direction === "ASC" ? 1 : -1;
+      const all = [...repo.items.values()]
+        .filter((value) => value.kind === "discussion")
+        .filter((value) => category === null || value.category?.nodeId === category)
+        .sort((a, b) => sign * (a[field] - b[field] || a.number - b.number));
+      return connection(all, args, "discussions", itemView);
+    },
     issues: (args: Args) => {
       const states = Array.isArray(args["states"]) ? (args["states"] as string[]) : null;
       const all = [...repo.items.values()]
@@ -583,6 +594,37 @@ function mutationRoot(world: World): Source {
       });
       world.removeAssignees(item, users, bot);
       return mutationResult(args, { assignable: itemView(item) });
+    },
+    createDiscussion: (args: Args) => {
+      const { repositoryId, categoryId, title, body } = input(args);
+      const repoNode = lookup(world, repositoryId);
+      if (repoNode.type !== "repo") throw notFound(`Could not resolve to a Repository with the global id of '${String(repositoryId)}'`);
+      const categoryNode = lookup(world, categoryId);
+      if (categoryNode.type !== "category" || categoryNode.value.repo !== repoNode.value) {
+        throw notFound(`Could not resolve to a DiscussionCategory with the global id of '${String(categoryId)}'`);
+      }
+      const repo = repoNode.value;
+      const item = world.openItem(repo, {
+        kind: "discussion",
+        number: repo.nextNumber,
+        author: bot,
+        title: typeof title === "string" ? title : "",
+        body: typeof body === "string" ? body : "",
+        labels: [],
+        category: categoryNode.value.slug,
+      });
+      return mutationResult(args, { discussion: itemView(item) });
+    },
+    updateDiscussion: (args: Args) => {
+      const { discussionId, title, body } = input(args);
+      const item = itemNode(world, discussionId, "a Discussion");
+      world.editItem(item, bot, { title: typeof title === "string" ? title : undefined, body: typeof body === "string" ? body : undefined });
+      return mutationResult(args, { discussion: itemView(item) });
+    },
+    pinIssue: (args: Args) => {
+      const item = itemNode(world, input(args)["issueId"], "an Issue");
+      if (!world.pinIssue(item, bot)) throw githubError("UNPROCESSABLE", "You can't pin more than 3 issues.");
+      return mutationResult(args, { issue: itemView(item) });
     },
     closeIssue: (args: Args) => {
       const item = itemNode(world, input(args)["issueId"], "an Issue");

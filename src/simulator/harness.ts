@@ -12,12 +12,13 @@
 import { randomUUID } from "node:crypto";
 import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
-import { APP_ENV, forkedHost, inProcessHost, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
+import { APP_ENV, forkedHost, inProcessHost, REPORT_ROUTE, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
 import { FaultInjector, INJECTED, type FaultCounts } from "./faults.js";
 import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, applyScenarioRateLimits, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
 import { WebhookDispatcher, type Delivery } from "./webhooks.js";
+import type { SlaReport } from "../triage/report.js";
 
 /** The JSON of `simulate --json`, exactly SPEC section 8's shape. */
 export interface SimulationState {
@@ -32,6 +33,8 @@ export interface SimulationState {
   readonly notifications: readonly SimulationNotification[];
   /** Extension: the scenario's further repositories (`repositories:`), each with its items and labels. */
   readonly repositories?: readonly { readonly repo: string; readonly items: readonly SimulationItem[]; readonly labels: SimulationState["labels"] }[];
+  /** The SLA reports `report` steps produced, in order (only when the scenario has such steps). */
+  readonly reports?: readonly SlaReport[];
 }
 
 /** One outgoing escalation notification, as the receiver would have got it. */
@@ -71,6 +74,8 @@ export type TimelineEntry =
   | { readonly type: "install"; readonly at: number; readonly repo: string; readonly by: string }
   | { readonly type: "step"; readonly at: number; readonly step: Step }
   | { readonly type: "sweep-summary"; readonly text: string }
+  /** What a `report` step produced. */
+  | { readonly type: "report"; readonly report: SlaReport; readonly requests: number }
   | { readonly type: "note"; readonly text: string }
   | {
       readonly type: "delivery";
@@ -191,7 +196,7 @@ function labelsOf(repo: SimRepo): SimulationState["labels"] {
     .map((label) => ({ name: label.name, color: label.color, description: label.description ?? "" }));
 }
 
-function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], timeline: readonly TimelineEntry[]): SimulationState {
+function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: readonly string[], timeline: readonly TimelineEntry[], reports: readonly SlaReport[] | null = null): SimulationState {
   return {
     repo: repo.fullName,
     now: isoTime(world.now),
@@ -200,6 +205,7 @@ function stateOf(world: World, repo: SimRepo, counts: RequestCounts, errors: rea
     errors: [...errors],
     labels: labelsOf(repo),
     notifications: notificationsOf(timeline),
+    ...(reports !== null ? { reports: [...reports] } : {}),
   };
 }
 
@@ -478,7 +484,9 @@ export async function runScenario(text: string, file: string, options: RunOption
       spent(before);
     }
     await Promise.all(hosts.map((host) => host.flush()));
-    const main = stateOf(world, repo, sim.requests, errors, timeline);
+    const hasReports = scenario.steps.some((st) => st.type === "report");
+    const reports = timeline.flatMap((e) => (e.type === "report" ? [e.report] : []));
+    const main = stateOf(world, repo, sim.requests, errors, timeline, hasReports ? reports : null);
     const state: SimulationState =
       extras.length === 0
         ? main
@@ -531,6 +539,21 @@ async function sweepOn(host: AppHost, context: PlayContext, token?: "wrong" | "n
   }
   if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
   else context.timeline.push({ type: "sweep-summary", text });
+}
+
+/** GET /support-triage/report on one app server: the report of the scenario's repository now. */
+async function reportOn(host: AppHost, step: { since: string | null; until: string | null }, context: PlayContext): Promise<void> {
+  const query = new URLSearchParams({ repo: context.repo.fullName, format: "json" });
+  if (step.since !== null) query.set("since", step.since);
+  if (step.until !== null) query.set("until", step.until);
+  const response = await fetch(`${host.url}${REPORT_ROUTE}?${query.toString()}`, { headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
+  const text = await response.text();
+  if (!response.ok) {
+    context.addError(`simulator: the report route answered ${response.status}: ${text.slice(0, 200)}`);
+    return;
+  }
+  const body = JSON.parse(text) as { report: SlaReport; requests: number };
+  context.timeline.push({ type: "report", report: body.report, requests: body.requests });
 }
 
 /** Applies one step to the world; its webhooks are queued for delivery. */
@@ -617,6 +640,9 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
         await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
         return;
       }
+      case "report":
+        await reportOn(context.hosts[context.sweeps++ % context.hosts.length] as AppHost, step, context);
+        return;
       case "redeliver": {
         const last = context.dispatcher.lastUserDelivery;
         if (!last) throw new ScenarioError(scenario.file, step.line, "redeliver: no webhook has been delivered yet");

@@ -98,6 +98,8 @@ export interface SimItem {
   comments: SimComment[];
   events: SimLabelEvent[];
   category: SimCategory | null;
+  /** Pinned to the repository's issue list (GitHub allows three). */
+  pinned?: boolean;
 }
 
 export interface SimRepo {
@@ -143,7 +145,7 @@ export interface OutgoingWebhook {
 
 /** What the app changed, in plain words, for the narration. */
 export interface Effect {
-  readonly kind: "label" | "unlabel" | "comment" | "edit-comment" | "assign" | "create-label" | "issue" | "edit-issue";
+  readonly kind: "label" | "unlabel" | "comment" | "edit-comment" | "assign" | "create-label" | "issue" | "edit-issue" | "pin";
   readonly repo: string;
   readonly number: number | null;
   readonly text: string;
@@ -160,6 +162,8 @@ export const APP_SLUG = "support-triage";
 export const INSTALLATION_ID = 1;
 export const BOT_ID = 9001;
 export const BOT_LOGIN = `${APP_SLUG}[bot]`;
+/** GitHub pins at most three issues per repository. */
+export const MAX_PINNED_ISSUES = 3;
 
 const b64 = (text: string): string => Buffer.from(text).toString("base64").replace(/=+$/, "");
 
@@ -741,6 +745,16 @@ export class World {
       item.updatedAt = this.now;
       this.itemEvent(item, "category_changed", editor, from ? { changes: { category: { from: categoryJsonFor(from) } } } : {});
     }
+  }
+
+  /** Pins an issue; false when the repository already has GitHub's maximum of three pinned issues. */
+  pinIssue(item: SimItem, actor: SimUser): boolean {
+    if (item.pinned === true) return true;
+    const pinned = [...item.repo.items.values()].filter((i) => i.pinned === true).length;
+    if (pinned >= MAX_PINNED_ISSUES) return false;
+    item.pinned = true;
+    if (actor.login === BOT_LOGIN) this.effect({ kind: "pin", repo: item.repo.fullName, number: item.number, text: `pinned issue #${item.number}` });
+    return true;
   }
 
   setState(item: SimItem, actor: SimUser, state: "open" | "closed"): void {

@@ -9,6 +9,7 @@ import { DateTime } from "luxon";
 import type { ScenarioResult, SimulationItem } from "./harness.js";
 import type { Effect } from "./model.js";
 import type { Step } from "./scenario.js";
+import { renderReportTable } from "../triage/report-render.js";
 
 export interface NarrateOptions {
   /** ANSI colours (only when writing to a terminal). */
@@ -122,6 +123,8 @@ function describeStep(step: Step): string {
       return "an escalation sweep runs";
     case "tick":
       return `time passes: ${step.text} (the in-server sweep timer runs when due)`;
+    case "report":
+      return `the SLA report is asked for${step.since !== null ? ` (since ${step.since}` : ""}${step.until !== null ? `${step.since !== null ? ", " : " ("}until ${step.until}` : ""}${step.since !== null || step.until !== null ? ")" : ""}`;
     case "redeliver": {
       const times = step.times ?? 1;
       if (times === 1) return "GitHub redelivers the last event (same delivery id)";
@@ -257,6 +260,10 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
         break;
       case "sweep-summary":
         out.push(paint.dim(`     ${sweepSummary(entry.text)}`));
+        break;
+      case "report":
+        for (const line of renderReportTable(entry.report).split("\n")) out.push(`     ${safe(line)}`);
+        out.push(paint.dim(`     (${plural(entry.requests, "request")} to read the report's items)`));
         break;
       case "outgoing-webhook":
         out.push(`       ${paint.good("✔")} escalation webhook to ${safe(entry.url)} (recorded by the simulator, not sent)`);

@@ -79,6 +79,8 @@ export type Step =
   | (StepBase & { readonly type: "sweep"; readonly token?: "wrong" | "none" })
   /** Extension: the clock moves like `advance`, and the in-server timer runs each sweep that falls due, at its instant. */
   | (StepBase & { readonly type: "tick"; readonly text: string; readonly days: number; readonly minutes: number })
+  /** The SLA report of the scenario's repository at the current clock (GET /support-triage/report). */
+  | (StepBase & { readonly type: "report"; readonly since: string | null; readonly until: string | null })
   | (StepBase & {
       readonly type: "redeliver";
       /** How many times the delivery is sent again (default 1). */
@@ -158,6 +160,7 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   advance: [],
   tick: [],
   sweep: ["token"],
+  report: ["since", "until"],
   redeliver: ["times", "concurrently"],
   faults: [],
   push: ["files", "by", "message"],
@@ -529,6 +532,19 @@ class Parser {
       const token = tokenNode === undefined ? null : this.string(tokenNode, "sweep.token", value);
       if (token !== null && token !== "wrong" && token !== "none") this.fail(tokenNode as YamlNode, `sweep.token must be wrong or none, found ${quote(token)}`);
       return token === null ? { type, line } : { type, line, token };
+    }
+    if (type === "report") {
+      if (empty) return { type, line, since: null, until: null };
+      if (!isMap(value)) this.fail(value ?? node, "report takes `{}` or `{since: 7d, until: 2026-12-04}`");
+      const entries = this.mapEntries(value, STEP_KEYS["report"] ?? [], "report");
+      const bound = (key: "since" | "until"): string | null => {
+        const v = entries.get(key)?.value;
+        if (v === undefined) return null;
+        const text = isScalar(v) ? String(v.value) : "";
+        if (!/^(\d{1,4}[dw]|\d{4}-\d{2}-\d{2}(T.*)?)$/.test(text.trim())) this.fail(v as YamlNode, `report.${key} must be like 7d, 4w or 2026-12-01, found ${quote(text)}`);
+        return text.trim();
+      };
+      return { type, line, since: bound("since"), until: bound("until") };
     }
     if (type === "redeliver") {
       if (empty) return { type, line };

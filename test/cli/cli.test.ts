@@ -96,8 +96,8 @@ describe("help and exit codes", () => {
   });
 
   it.each([
-    [["frobnicate"], 'support-triage: unknown command "frobnicate"; commands: target, validate, simulate, sweep (see support-triage --help)\n'],
-    [["tagret"], 'support-triage: unknown command "tagret" (did you mean target?); commands: target, validate, simulate, sweep (see support-triage --help)\n'],
+    [["frobnicate"], 'support-triage: unknown command "frobnicate"; commands: target, validate, simulate, sweep, report (see support-triage --help)\n'],
+    [["tagret"], 'support-triage: unknown command "tagret" (did you mean target?); commands: target, validate, simulate, sweep, report (see support-triage --help)\n'],
     [["--foo"], "support-triage: unknown option --foo (see support-triage --help)\n"],
     [["target", "--foo"], "support-triage: unknown option --foo for target (see support-triage target --help)\n"],
     [["target", "-x"], "support-triage: unknown option -x for target (see support-triage target --help)\n"],

@@ -11,7 +11,7 @@ const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 
 type Expected = Pick<ConfigProblem, "path" | "line" | "column" | "message">;
 const strip = ({ path, line, column, message }: ConfigProblem): Expected => ({ path, line, column, message });
 
-const TOP = "_extends, plan, customers, timezone, business_hours, holidays, targets, labels, form, responders, escalation, sweep";
+const TOP = "_extends, plan, customers, timezone, business_hours, holidays, targets, labels, form, responders, escalation, sweep, report";
 const UNIT_HINT = "write a whole number and a unit: m (minutes), h (hours) or d (business days), e.g. 4h";
 
 describe("loadConfig: fixtures with exact problems", () => {
@@ -121,6 +121,15 @@ describe("loadConfig: fixtures with exact problems", () => {
       ],
     },
     {
+      fixture: "bad-report.yml",
+      errors: [
+        { path: "report.schedule", line: 2, column: 13, message: "Expected one of off, daily, weekly, not the text `wekly`; did you mean `weekly`?" },
+        { path: "report.day", line: 3, column: 8, message: "The text `someday` is not a day; use mon, tue, wed, thu, fri, sat, sun or 1–7 (1 = Monday)." },
+        { path: "report.window", line: 4, column: 11, message: "Expected a window of days or weeks from 1d to 366d, e.g. 30d or 4w, not the text `2y`." },
+        { path: "report.discusion_category", line: 5, column: 3, message: "Unknown key `discusion_category`; did you mean `discussion_category`? (allowed in report: schedule, day, window, discussion_category)." },
+      ],
+    },
+    {
       fixture: "wrong-types.yml",
       errors: [
         { path: "plan", line: 1, column: 7, message: "Expected a plan name (standard, business or enterprise), not the number `3`." },
@@ -225,6 +234,7 @@ describe("loadConfig: valid files", () => {
       warn_at: 0.75,
     });
     expect(config.sweep).toEqual({ enabled: true, max_writes: 50 });
+    expect(config.report).toEqual({ schedule: "weekly", day: 5, window: 28, discussion_category: null });
   });
 
   it("partial.yml: maps merge key by key, lists replace", () => {
@@ -444,5 +454,42 @@ describe("extendsTarget", () => {
 
   it("a non-string _extends is a config error", () => {
     expect(loadConfig("_extends: 3\n").errors.map((e) => e.path)).toEqual(["_extends"]);
+  });
+});
+
+describe("loadConfig: report", () => {
+  const report = (text: string) => loadConfig(text);
+  it.each([
+    { text: "", expected: { schedule: "off", day: 1, window: 30, discussion_category: null } },
+    { text: "report: { schedule: daily }", expected: { schedule: "daily", day: 1, window: 30, discussion_category: null } },
+    { text: "report: { schedule: off }", expected: { schedule: "off", day: 1, window: 30, discussion_category: null } },
+    { text: "report: { schedule: Weekly, day: 3, window: 14d, discussion_category: Announcements }", expected: { schedule: "weekly", day: 3, window: 14, discussion_category: "Announcements" } },
+  ])("$text", ({ text, expected }) => {
+    const { config, errors } = report(text);
+    expect(errors).toEqual([]);
+    expect(config?.report).toEqual(expected);
+  });
+
+  it.each([
+    { text: "report: { window: 0d }", path: "report.window" },
+    { text: "report: { window: 367d }", path: "report.window" },
+    { text: "report: { window: 30 }", path: "report.window" },
+    { text: "report: { schedule: hourly }", path: "report.schedule" },
+    { text: "report: { day: 8 }", path: "report.day" },
+    { text: "report: { discussion_category: 3 }", path: "report.discussion_category" },
+    { text: "report: weekly", path: "report" },
+  ])("refuses $text", ({ text, path }) => {
+    const { config, errors } = report(text);
+    expect(config).toBeNull();
+    expect(errors.map((e) => e.path)).toEqual([path]);
+  });
+});
+
+describe("the annotated .github/support-triage.yml", () => {
+  it("is valid and its report section gives the defaults", () => {
+    const { config, errors, warnings } = loadConfig(readFileSync(new URL("../../.github/support-triage.yml", import.meta.url), "utf8"));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(config?.report).toEqual(DEFAULT_CONFIG.report);
   });
 });
