@@ -7,12 +7,17 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import { DEFAULT_CONFIG_FILE, extendsTarget } from "../config/load.js";
-import { parseFormTemplate } from "../triage/form-template.js";
+import { checkFormSet, checkFormTemplate, type FormCheck } from "../triage/form-check.js";
 import { formatProblem, parseCommandArgs, readConfigFile, stringOption, UsageError } from "./args.js";
 
 export const VALIDATE_HELP = `Usage: support-triage validate [--config <file>] [--templates <dir>]
 
-Checks a configuration file and the issue and discussion form templates offline.
+Checks a configuration file and the issue and discussion form templates offline:
+the configuration's keys and values; each form against GitHub's form syntax (issue
+forms in ISSUE_TEMPLATE/, discussion category forms in DISCUSSION_TEMPLATE/); and the
+forms against the configuration (the priority field exists, its options start with
+P1..P4, the environment field offers the production values). With --templates, a
+folder without forms, or without a form that has the priority field, is an error.
 Each problem is printed as file:line:col: path: message.
 
 Options:
@@ -91,12 +96,21 @@ export async function run(args: string[]): Promise<number> {
   // Templates are checked against the file's configuration when it is valid, else the
   // defaults, so a broken config file does not hide template problems.
   const config = loaded.config ?? DEFAULT_CONFIG;
-  const files = await findTemplates(templatesArg ?? DEFAULT_TEMPLATES);
+  const dir = templatesArg ?? DEFAULT_TEMPLATES;
+  const files = await findTemplates(dir);
+  const checks: FormCheck[] = [];
   for (const file of files) {
     const text = await readFile(file, "utf8");
-    const result = parseFormTemplate(text, file, config);
+    const result = checkFormTemplate(text, file, config);
+    checks.push(result);
     for (const p of result.errors) write(process.stdout, formatProblem(p, "error"));
     errors += result.errors.length;
+  }
+  // Asked to check forms: a folder without any, or without one that carries a priority, is an error.
+  if (templatesArg !== undefined) {
+    const folder = checkFormSet(dir.replace(/[\\/]+$/, ""), checks, config);
+    for (const p of folder) write(process.stdout, formatProblem(p, "error"));
+    errors += folder.length;
   }
 
   const checked = `${loaded.file ?? "the default configuration"} and ${plural(files.length, "form template")}`;
