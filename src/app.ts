@@ -9,6 +9,7 @@ import { errorStatus, type GitHubClient } from "./github/client.js";
 import { InstallationPausedError } from "./github/octokit.js";
 import { retryAdvice } from "./github/retry.js";
 import { CONFIG_PATH } from "./github/config.js";
+import { isFormPath } from "./github/forms.js";
 import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise, senderLogin } from "./handlers/events.js";
 import { ESCALATION_CLAIM_MS, processItem } from "./handlers/item.js";
@@ -246,7 +247,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const branch = `refs/heads/${p.repository.default_branch}`;
       if (p.ref !== branch) return;
       const touched = p.commits.some((c) =>
-        [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f) => f === CONFIG_PATH),
+        [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f) => f === CONFIG_PATH || isFormPath(f)),
       );
       if (!touched) return;
       const repo = { owner: p.repository.owner?.login ?? "", repo: p.repository.name };

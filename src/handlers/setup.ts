@@ -1,11 +1,13 @@
 /**
- * Repository set-up, on installation and when a push changes the configuration file:
- * report a broken configuration (the configuration-error issue), and create the labels the
- * policy needs that the repository lacks.
+ * Repository set-up, on installation and when a push changes the configuration file or a
+ * form: report a broken configuration or forms GitHub or the app cannot use (the
+ * configuration-error issue), and create the labels the policy needs that the repository
+ * lacks.
  */
 import { ensureLabels, readRepository } from "../github/apply.js";
 import type { GitHubClient, RepoRef } from "../github/client.js";
 import { resolveConfig } from "../github/config.js";
+import { formProblems, readForms } from "../github/forms.js";
 import { labelSpecs } from "../triage/labels.js";
 import type { Logger, Services } from "./services.js";
 
@@ -14,10 +16,15 @@ export async function prepareRepository(client: GitHubClient, services: Services
   const read = await readRepository(client, repo);
   if (!read) return;
   const loaded = await resolveConfig(client, repo, services.contents, services.now(), read.configText);
+  // A valid configuration: the forms are checked against it (a broken one is reported
+  // alone; its forms are checked once it is fixed).
+  const config = loaded.result.config;
+  const forms = config ? await readForms(client, repo) : null;
+  const errors = config && forms ? formProblems(forms.forms, config) : loaded.result.errors;
   // Installation and pushes to the config file are rare: look the issue up afresh rather
   // than trust what this process remembers (another replica may have opened or closed it).
   services.configIssues.forget(repo);
-  await services.configIssues.sync(client, repo, appLogin, loaded.result.errors);
+  await services.configIssues.sync(client, repo, appLogin, errors);
   if (!loaded.result.config) return;
   const specs = labelSpecs(loaded.result.config).filter((s) => !read.labels.ids.has(s.name.toLowerCase()));
   if (specs.length === 0) return;
