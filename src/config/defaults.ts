@@ -54,4 +54,5 @@ export const DEFAULT_CONFIG: Config = {
   responders: { associations: ["OWNER", "MEMBER", "COLLABORATOR"], users: [], teams: [] },
   escalation: { contacts: [], assignees: [], webhooks: [], warn_at: null },
   sweep: { enabled: true, max_writes: 100 },
+  onboarding: true,
 };

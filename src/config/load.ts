@@ -78,6 +78,7 @@ const TOP_KEYS = [
   "responders",
   "escalation",
   "sweep",
+  "onboarding",
 ] as const;
 
 const HOLIDAY_TYPES = ["public", "bank", "optional", "school", "observance"] as const;
@@ -750,6 +751,8 @@ export function loadConfig(
   const responders = readResponders(w, top.get("responders"), base.responders);
   const escalation = readEscalation(w, top.get("escalation"), base.escalation);
   const sweep = readSweep(w, top.get("sweep"), base.sweep);
+  const onboardingEntry = top.get("onboarding");
+  const onboarding = onboardingEntry && !w.isNull(onboardingEntry.value) ? (w.boolean(onboardingEntry) ?? base.onboarding) : base.onboarding;
 
   const config: Config = {
     plan,
@@ -764,6 +767,7 @@ export function loadConfig(
     responders,
     escalation,
     sweep,
+    onboarding,
   };
   checkLabelClashes(w, config, top.get("labels"));
   checkFeasible(w, config, top);
