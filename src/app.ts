@@ -172,7 +172,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           for (const repo of job.repos) {
             if (job.invalidate) services.contents.invalidate(repo.owner, repo.repo);
             try {
-              await prepareRepository(client, services, repo, app.log);
+              await prepareRepository(client, services, repo, app.log, { onboard: job.event !== "push", schemaUrl: env.SUPPORT_TRIAGE_SCHEMA_URL ?? null });
             } catch (err) {
               app.log.error({ event: "support-triage.prepare-failed", repo: `${repo.owner}/${repo.repo}`, err: String(err) }, "repository set-up failed");
               if (job.event === "push") throw err;

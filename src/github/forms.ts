@@ -4,6 +4,8 @@
  */
 import type { Config, ConfigProblem } from "../config/types.js";
 import { checkFormTemplate } from "../triage/form-check.js";
+import { parseFormTemplate } from "../triage/form-template.js";
+import { normaliseLabel } from "../triage/text.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 import { READ_FORMS } from "./queries.js";
 
@@ -70,4 +72,10 @@ export function formProblems(forms: readonly FormFile[], config: Config): Config
 /** Whether a pushed path is one of the forms the app reads. */
 export function isFormPath(path: string): boolean {
   return path.startsWith(`${ISSUE_FORMS_DIR}/`) || path.startsWith(`${DISCUSSION_FORMS_DIR}/`);
+}
+
+/** Whether any form has the configured priority field (a support form). */
+export function hasSupportForm(forms: readonly FormFile[], config: Config): boolean {
+  const key = normaliseLabel(config.form.priority_field);
+  return forms.some((f) => (parseFormTemplate(f.text, f.file, config).template?.fieldLabels ?? []).some((l) => normaliseLabel(l) === key));
 }

@@ -7,11 +7,22 @@
 import { ensureLabels, readRepository } from "../github/apply.js";
 import type { GitHubClient, RepoRef } from "../github/client.js";
 import { resolveConfig } from "../github/config.js";
-import { formProblems, readForms } from "../github/forms.js";
+import { formProblems, hasSupportForm, readForms } from "../github/forms.js";
+import { findOnboardingPull, openOnboardingPull } from "../github/onboarding.js";
 import { labelSpecs } from "../triage/labels.js";
 import type { Logger, Services } from "./services.js";
 
-export async function prepareRepository(client: GitHubClient, services: Services, repo: RepoRef, log: Logger): Promise<void> {
+export interface PrepareOptions {
+  /**
+   * Installation (not a push): propose the onboarding pull request when the repository has
+   * neither a support form nor a configuration file of its own, unless `onboarding: false`.
+   */
+  readonly onboard?: boolean;
+  /** For the proposed config's `yaml-language-server` line (SUPPORT_TRIAGE_SCHEMA_URL); none when null. */
+  readonly schemaUrl?: string | null;
+}
+
+export async function prepareRepository(client: GitHubClient, services: Services, repo: RepoRef, log: Logger, options: PrepareOptions = {}): Promise<void> {
   const appLogin = await services.appLogin();
   const read = await readRepository(client, repo);
   if (!read) return;
@@ -25,7 +36,17 @@ export async function prepareRepository(client: GitHubClient, services: Services
   // than trust what this process remembers (another replica may have opened or closed it).
   services.configIssues.forget(repo);
   await services.configIssues.sync(client, repo, appLogin, errors);
-  if (!loaded.result.config) return;
+  if (!config) return;
+  if (options.onboard && forms && read.configText === null && config.onboarding && !hasSupportForm(forms.forms, config)) {
+    const existing = await findOnboardingPull(client, repo, appLogin);
+    const where = `${repo.owner}/${repo.repo}`;
+    if (existing !== null) {
+      log.info({ event: "support-triage.onboarding-exists", repo: where, number: existing }, `onboarding pull request #${existing} was opened before; not proposing it again`);
+    } else {
+      const opened = await openOnboardingPull(client, repo, config, { inherited: loaded.source !== null, schemaUrl: options.schemaUrl ?? null });
+      log.info({ event: `support-triage.onboarding-${opened.outcome}`, repo: where, number: opened.number }, opened.outcome === "opened" ? `opened onboarding pull request #${opened.number ?? 0}` : "empty repository: no onboarding pull request");
+    }
+  }
   const specs = labelSpecs(loaded.result.config).filter((s) => !read.labels.ids.has(s.name.toLowerCase()));
   if (specs.length === 0) return;
   await ensureLabels(client, repo, read.labels, specs);

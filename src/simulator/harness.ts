@@ -235,6 +235,10 @@ export async function runScenario(text: string, file: string, options: RunOption
   }
   for (const [team, logins] of Object.entries(scenario.teams)) repo.teams.set((team.split("/").pop() ?? team).toLowerCase(), logins);
   for (const [path, content] of scenario.files) repo.files.set(path, content);
+  if (scenario.ownerConfig !== undefined && repo.name !== ".github") {
+    // The owner's `.github` repository, holding the configuration every repository falls back to.
+    world.createRepo(`${repo.owner.login}/.github`).files.set(".github/support-triage.yml", scenario.ownerConfig);
+  }
   // The app's own issues take numbers after every number the scenario uses.
   repo.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" ? [step.number] : []))) + 1;
 
@@ -493,6 +497,17 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "push":
         world.push(repo, world.user(step.by), new Map(step.files), step.message);
         return;
+      case "install":
+        world.installationCreated(world.user(step.by ?? scenario.members[0] ?? `${repo.owner.login}-admin`));
+        return;
+      case "merge":
+      case "close_pull": {
+        const pull = world.openPullFor(repo, step.branch);
+        if (!pull) throw new ScenarioError(scenario.file, step.line, `no open pull request from ${step.branch}`);
+        if (step.type === "merge") world.mergePull(pull, world.user(step.by));
+        else world.closePull(pull);
+        return;
+      }
       case "concurrently": {
         // The world changes in order, as GitHub applies the actions; the webhooks they
         // cause are then delivered all at once (see the drain after this step). Sweeps

@@ -124,6 +124,12 @@ function describeStep(step: Step): string {
       return step.on ? "GitHub starts failing again (fault injection on)" : "GitHub recovers (fault injection off)";
     case "push":
       return `${step.by} pushes "${clip(step.message, 70)}" to the default branch (${step.files.map(([path, text]) => `${text === null ? "deletes " : ""}${path}`).join(", ")})`;
+    case "install":
+      return `${step.by ?? "the first member"} installs the app again (installation.created)`;
+    case "merge":
+      return `${step.by} merges the pull request from ${step.branch}`;
+    case "close_pull":
+      return `${step.by} closes the pull request from ${step.branch} without merging`;
     case "concurrently":
       return clip(`at the same moment (${plural(step.steps.length, "event")}, delivered in parallel): ${step.steps.map((inner) => describeStep(inner)).join("; ")}`, 400);
   }
@@ -201,7 +207,7 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
         continue;
       }
       out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
-      if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue")) {
+      if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue" || effect.kind === "pull")) {
         for (const line of readable(effect.body, 7)) out.push(paint.dim(`         │ ${line}`));
       }
     }

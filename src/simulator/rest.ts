@@ -139,10 +139,17 @@ function contents(request: RestRequest, params: readonly string[], context: Rest
   if (!repo) return NOT_FOUND;
   const path = (params[2] ?? "").replace(/^\/+|\/+$/g, "");
   const ref = request.query.get("ref");
-  if (ref !== null && ref !== "main" && ref !== "HEAD" && ref !== "refs/heads/main") {
+  const branch = ref === null ? undefined : repo.branches.get(ref.replace(/^refs\/heads\//, ""));
+  if (ref !== null && ref !== "main" && ref !== "HEAD" && ref !== "refs/heads/main" && !branch) {
     return json({ message: `No commit found for the ref ${ref}`, documentation_url: "https://docs.github.com/rest" }, 404);
   }
   const accept = String(request.headers["accept"] ?? "");
+  if (branch) {
+    // A branch other than the default one: files only (the app reads back what it committed).
+    const onBranch = branch.files.get(path);
+    if (onBranch === undefined) return NOT_FOUND;
+    return json({ type: "file", name: path.split("/").pop() ?? path, path, sha: blobSha(onBranch), size: Buffer.byteLength(onBranch), encoding: "base64", content: base64Lines(onBranch) });
+  }
   const text = repo.files.get(path);
   if (text !== undefined) {
     const sha = blobSha(text);
