@@ -195,7 +195,7 @@ function replyTarget(item: SimItem, replyTo: number | string, scenario: Scenario
   const topLevel = item.comments.filter((comment) => comment.replyTo === null);
   if (typeof replyTo === "number") {
     const found = topLevel[replyTo - 1];
-    if (!found) throw new ScenarioError(scenario.file, line, `reply_to ${replyTo}: discussion #${item.number} has only ${topLevel.length} top-level comment(s) at this point`);
+    if (!found) throw new ScenarioError(scenario.file, line, `reply_to ${replyTo}: discussion #${item.number} has only ${topLevel.length} top-level ${topLevel.length === 1 ? "comment" : "comments"} at this point`);
     return found;
   }
   const login = replyTo.toLowerCase();
@@ -333,7 +333,7 @@ export async function runScenario(text: string, file: string, options: RunOption
       const message = `simulator: delivery ${delivery.id} (${delivery.name}${delivery.action ? `.${delivery.action}` : ""}) was answered ${status}`;
       if (faultsDuring > 0 || (faults !== null && pausedSeen && status === 503)) {
         expected.push(message);
-        timeline.push({ type: "fault", text: `${message} (${faultsDuring > 0 ? `GitHub failed the app ${faultsDuring} time(s) meanwhile` : "the app had paused its requests: GitHub kept failing"})` });
+        timeline.push({ type: "fault", text: `${message} (${faultsDuring > 0 ? `GitHub failed the app ${faultsDuring === 1 ? "once" : `${faultsDuring} times`} meanwhile` : "the app had paused its requests: GitHub kept failing"})` });
       } else addError(message);
     };
     const drain = async (line: number, concurrently = false): Promise<void> => {

@@ -125,7 +125,7 @@ describe("narrate", () => {
     });
     const plain = narrate(result, { color: false });
     expect(plain).toContain('▸ alice opens issue #1 "Evil [2J title"');
-    expect(plain).toContain("⏱  Tue 1 Dec 2026, 09:00 PST");
+    expect(plain).toContain("⏱  Tue, Dec 1, 2026, 9:00 AM PST");
     expect(plain).toContain("… time passes: 2h");
     expect(plain).toContain('▸ carol comments on #1: "On it"');
     expect(plain).toContain("✔ commented on #1");
