@@ -9,6 +9,7 @@ import { errorStatus, type GitHubClient } from "./github/client.js";
 import { InstallationPausedError } from "./github/octokit.js";
 import { retryAdvice } from "./github/retry.js";
 import { CONFIG_PATH } from "./github/config.js";
+import { isFormPath } from "./github/forms.js";
 import type { WebhookSender } from "./github/webhook.js";
 import { ITEM_EVENTS, normalise, senderLogin } from "./handlers/events.js";
 import { ESCALATION_CLAIM_MS, processItem } from "./handlers/item.js";
@@ -180,7 +181,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           for (const repo of job.repos) {
             if (job.invalidate) services.contents.invalidate(repo.owner, repo.repo);
             try {
-              const valid = await prepareRepository(client, services, repo, app.log);
+              const valid = await prepareRepository(client, services, repo, app.log, { onboard: job.event !== "push", schemaUrl: env.SUPPORT_TRIAGE_SCHEMA_URL ?? null });
               // A push that leaves the configuration valid (typically the fix of a broken
               // one): the items opened meanwhile, which the app ignored while it could not
               // act, get their intake now — one repair sweep of this repository (its
@@ -263,7 +264,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const branch = `refs/heads/${p.repository.default_branch}`;
       if (p.ref !== branch) return;
       const touched = p.commits.some((c) =>
-        [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f) => f === CONFIG_PATH),
+        [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f) => f === CONFIG_PATH || isFormPath(f)),
       );
       if (!touched) return;
       const repo = { owner: p.repository.owner?.login ?? "", repo: p.repository.name };

@@ -7,12 +7,18 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import { DEFAULT_CONFIG_FILE, extendsTarget } from "../config/load.js";
-import { parseFormTemplate } from "../triage/form-template.js";
+import { checkFormSet, checkFormTemplate, type FormCheck } from "../triage/form-check.js";
+import type { ConfigProblem } from "../config/types.js";
 import { formatProblem, parseCommandArgs, readConfigFile, stringOption, UsageError } from "./args.js";
 
-export const VALIDATE_HELP = `Usage: support-triage validate [--config <file>] [--templates <dir>]
+export const VALIDATE_HELP = `Usage: support-triage validate [--config <file>] [--templates <dir>] [--format text|github]
 
-Checks a configuration file and the issue and discussion form templates offline.
+Checks a configuration file and the issue and discussion form templates offline:
+the configuration's keys and values; each form against GitHub's form syntax (issue
+forms in ISSUE_TEMPLATE/, discussion category forms in DISCUSSION_TEMPLATE/); and the
+forms against the configuration (the priority field exists, its options start with
+P1..P4, the environment field offers the production values). With --templates, a
+folder without forms, or without a form that has the priority field, is an error.
 Each problem is printed as file:line:col: path: message.
 
 Options:
@@ -20,6 +26,9 @@ Options:
                       missing the built-in defaults are checked against the templates)
   --templates <dir>   directory holding ISSUE_TEMPLATE/ and DISCUSSION_TEMPLATE/
                       (default: .github)
+  --format <format>   text (default): file:line:col: path: message; github: each
+                      problem as a GitHub Actions annotation (::error file=…,line=…::…),
+                      as the Action in action.yml prints them
   -h, --help          show this help
 
 Exit codes: 0 valid (warnings may be printed), 1 errors found, 2 bad arguments.`;
@@ -58,26 +67,44 @@ export async function findTemplates(dir: string): Promise<string[]> {
   return found;
 }
 
+/** Escapes for a workflow command's properties and message (GitHub's toolkit rules). */
+const escapeData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+/** `::error file=…,line=…,col=…,title=…::message`: shown on the pull request's changed line. */
+export function annotation(p: ConfigProblem, severity: "error" | "warning"): string {
+  const props = [`file=${escapeProperty(p.file)}`];
+  if (p.line !== null) props.push(`line=${p.line}`);
+  if (p.line !== null && p.column !== null) props.push(`col=${p.column}`);
+  props.push(`title=${escapeProperty(p.path === "" ? "support-triage" : `support-triage: ${p.path}`)}`);
+  return `::${severity} ${props.join(",")}::${escapeData(p.message)}`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgs(COMMAND, args, { config: { type: "string" }, templates: { type: "string" } });
+  const parsed = parseCommandArgs(COMMAND, args, { config: { type: "string" }, templates: { type: "string" }, format: { type: "string" } });
   if (parsed.help) {
     write(process.stdout, VALIDATE_HELP);
     return 0;
   }
   const configArg = stringOption(parsed.values, "config");
   const templatesArg = stringOption(parsed.values, "templates");
+  const format = stringOption(parsed.values, "format") ?? "text";
+  if (format !== "text" && format !== "github") {
+    throw new UsageError(`--format must be text or github, not ${JSON.stringify(format)}`, COMMAND);
+  }
+  const show = (p: ConfigProblem, severity: "error" | "warning"): string => (format === "github" ? annotation(p, severity) : formatProblem(p, severity));
   if (templatesArg !== undefined && !(await isDirectory(templatesArg))) {
     throw new UsageError(`--templates ${JSON.stringify(templatesArg)} is not a directory`, COMMAND);
   }
   const loaded = await readConfigFile(COMMAND, configArg);
   let errors = loaded.errors.length;
   const warnings = loaded.warnings.length;
-  for (const p of loaded.errors) write(process.stdout, formatProblem(p, "error"));
-  for (const p of loaded.warnings) write(process.stdout, formatProblem(p, "warning"));
+  for (const p of loaded.errors) write(process.stdout, show(p, "error"));
+  for (const p of loaded.warnings) write(process.stdout, show(p, "warning"));
   if (loaded.file !== null) {
     const ext = extendsTarget(await readFile(loaded.file, "utf8"));
     if (ext !== null) {
@@ -91,12 +118,21 @@ export async function run(args: string[]): Promise<number> {
   // Templates are checked against the file's configuration when it is valid, else the
   // defaults, so a broken config file does not hide template problems.
   const config = loaded.config ?? DEFAULT_CONFIG;
-  const files = await findTemplates(templatesArg ?? DEFAULT_TEMPLATES);
+  const dir = templatesArg ?? DEFAULT_TEMPLATES;
+  const files = await findTemplates(dir);
+  const checks: FormCheck[] = [];
   for (const file of files) {
     const text = await readFile(file, "utf8");
-    const result = parseFormTemplate(text, file, config);
-    for (const p of result.errors) write(process.stdout, formatProblem(p, "error"));
+    const result = checkFormTemplate(text, file, config);
+    checks.push(result);
+    for (const p of result.errors) write(process.stdout, show(p, "error"));
     errors += result.errors.length;
+  }
+  // Asked to check forms: a folder without any, or without one that carries a priority, is an error.
+  if (templatesArg !== undefined) {
+    const folder = checkFormSet(dir.replace(/[\\/]+$/, ""), checks, config);
+    for (const p of folder) write(process.stdout, show(p, "error"));
+    errors += folder.length;
   }
 
   const checked = `${loaded.file ?? "the default configuration"} and ${plural(files.length, "form template")}`;

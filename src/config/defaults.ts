@@ -55,4 +55,5 @@ export const DEFAULT_CONFIG: Config = {
   escalation: { contacts: [], assignees: [], webhooks: [], warn_at: null },
   sweep: { enabled: true, max_writes: 100 },
   report: { schedule: "off", day: 1, window: 30, discussion_category: null },
+  onboarding: true,
 };

@@ -28,6 +28,7 @@ import { DateTime } from "luxon";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { businessLabel, DAY_NAMES, parseClock, parseDay } from "./hours.js";
 import { codeSpan, escapeControls, listOr, suggestion } from "./text.js";
+import { ASSOCIATIONS, CONFIG_KEYS, HOLIDAY_TYPES, PATTERNS } from "./keys.js";
 import { allowPrivateUrls, blockedAddress, checkOutgoingUrl, isLocalhostName } from "./url-policy.js";
 import {
   PRIORITIES,
@@ -68,41 +69,13 @@ const MAX_DEPTH = 32;
 /** Key paths are for reading; a 100 KB key would make every message about it useless. */
 const MAX_PATH_KEY = 60;
 
-const TOP_KEYS = [
-  "_extends",
-  "plan",
-  "customers",
-  "timezone",
-  "business_hours",
-  "holidays",
-  "targets",
-  "labels",
-  "form",
-  "responders",
-  "escalation",
-  "sweep",
-  "report",
-] as const;
+const TOP_KEYS = CONFIG_KEYS.top;
 
-const HOLIDAY_TYPES = ["public", "bank", "optional", "school", "observance"] as const;
-const ASSOCIATIONS = [
-  "OWNER",
-  "MEMBER",
-  "COLLABORATOR",
-  "CONTRIBUTOR",
-  "FIRST_TIME_CONTRIBUTOR",
-  "FIRST_TIMER",
-  "MANNEQUIN",
-  "NONE",
-] as const;
+
 
 /** GitHub's own limit on label names. */
 const MAX_LABEL_LENGTH = 50;
-const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const TEAM_RE = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const PLAN_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
-const ENV_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const { LOGIN_RE, TEAM_RE, PLAN_RE, ENV_RE, DATE_RE } = PATTERNS;
 
 /** Most minutes/hours/days a target may be: a year. Longer targets are typos. */
 const MAX_AMOUNT: Readonly<Record<DurationSpec["unit"], number>> = { m: 366 * 24 * 60, h: 366 * 24, d: 366 };
@@ -446,7 +419,7 @@ function combineTarget(duration: DurationSpec, coverage: CoverageKind, _raw: str
 function parseTargetNode(w: Walker, path: string, node: Node, label: string): TargetSpec | undefined {
   const n = w.deref(node);
   if (isMap(n)) {
-    const keys = w.byKey(w.entries(path, node, ["duration", "coverage"], "a target"));
+    const keys = w.byKey(w.entries(path, node, CONFIG_KEYS.target, "a target"));
     const d = keys.get("duration");
     if (!d) {
       w.error(path, node, "a target needs a duration, e.g. {duration: 4h, coverage: 24x7}");
@@ -753,6 +726,8 @@ export function loadConfig(
   const escalation = readEscalation(w, top.get("escalation"), base.escalation);
   const sweep = readSweep(w, top.get("sweep"), base.sweep);
   const report = readReport(w, top.get("report"), base.report);
+  const onboardingEntry = top.get("onboarding");
+  const onboarding = onboardingEntry && !w.isNull(onboardingEntry.value) ? (w.boolean(onboardingEntry) ?? base.onboarding) : base.onboarding;
 
   const config: Config = {
     plan,
@@ -768,6 +743,7 @@ export function loadConfig(
     escalation,
     sweep,
     report,
+    onboarding,
   };
   checkLabelClashes(w, config, top.get("labels"));
   checkFeasible(w, config, top);
@@ -798,7 +774,7 @@ export const MAX_REPORT_WINDOW_DAYS = 366;
 
 function readReport(w: Walker, e: Entry | undefined, base: ReportConfig): ReportConfig {
   if (!e || w.isNull(e.value)) return base;
-  const keys = w.byKey(w.entries(e.path, e.value, ["schedule", "day", "window", "discussion_category"], "report"));
+  const keys = w.byKey(w.entries(e.path, e.value, CONFIG_KEYS.report, "report"));
   let schedule = base.schedule;
   const sc = keys.get("schedule");
   if (sc) {
@@ -850,7 +826,7 @@ function readReport(w: Walker, e: Entry | undefined, base: ReportConfig): Report
 
 function readBusinessHours(w: Walker, e: Entry | undefined, base: BusinessHoursConfig): BusinessHoursConfig {
   if (!e || w.isNull(e.value)) return base;
-  const keys = w.byKey(w.entries(e.path, e.value, ["days", "start", "end"], "business_hours"));
+  const keys = w.byKey(w.entries(e.path, e.value, CONFIG_KEYS.business_hours, "business_hours"));
   let days = base.days;
   const d = keys.get("days");
   if (d) {
@@ -914,7 +890,7 @@ function readBusinessHours(w: Walker, e: Entry | undefined, base: BusinessHoursC
 
 function readHolidays(w: Walker, e: Entry | undefined, base: HolidaysConfig): HolidaysConfig {
   if (!e || w.isNull(e.value)) return base;
-  const keys = w.byKey(w.entries(e.path, e.value, ["country", "state", "types", "add", "remove"], "holidays"));
+  const keys = w.byKey(w.entries(e.path, e.value, CONFIG_KEYS.holidays, "holidays"));
   let country = base.country;
   let state = base.state;
   let types = base.types;
@@ -1162,7 +1138,7 @@ function readString(w: Walker, keys: Map<string, Entry>, key: string, fallback: 
 function readLabels(w: Walker, e: Entry | undefined, base: LabelsConfig): LabelsConfig {
   if (!e || w.isNull(e.value)) return base;
   const keys = w.byKey(
-    w.entries(e.path, e.value, ["priorities", "production", "security", "escalated", "plan_prefix"], "labels"),
+    w.entries(e.path, e.value, CONFIG_KEYS.labels, "labels"),
   );
   const priorities: Record<Priority, string> = { ...base.priorities };
   const p = keys.get("priorities");
@@ -1198,7 +1174,7 @@ function readLabels(w: Walker, e: Entry | undefined, base: LabelsConfig): Labels
 function readForm(w: Walker, e: Entry | undefined, base: FormConfig): FormConfig {
   if (!e || w.isNull(e.value)) return base;
   const keys = w.byKey(
-    w.entries(e.path, e.value, ["priority_field", "environment_field", "production_values", "default_priority"], "form"),
+    w.entries(e.path, e.value, CONFIG_KEYS.form, "form"),
   );
   let production_values = base.production_values;
   const pv = keys.get("production_values");
@@ -1228,7 +1204,7 @@ function readForm(w: Walker, e: Entry | undefined, base: FormConfig): FormConfig
 
 function readResponders(w: Walker, e: Entry | undefined, base: RespondersConfig): RespondersConfig {
   if (!e || w.isNull(e.value)) return base;
-  const keys = w.byKey(w.entries(e.path, e.value, ["associations", "users", "teams"], "responders"));
+  const keys = w.byKey(w.entries(e.path, e.value, CONFIG_KEYS.responders, "responders"));
   let associations = base.associations;
   const a = keys.get("associations");
   if (a) {
@@ -1254,7 +1230,7 @@ function readResponders(w: Walker, e: Entry | undefined, base: RespondersConfig)
 
 /** Most notifications one configuration may send per escalation. */
 const MAX_WEBHOOKS = 5;
-const WEBHOOK_KEYS = ["name", "format", "url", "url_env", "secret_env"] as const;
+const WEBHOOK_KEYS = CONFIG_KEYS.webhook;
 const NOTIFICATION_NAME_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const FORMAT_NAMES: Readonly<Record<NotificationFormat, string>> = { json: "JSON", slack: "Slack", teams: "Microsoft Teams" };
 
@@ -1412,7 +1388,7 @@ function checkWebhookUrl(w: Walker, u: Entry, text: string): string | null {
 
 function readEscalation(w: Walker, e: Entry | undefined, base: EscalationConfig): EscalationConfig {
   if (!e || w.isNull(e.value)) return base;
-  const keys = w.byKey(w.entries(e.path, e.value, ["contacts", "assignees", "webhook", "warn_at"], "escalation"));
+  const keys = w.byKey(w.entries(e.path, e.value, CONFIG_KEYS.escalation, "escalation"));
   let contacts = base.contacts;
   const c = keys.get("contacts");
   if (c) contacts = w.stringList(c, "logins or teams to mention, e.g. @acme/support-leads", checkContact) ?? contacts;
@@ -1443,7 +1419,7 @@ function readEscalation(w: Walker, e: Entry | undefined, base: EscalationConfig)
 
 function readSweep(w: Walker, e: Entry | undefined, base: SweepConfig): SweepConfig {
   if (!e || w.isNull(e.value)) return base;
-  const keys = w.byKey(w.entries(e.path, e.value, ["enabled", "max_writes"], "sweep"));
+  const keys = w.byKey(w.entries(e.path, e.value, CONFIG_KEYS.sweep, "sweep"));
   let enabled = base.enabled;
   const en = keys.get("enabled");
   if (en) enabled = w.boolean(en) ?? enabled;

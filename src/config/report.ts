@@ -70,18 +70,32 @@ export function formatProblem(p: ConfigProblem): string {
   return `${where}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }
 
+/** Files of issue forms and discussion category forms (the rest is configuration). */
+export function isFormFile(file: string): boolean {
+  return /(^|[\\/:])\.github[\\/](ISSUE_TEMPLATE|DISCUSSION_TEMPLATE)[\\/]/.test(file);
+}
+
 export function renderConfigIssue(errors: readonly ConfigProblem[]): string {
+  const formsOnly = errors.length > 0 && errors.every((e) => isFormFile(e.file));
   const head = [
     CONFIG_ISSUE_MARKER,
-    "support-triage found problems in its configuration and **has stopped acting in this repository** until they are fixed: no labels, no targets, no escalations.",
+    formsOnly
+      ? "support-triage found problems in this repository's support forms. It keeps acting on items, but GitHub may refuse these forms, or the app cannot read a priority from them, until they are fixed."
+      : "support-triage found problems in its configuration and **has stopped acting in this repository** until they are fixed: no labels, no targets, no escalations.",
     "",
     "| File | Line | Key | Problem |",
     "|---|---|---|---|",
   ];
   const tail = [
     "",
-    "Fix the file on the default branch; this issue is updated when the errors change and closed when the file is valid.",
-    "You can check a file before committing it with `npx support-triage validate --config .github/support-triage.yml`.",
+    `Fix ${formsOnly ? "the forms" : "the file"} on the default branch; this issue is updated when the errors change and closed when everything is valid.`,
+    "",
+    "To check a change before it is merged, run the same checks in a pull request with the support-triage validate Action (`action.yml` in the support-triage repository; the README's \"Check changes in pull requests\" has a workflow to copy), or from a clone of support-triage:",
+    "",
+    "```sh",
+    "npm ci",
+    "node bin/support-triage.js validate --config <your repository>/.github/support-triage.yml --templates <your repository>/.github",
+    "```",
   ];
   let budget = MAX_BODY - [...head, ...tail].join("\n").length - 200;
   const rows: string[] = [];

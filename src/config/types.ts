@@ -156,6 +156,11 @@ export interface Config {
   readonly escalation: EscalationConfig;
   readonly sweep: SweepConfig;
   readonly report: ReportConfig;
+  /**
+   * Whether the app may open its onboarding pull request (forms and a commented config) in a
+   * repository with neither a support form nor a configuration. Default true.
+   */
+  readonly onboarding: boolean;
 }
 
 /** One problem found in a configuration file (or a form template). */

@@ -110,6 +110,20 @@ query ReadDiscussion($owner: String!, $name: String!, $number: Int!, $configExpr
   }
 }`;
 
+const FORM_TREE = `__typename ... on Tree { entries { name object { __typename ... on Blob { text } } } }`;
+
+/**
+ * Every issue form and discussion category form on the default branch (set-up, pushes that
+ * change forms, and while a configuration-error issue about forms is open).
+ */
+export const READ_FORMS = `
+query ReadForms($owner: String!, $name: String!, $issueExpr: String!, $discussionExpr: String!) {
+  repository(owner: $owner, name: $name) {
+    issueForms: object(expression: $issueExpr) { ${FORM_TREE} }
+    discussionForms: object(expression: $discussionExpr) { ${FORM_TREE} }
+  }
+}`;
+
 /** Repository labels and config only (installation set-up, fallbacks). */
 export const READ_REPOSITORY = `
 query ReadRepository($owner: String!, $name: String!, $configExpr: String!) {

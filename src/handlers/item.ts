@@ -13,6 +13,7 @@ import { retryAdvice, retryDelay } from "../github/retry.js";
 import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
 import { completeComments } from "../github/complete.js";
+import { formProblems, readForms } from "../github/forms.js";
 import { labelIds, toItem, type GqlDiscussion, type GqlIssue } from "../github/normalize.js";
 import { READ_DISCUSSION, READ_ISSUE } from "../github/queries.js";
 import { parseFormTemplate, selectTemplate } from "../triage/form-template.js";
@@ -282,7 +283,11 @@ async function processOnce(
   // handler closes it when the file is fixed, so valid repositories pay nothing per event.
   const errors = loaded.result.errors;
   if (!options.dryRun && (errors.length > 0 || services.configIssues.knowsOpen(ref))) {
-    const outcome = await services.configIssues.sync(client, ref, appLogin, errors);
+    // An open issue and a valid configuration: the issue may be about the forms, which stay
+    // listed until they are fixed (one more read, only while such an issue is open).
+    const config = loaded.result.config;
+    const problems = errors.length === 0 && config ? formProblems((await readForms(client, ref)).forms, config) : errors;
+    const outcome = await services.configIssues.sync(client, ref, appLogin, problems);
     if (outcome !== "unchanged") {
       log.info({ event: "support-triage.config-issue", repo: `${ref.owner}/${ref.repo}`, outcome }, `configuration issue ${outcome}`);
     }

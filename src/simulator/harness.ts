@@ -275,7 +275,7 @@ function replyTarget(item: SimItem, replyTo: number | string, scenario: Scenario
   const topLevel = item.comments.filter((comment) => comment.replyTo === null);
   if (typeof replyTo === "number") {
     const found = topLevel[replyTo - 1];
-    if (!found) throw new ScenarioError(scenario.file, line, `reply_to ${replyTo}: discussion #${item.number} has only ${topLevel.length} top-level comment(s) at this point`);
+    if (!found) throw new ScenarioError(scenario.file, line, `reply_to ${replyTo}: discussion #${item.number} has only ${topLevel.length} top-level ${topLevel.length === 1 ? "comment" : "comments"} at this point`);
     return found;
   }
   const login = replyTo.toLowerCase();
@@ -328,6 +328,10 @@ export async function runScenario(text: string, file: string, options: RunOption
     for (const [path, content] of spec.files) extra.files.set(path, content);
     return extra;
   });
+  if (scenario.ownerConfig !== undefined && repo.name !== ".github" && !extras.some((extra) => extra.name === ".github" && extra.owner.login === repo.owner.login)) {
+    // The owner's `.github` repository, holding the configuration every repository falls back to.
+    world.createRepo(`${repo.owner.login}/.github`).files.set(".github/support-triage.yml", scenario.ownerConfig);
+  }
   // The app's own issues take numbers after every number the scenario uses (per repository).
   for (const target of [repo, ...extras]) {
     const mine = (step: Step): boolean => (step.repo === undefined ? target === repo : step.repo.toLowerCase() === target.fullName.toLowerCase());
@@ -425,7 +429,7 @@ export async function runScenario(text: string, file: string, options: RunOption
       const message = `simulator: delivery ${delivery.id} (${delivery.name}${delivery.action ? `.${delivery.action}` : ""}) was answered ${status}`;
       if (faultsDuring > 0 || (faults !== null && pausedSeen && status === 503)) {
         expected.push(message);
-        timeline.push({ type: "fault", text: `${message} (${faultsDuring > 0 ? `GitHub failed the app ${faultsDuring} time(s) meanwhile` : "the app had paused its requests: GitHub kept failing"})` });
+        timeline.push({ type: "fault", text: `${message} (${faultsDuring > 0 ? `GitHub failed the app ${faultsDuring === 1 ? "once" : `${faultsDuring} times`} meanwhile` : "the app had paused its requests: GitHub kept failing"})` });
       } else addError(message);
     };
     const drain = async (line: number, concurrently = false): Promise<void> => {
@@ -658,6 +662,17 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "push":
         world.push(repo, world.user(step.by), new Map(step.files), step.message);
         return;
+      case "install":
+        world.installationCreated(world.user(step.by ?? scenario.members[0] ?? `${repo.owner.login}-admin`));
+        return;
+      case "merge":
+      case "close_pull": {
+        const pull = world.openPullFor(repo, step.branch);
+        if (!pull) throw new ScenarioError(scenario.file, step.line, `no open pull request from ${step.branch}`);
+        if (step.type === "merge") world.mergePull(pull, world.user(step.by));
+        else world.closePull(pull);
+        return;
+      }
       case "concurrently": {
         // The world changes in order, as GitHub applies the actions; the webhooks they
         // cause are then delivered all at once (see the drain after this step). Sweeps

@@ -122,7 +122,38 @@ export interface SimRepo {
   readonly teams: Map<string, readonly string[]>;
   /** Numbers up to this one are reserved for the scenario; the app's own issues go above. */
   nextNumber: number;
+  /** Branches other than the default one (`main`): name → its files and head commit. */
+  readonly branches: Map<string, SimBranch>;
+  /** Pull requests (numbered with the issues, as on GitHub). */
+  readonly pulls: SimPull[];
 }
+
+export interface SimBranch {
+  readonly name: string;
+  readonly files: Map<string, string>;
+  head: string;
+  /** Commits on the branch since it was created from the default branch. */
+  commits: number;
+}
+
+export interface SimPull {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly number: number;
+  readonly repo: SimRepo;
+  readonly author: SimUser;
+  readonly title: string;
+  readonly body: string;
+  readonly head: string;
+  readonly base: string;
+  readonly createdAt: number;
+  state: "open" | "closed";
+  mergedAt: number | null;
+  closedAt: number | null;
+}
+
+/** The default branch of every simulated repository. */
+export const DEFAULT_BRANCH = "main";
 
 /** Anything a GraphQL `node(id:)` can resolve to. */
 export type SimNode =
@@ -145,7 +176,7 @@ export interface OutgoingWebhook {
 
 /** What the app changed, in plain words, for the narration. */
 export interface Effect {
-  readonly kind: "label" | "unlabel" | "comment" | "edit-comment" | "assign" | "create-label" | "issue" | "edit-issue" | "pin";
+  readonly kind: "label" | "unlabel" | "comment" | "edit-comment" | "assign" | "create-label" | "issue" | "edit-issue" | "pin" | "branch" | "commit" | "pull";
   readonly repo: string;
   readonly number: number | null;
   readonly text: string;
@@ -405,6 +436,8 @@ export class World {
       collaborators: new Set(),
       teams: new Map(),
       nextNumber: 1,
+      branches: new Map(),
+      pulls: [],
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     this.nodes.set(repo.nodeId, { type: "repo", value: repo });
@@ -528,6 +561,62 @@ export class World {
       payload: pushJson({ installationId: this.installationId(repo), repo, pusher, before, after, treeId: blobSha(`tree:${tree}`), message, at: this.now, added, modified, removed }),
       cause: pusher.login === BOT_LOGIN ? "app" : "user",
     });
+  }
+
+  /** Commit id of the default branch. */
+  headOf(repo: SimRepo): string {
+    return this.heads.get(repo) ?? blobSha(`commit:${repo.fullName}:initial`);
+  }
+
+  /** A branch created from `sha` (the default branch's head: the only commit refs are made from here). */
+  createBranch(repo: SimRepo, name: string, sha: string): SimBranch {
+    if (name === DEFAULT_BRANCH || repo.branches.has(name)) throw new SimulationError(`Reference already exists`);
+    if (sha !== this.headOf(repo)) throw new SimulationError(`Object does not exist`);
+    const branch: SimBranch = { name, files: new Map(repo.files), head: sha, commits: 0 };
+    repo.branches.set(name, branch);
+    this.effect({ kind: "branch", repo: repo.fullName, number: null, text: `created branch ${name}` });
+    return branch;
+  }
+
+  /** One commit on a branch other than the default one (no webhook: the app listens to the default branch only). */
+  commitToBranch(repo: SimRepo, branch: SimBranch, path: string, text: string, message: string): string {
+    branch.files.set(path, text);
+    branch.commits++;
+    branch.head = blobSha(`commit:${branch.head}:${path}:${blobSha(text)}:${message}`);
+    this.effect({ kind: "commit", repo: repo.fullName, number: null, text: `committed ${path} to ${branch.name}` });
+    return branch.head;
+  }
+
+  openPull(repo: SimRepo, spec: { title: string; body: string; head: string; base: string; author: SimUser }): SimPull {
+    const id = this.id();
+    const pull: SimPull = { id, nodeId: nodeId("PR", id), number: repo.nextNumber++, repo, ...spec, createdAt: this.now, state: "open", mergedAt: null, closedAt: null };
+    repo.pulls.push(pull);
+    this.effect({ kind: "pull", repo: repo.fullName, number: pull.number, text: `opened pull request #${pull.number} "${pull.title}"`, body: pull.body });
+    return pull;
+  }
+
+  /** The open pull request whose head is `branch`. */
+  openPullFor(repo: SimRepo, branch: string): SimPull | undefined {
+    return repo.pulls.find((p) => p.head === branch && p.state === "open");
+  }
+
+  /** Merges a pull request: its branch's changes land on the default branch as one commit (`push` follows). */
+  mergePull(pull: SimPull, by: SimUser): void {
+    const branch = pull.repo.branches.get(pull.head);
+    if (!branch || pull.state !== "open") throw new SimulationError(`pull request #${pull.number} cannot be merged`);
+    const changes = new Map<string, string | null>();
+    for (const [path, text] of branch.files) if (pull.repo.files.get(path) !== text) changes.set(path, text);
+    for (const path of pull.repo.files.keys()) if (!branch.files.has(path)) changes.set(path, null);
+    this.push(pull.repo, by, changes, `Merge pull request #${pull.number} from ${pull.repo.owner.login}/${pull.head}`);
+    pull.state = "closed";
+    pull.mergedAt = this.now;
+    pull.closedAt = this.now;
+  }
+
+  closePull(pull: SimPull): void {
+    if (pull.state !== "open") throw new SimulationError(`pull request #${pull.number} is not open`);
+    pull.state = "closed";
+    pull.closedAt = this.now;
   }
 
   /** The one `installation.created` GitHub sends when the app is installed. */

@@ -76,15 +76,39 @@ export function readMarker(body: string): Marker | null {
   }
 }
 
-/** The lines a person would read in a comment: markdown emphasis and HTML comments dropped. */
-function readable(body: string, maxLines: number): string[] {
-  const lines = safe(body.replace(/<!--[\s\S]*?-->/g, ""))
+/** Width of a comment's text in the narration (after its indent), in characters. */
+export const COMMENT_WIDTH = 96;
+
+/** `line` broken at spaces into pieces of at most `width` (a longer word stands alone, whole). */
+export function wrap(line: string, width: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(/\s+/).filter((w) => w.length > 0)) {
+    if (current === "") current = word;
+    else if (current.length + 1 + word.length <= width) current += ` ${word}`;
+    else {
+      out.push(current);
+      current = word;
+    }
+  }
+  if (current !== "") out.push(current);
+  return out;
+}
+
+/**
+ * What a person reads in a comment, whole: markdown emphasis and HTML comments (the
+ * machine-readable marker) dropped, each paragraph wrapped to COMMENT_WIDTH.
+ */
+export function readable(body: string): string[] {
+  return safe(body.replace(/<!--[\s\S]*?-->/g, ""))
     .split("\n")
     .map((line) => line.replace(/\*\*|__/g, "").replace(/^#+\s*/, "").trim())
-    .filter((line) => line.length > 0);
-  const shown = lines.slice(0, maxLines).map((line) => clip(line, 110));
-  if (lines.length > maxLines) shown.push("…");
-  return shown;
+    .filter((line) => line.length > 0)
+    .flatMap((line) => {
+      // A list item's continuation lines are indented under its text.
+      const bullet = /^([-*>] |\d+\. )/.exec(line)?.[0] ?? "";
+      return wrap(line.slice(bullet.length), COMMENT_WIDTH - bullet.length).map((piece, i) => (i === 0 ? bullet : " ".repeat(bullet.length)) + piece);
+    });
 }
 
 function describeStep(step: Step): string {
@@ -134,6 +158,12 @@ function describeStep(step: Step): string {
       return step.on ? "GitHub starts failing again (fault injection on)" : "GitHub recovers (fault injection off)";
     case "push":
       return `${step.by} pushes "${clip(step.message, 70)}" to the default branch (${step.files.map(([path, text]) => `${text === null ? "deletes " : ""}${path}`).join(", ")})`;
+    case "install":
+      return `${step.by ?? "the first member"} installs the app again (installation.created)`;
+    case "merge":
+      return `${step.by} merges the pull request from ${step.branch}`;
+    case "close_pull":
+      return `${step.by} closes the pull request from ${step.branch} without merging`;
     case "concurrently":
       return clip(`at the same moment (${plural(step.steps.length, "event")}, delivered in parallel): ${step.steps.map((inner) => describeStep(inner)).join("; ")}`, 400);
   }
@@ -147,7 +177,7 @@ function sweepSummary(text: string): string {
     const count = (key: string): number => (typeof record[key] === "number" ? (record[key] as number) : 0);
     if (typeof record["items"] === "number") {
       const parts = [`${plural(count("items"), "open tracked item")} checked`, `${count("escalated")} escalated`];
-      if (count("responded") > 0) parts.push(`${count("responded")} late response(s) recorded`);
+      if (count("responded") > 0) parts.push(`${plural(count("responded"), "late response")} recorded`);
       if (count("failures") > 0) parts.push(`${plural(count("failures"), "repository", "repositories")} failed`);
       return `sweep: ${parts.join(", ")}`;
     }
@@ -170,9 +200,20 @@ function itemLine(item: SimulationItem, zone: string): string {
   return `  #${item.number} ${item.kind} (${item.state}) "${clip(item.title, 60)}" by ${item.author} — ${labels}${assignees} · ${plural(item.comments.length, "comment")}${tracked}`;
 }
 
+/** An instant the way the app's comments show it ("Tue, Dec 1, 2026, 9:00 AM PST"): one format throughout. */
 export function formatTime(ms: number, zone: string): string {
   if (!Number.isFinite(ms)) return "?";
-  return DateTime.fromMillis(ms, { zone }).toFormat("ccc d LLL yyyy, HH:mm ZZZZ");
+  return DateTime.fromMillis(ms, { zone, locale: "en-US" }).toFormat("ccc, LLL d, yyyy, h:mm a ZZZZ");
+}
+
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** ISO-8601 instants in the app's log messages, shown in the narration's one format. */
+export function humanTimes(text: string, zone: string): string {
+  return text.replace(ISO_INSTANT, (iso) => {
+    const ms = Date.parse(iso);
+    return Number.isFinite(ms) ? formatTime(ms, zone) : iso;
+  });
 }
 
 /** Renders the whole run. */
@@ -211,8 +252,8 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
         continue;
       }
       out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
-      if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue")) {
-        for (const line of readable(effect.body, 7)) out.push(paint.dim(`         │ ${line}`));
+      if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue" || effect.kind === "pull")) {
+        for (const line of readable(effect.body)) out.push(paint.dim(`         │ ${line}`));
       }
     }
   };
@@ -249,7 +290,7 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
         flushAppEvents();
         const plan = entry.plan;
         out.push(`     ${paint.good("app")} · ${plan.kind} #${plan.number} · on ${plan.trigger}:`);
-        for (const decision of plan.decisions) out.push(`       • ${paint.bold(decision.rule)}: ${clip(decision.message, 220)}`);
+        for (const decision of plan.decisions) out.push(`       • ${paint.bold(decision.rule)}: ${clip(humanTimes(decision.message, zone), 220)}`);
         if (plan.actions.length > 0) out.push(`       → ${plan.actions.map((action) => clip(action, 60)).join(" · ")}`);
         else if (plan.decisions.length === 0) out.push(paint.dim("       nothing to do"));
         flushEffects();
@@ -296,7 +337,7 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
     const c = result.faults.counts;
     out.push(
       paint.dim(
-        `Injected faults: ${c.errors} failed requests, ${c.appliedErrors} failed after applying, ${c.rateLimited} rate limits, ${c.dropped} lost and ${c.delayed} late deliveries` +
+        `Injected faults: ${plural(c.errors, "failed request")}, ${c.appliedErrors} failed after applying, ${plural(c.rateLimited, "rate limit")}, ${c.dropped} lost and ${plural(c.delayed, "late delivery", "late deliveries")}` +
           (result.faults.expected.length > 0 ? `; ${plural(result.faults.expected.length, "expected consequence")} (the app gave up or answered a delivery with an error)` : ""),
       ),
     );

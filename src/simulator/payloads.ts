@@ -17,7 +17,7 @@ export const WEB = "https://github.com";
 const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 
 /** The app's permissions and events, as its app.yml asks for them. */
-export const APP_PERMISSIONS = { issues: "write", discussions: "write", contents: "read", metadata: "read", members: "read" } as const;
+export const APP_PERMISSIONS = { issues: "write", discussions: "write", contents: "write", pull_requests: "write", metadata: "read", members: "read" } as const;
 export const APP_EVENTS = ["issues", "issue_comment", "discussion", "discussion_comment", "push"] as const;
 const APP_CREATED = Date.UTC(2026, 0, 1);
 

@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { blobSha } from "./git.js";
-import { isoTime, type SimItem, type SimLabel, type SimRepo, type SimUser, type World } from "./model.js";
+import { DEFAULT_BRANCH, isoTime, type SimItem, type SimLabel, type SimPull, type SimRepo, type SimUser, type World } from "./model.js";
 import {
   API,
   APP_PERMISSIONS,
@@ -139,10 +139,17 @@ function contents(request: RestRequest, params: readonly string[], context: Rest
   if (!repo) return NOT_FOUND;
   const path = (params[2] ?? "").replace(/^\/+|\/+$/g, "");
   const ref = request.query.get("ref");
-  if (ref !== null && ref !== "main" && ref !== "HEAD" && ref !== "refs/heads/main") {
+  const branch = ref === null ? undefined : repo.branches.get(ref.replace(/^refs\/heads\//, ""));
+  if (ref !== null && ref !== "main" && ref !== "HEAD" && ref !== "refs/heads/main" && !branch) {
     return json({ message: `No commit found for the ref ${ref}`, documentation_url: "https://docs.github.com/rest" }, 404);
   }
   const accept = String(request.headers["accept"] ?? "");
+  if (branch) {
+    // A branch other than the default one: files only (the app reads back what it committed).
+    const onBranch = branch.files.get(path);
+    if (onBranch === undefined) return NOT_FOUND;
+    return json({ type: "file", name: path.split("/").pop() ?? path, path, sha: blobSha(onBranch), size: Buffer.byteLength(onBranch), encoding: "base64", content: base64Lines(onBranch) });
+  }
   const text = repo.files.get(path);
   if (text !== undefined) {
     const sha = blobSha(text);
@@ -266,6 +273,125 @@ function labelEventJson(item: SimItem, index: number): Json[] {
   ];
 }
 
+// ---- git refs, file commits and pull requests (the onboarding pull request)
+
+function pullJson(pull: SimPull, world: World): Json {
+  const repo = pull.repo;
+  const api = `${API}/repos/${repo.fullName}`;
+  const head = repo.branches.get(pull.head);
+  return {
+    url: `${api}/pulls/${pull.number}`,
+    id: pull.id,
+    node_id: pull.nodeId,
+    html_url: `https://github.com/${repo.fullName}/pull/${pull.number}`,
+    number: pull.number,
+    state: pull.state,
+    title: pull.title,
+    body: pull.body,
+    user: userJson(pull.author),
+    created_at: isoTime(pull.createdAt),
+    updated_at: isoTime(pull.closedAt ?? pull.createdAt),
+    closed_at: pull.closedAt === null ? null : isoTime(pull.closedAt),
+    merged_at: pull.mergedAt === null ? null : isoTime(pull.mergedAt),
+    draft: false,
+    head: { label: `${repo.owner.login}:${pull.head}`, ref: pull.head, sha: head?.head ?? null, repo: repoJson(repo) },
+    base: { label: `${repo.owner.login}:${pull.base}`, ref: pull.base, sha: world.headOf(repo), repo: repoJson(repo) },
+  };
+}
+
+/** `GET /repos/{o}/{r}/git/ref/heads/{branch}`. */
+function getRef(_request: RestRequest, params: readonly string[], context: RestContext): RestResponse {
+  const repo = repoOf(context, params);
+  if (!repo) return NOT_FOUND;
+  const ref = params[2] ?? "";
+  const name = ref.replace(/^heads\//, "");
+  const sha = !ref.startsWith("heads/") ? null : name === DEFAULT_BRANCH ? context.world.headOf(repo) : (repo.branches.get(name)?.head ?? null);
+  if (sha === null) return NOT_FOUND;
+  return json({ ref: `refs/${ref}`, node_id: `REF_${blobSha(ref)}`, url: `${API}/repos/${repo.fullName}/git/refs/${ref}`, object: { sha, type: "commit", url: `${API}/repos/${repo.fullName}/git/commits/${sha}` } });
+}
+
+/** `POST /repos/{o}/{r}/git/refs` {ref: "refs/heads/…", sha}. */
+function createRef(request: RestRequest, params: readonly string[], context: RestContext): RestResponse {
+  const repo = repoOf(context, params);
+  if (!repo) return NOT_FOUND;
+  const ref = field(request.body, "ref");
+  const sha = field(request.body, "sha");
+  if (typeof ref !== "string" || !ref.startsWith("refs/heads/") || typeof sha !== "string") return validationFailed("Reference", "ref", "invalid");
+  const name = ref.slice("refs/heads/".length);
+  if (name === DEFAULT_BRANCH || repo.branches.has(name)) return json({ message: "Reference already exists", documentation_url: "https://docs.github.com/rest/git/refs#create-a-reference" }, 422);
+  if (sha !== context.world.headOf(repo)) return json({ message: "Object does not exist", documentation_url: "https://docs.github.com/rest/git/refs#create-a-reference" }, 422);
+  const branch = context.world.createBranch(repo, name, sha);
+  return json({ ref, node_id: `REF_${blobSha(ref)}`, url: `${API}/repos/${repo.fullName}/git/${ref}`, object: { sha: branch.head, type: "commit", url: `${API}/repos/${repo.fullName}/git/commits/${branch.head}` } }, 201);
+}
+
+/**
+ * `PUT /repos/{o}/{r}/contents/{path}` {message, content (base64), branch, sha?}: one commit.
+ * Only branches other than the default one are written here (the app never commits to the
+ * default branch); an existing file needs its blob `sha`, as on GitHub.
+ */
+function putContents(request: RestRequest, params: readonly string[], context: RestContext): RestResponse {
+  const repo = repoOf(context, params);
+  if (!repo) return NOT_FOUND;
+  const path = (params[2] ?? "").replace(/^\/+|\/+$/g, "");
+  const message = field(request.body, "message");
+  const content = field(request.body, "content");
+  const branchName = field(request.body, "branch");
+  if (typeof message !== "string" || message === "") return validationFailed("Commit", "message", "missing_field");
+  if (typeof content !== "string") return validationFailed("Commit", "content", "missing_field");
+  if (typeof branchName !== "string" || branchName === DEFAULT_BRANCH) {
+    return json({ message: "simulator: commits go to a branch other than the default one (the app proposes changes by pull request)" }, 422);
+  }
+  const branch = repo.branches.get(branchName);
+  if (!branch) return json({ message: `Branch ${branchName} not found`, documentation_url: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents" }, 404);
+  const existing = branch.files.get(path);
+  const sha = field(request.body, "sha");
+  if (existing !== undefined && sha !== blobSha(existing)) return json({ message: `${path} does not match ${String(sha)}`, documentation_url: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents" }, 409);
+  const text = Buffer.from(content, "base64").toString("utf8");
+  const commit = context.world.commitToBranch(repo, branch, path, text, message);
+  return json({ content: { name: path.split("/").pop() ?? path, path, sha: blobSha(text), size: Buffer.byteLength(text), type: "file" }, commit: { sha: commit, message } }, existing === undefined ? 201 : 200);
+}
+
+/** `GET /repos/{o}/{r}/pulls?state=&head=owner:branch&base=`, newest first. */
+function listPulls(request: RestRequest, params: readonly string[], context: RestContext): RestResponse {
+  const repo = repoOf(context, params);
+  if (!repo) return NOT_FOUND;
+  const state = request.query.get("state") ?? "open";
+  const head = request.query.get("head");
+  const base = request.query.get("base");
+  const headName = head === null ? null : head.includes(":") ? head.slice(head.indexOf(":") + 1) : head;
+  const headOwner = head !== null && head.includes(":") ? head.slice(0, head.indexOf(":")).toLowerCase() : null;
+  const all = [...repo.pulls]
+    .filter((p) => state === "all" || p.state === state)
+    .filter((p) => headName === null || (p.head === headName && (headOwner === null || headOwner === repo.owner.login.toLowerCase())))
+    .filter((p) => base === null || p.base === base)
+    .sort((a, b) => b.number - a.number);
+  const { page, headers } = paginate(all, request, context);
+  return json(page.map((p) => pullJson(p, context.world)), 200, headers);
+}
+
+/** `POST /repos/{o}/{r}/pulls` {title, head, base, body}. */
+function createPull(request: RestRequest, params: readonly string[], context: RestContext): RestResponse {
+  const repo = repoOf(context, params);
+  if (!repo) return NOT_FOUND;
+  const title = field(request.body, "title");
+  const head = field(request.body, "head");
+  const base = field(request.body, "base");
+  const body = field(request.body, "body");
+  if (typeof title !== "string" || title.trim() === "") return validationFailed("PullRequest", "title", "missing_field");
+  if (typeof head !== "string" || typeof base !== "string") return validationFailed("PullRequest", "head", "missing_field");
+  const name = head.includes(":") ? head.slice(head.indexOf(":") + 1) : head;
+  const branch = repo.branches.get(name);
+  if (!branch || base !== DEFAULT_BRANCH) return validationFailed("PullRequest", branch ? "base" : "head", "invalid");
+  if (context.world.openPullFor(repo, name)) {
+    return json({ message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${repo.owner.login}:${name}.` }] }, 422);
+  }
+  if (branch.commits === 0) {
+    return json({ message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `No commits between ${base} and ${name}` }] }, 422);
+  }
+  const pull = context.world.openPull(repo, { title, body: typeof body === "string" ? body : "", head: name, base, author: context.world.bot });
+  return json(pullJson(pull, context.world), 201);
+}
+
 const ROUTES: readonly Route[] = [
   // ---- the app and its installation (app JWT)
   { method: "GET", pattern: /^\/app$/, auth: "jwt", handler: (_r, _p, c) => json(appJson([...c.world.repos.values()][0]?.owner ?? c.world.bot)) },
@@ -335,6 +461,11 @@ const ROUTES: readonly Route[] = [
     return repo ? json(repoJson(repo)) : NOT_FOUND;
   } },
   { method: "GET", pattern: /^\/repos\/([^/]+)\/([^/]+)\/contents(?:\/(.*))?$/, auth: "token", handler: contents },
+  { method: "PUT", pattern: /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/, auth: "token", handler: putContents },
+  { method: "GET", pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/(.+)$/, auth: "token", handler: getRef },
+  { method: "POST", pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/refs$/, auth: "token", handler: createRef },
+  { method: "GET", pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/, auth: "token", handler: listPulls },
+  { method: "POST", pattern: /^\/repos\/([^/]+)\/([^/]+)\/pulls$/, auth: "token", handler: createPull },
   {
     method: "GET",
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/,

@@ -97,6 +97,10 @@ export type Step =
       readonly message: string;
       readonly files: readonly (readonly [string, string | null])[];
     })
+  /** The app is installed again (GitHub sends `installation.created` once more), as by `by`. */
+  | (StepBase & { readonly type: "install"; readonly by: string | null })
+  /** A member merges, or closes unmerged, the open pull request from `branch` (the app's onboarding one). */
+  | (StepBase & { readonly type: "merge" | "close_pull"; readonly branch: string; readonly by: string })
   /** Several item steps whose webhooks are all delivered at once, in parallel. */
   | (StepBase & { readonly type: "concurrently"; readonly steps: readonly Step[] });
 
@@ -118,6 +122,8 @@ export interface Scenario {
   readonly teams: Readonly<Record<string, readonly string[]>>;
   /** Text of `.github/support-triage.yml`, when given. */
   readonly config: string | null;
+  /** Extension: text of the owner's `.github` repository's `.github/support-triage.yml` (`owner_config:`). */
+  readonly ownerConfig?: string;
   readonly files: readonly (readonly [string, string])[];
   /** Extension: further repositories (an owner's `.github`, other repositories, other owners: other installations). */
   readonly repositories: readonly ExtraRepository[];
@@ -164,11 +170,14 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   redeliver: ["times", "concurrently"],
   faults: [],
   push: ["files", "by", "message"],
+  install: ["by"],
+  merge: ["branch", "by"],
+  close_pull: ["branch", "by"],
   concurrently: [],
 };
 /** Steps a `concurrently` step may hold: a person's action on an item, or a sweep (a cron call). */
 const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "sweep"];
-const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "files", "repositories", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
+const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "owner_config", "files", "repositories", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
 /** Steps that may name another repository with `repo:`. */
 const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "push"];
 const REPOSITORY_KEYS = ["files", "config", "owner_type"];
@@ -301,6 +310,8 @@ class Parser {
 
     const configNode = top.get("config")?.value;
     const config = configNode === undefined || (isScalar(configNode) && configNode.value === null) ? null : this.string(configNode, "config", root);
+    const ownerConfigNode = top.get("owner_config")?.value;
+    const ownerConfig = ownerConfigNode === undefined ? null : this.string(ownerConfigNode, "owner_config", root);
     const timezone = zoneFromConfig(config) ?? DEFAULT_CONFIG.timezone;
 
     const repoNode = top.get("repo")?.value;
@@ -427,6 +438,7 @@ class Parser {
       files,
       repositories,
       steps,
+      ...(ownerConfig !== null ? { ownerConfig } : {}),
       ...(faults !== null ? { faults } : {}),
       ...(replicas !== null ? { replicas } : {}),
       ...(rateLimits !== null ? { rateLimits } : {}),
@@ -600,6 +612,24 @@ class Parser {
       const messageNode = entries.get("message")?.value;
       const message = messageNode === undefined ? `Update ${files.map(([path]) => path).join(", ")}` : this.string(messageNode, "push.message", value);
       return { type, line, by, message, files, ...(pushRepo !== null ? { repo: pushRepo } : {}) };
+    }
+    if (type === "install") {
+      if (empty) return { type, line, by: null };
+      if (!isMap(value)) this.fail(value ?? node, "install takes `{}` or `{by: carol}`");
+      const entries = this.mapEntries(value, STEP_KEYS["install"] ?? [], "install");
+      const byNode = entries.get("by")?.value;
+      return { type, line, by: byNode === undefined ? null : this.login(byNode, "install.by", value) };
+    }
+    if (type === "merge" || type === "close_pull") {
+      if (!isMap(value)) this.fail(value ?? node, `${type} needs a mapping, e.g. \`- ${type}: {branch: support-triage/onboarding, by: carol}\``);
+      const entries = this.mapEntries(value, STEP_KEYS[type] ?? [], type);
+      const branchNode = entries.get("branch")?.value;
+      if (branchNode === undefined) this.fail(value, `${type} needs \`branch\` (the pull request's head branch)`);
+      const byNode = entries.get("by")?.value;
+      if (byNode === undefined) this.fail(value, `${type} needs \`by\``);
+      const by = this.login(byNode, `${type}.by`, value);
+      if (!members.has(by.toLowerCase())) this.fail(byNode as YamlNode, `${by} cannot ${type === "merge" ? "merge" : "close"} pull requests: that needs write access (list them under members)`);
+      return { type, line, branch: this.string(branchNode, `${type}.branch`, value), by };
     }
     if (!isMap(value)) this.fail(value ?? node, `${type} needs a mapping, e.g. \`- ${type}: {number: 1, ...}\``);
     const entries = this.mapEntries(value, [...(STEP_KEYS[type] ?? []), ...(REPO_STEPS.includes(type) ? ["repo"] : [])], type);

@@ -165,6 +165,18 @@ export function renderProductionNotice(n: ProductionNoticeInput): string {
     why += ` The ${security} label was not applied by a maintainer, so it does not confirm a security incident.`;
   }
   const applied = `${priorityName(n.applied)}${n.appliedIsPrevious ? " (its previous priority)" : ""}`;
+  const value = codeSpan(config.form.production_values[0] ?? "Production", 40);
+  const field = codeSpan(config.form.environment_field, 40);
+  const kind = kindWord(n.item);
+  // The author cannot add labels (GitHub gives that to people with triage access): what
+  // they can do is correct the form's answer or ask; what the support team can do follows.
+  const author =
+    `**What you can do:** if this affects production, edit this ${kind}'s description and change the answer under ${field} to ${value}; ` +
+    `the priority you chose in the form is then applied again. You cannot add labels yourself: for a confirmed security incident, ` +
+    `or if the form does not fit your case, reply here and ask the support team.`;
+  const team =
+    `**Support team:** add the ${production} label for a production issue, or the ${security} label for a confirmed security incident, ` +
+    `then set the priority again.`;
   return [
     `**Priority changed from ${n.rejected} to ${n.applied}** under the production rule of the support policy:`,
     "",
@@ -172,9 +184,9 @@ export function renderProductionNotice(n: ProductionNoticeInput): string {
     "",
     `${why} The priority is now ${applied}.`,
     "",
-    `**How to fix:** if this affects a production database, add the ${production} label ` +
-      `(or choose **${userText(config.form.production_values[0] ?? "Production", 40)}** as the ${userText(config.form.environment_field, 40)} in the form) ` +
-      `and set the priority again. For a confirmed security incident, ask a maintainer to add the ${security} label.`,
+    author,
+    "",
+    team,
   ].join("\n");
 }
 
@@ -229,12 +241,16 @@ export interface WarningCommentInput {
 
 export function renderWarningComment(w: WarningCommentInput): string {
   const pct = Math.min(99, Math.floor(w.share * 100));
-  return [
+  const lines = [
     "**First-response target at risk**",
     "",
     `${pct}% of this ${kindWord(w.item)}'s ${priorityName(w.target.priority)} target (first response within ${w.target.text}) ` +
       `has passed without a first response. It is due at ${describeDue(w.config, w.target.dueMs)}.`,
-  ].join("\n");
+  ];
+  // The people escalation would call, told before it comes to that.
+  const contacts = w.config.escalation.contacts.map(mention);
+  if (contacts.length > 0) lines.push("", `${contacts.join(", ")}: please answer before then, or it is escalated to you.`);
+  return lines.join("\n");
 }
 
 /**

@@ -41,6 +41,9 @@ function repo(files: Record<string, string>): string {
   return dir;
 }
 
+/** A templates folder holding one valid support form. */
+const formsOnly = (): string => repo({ "ISSUE_TEMPLATE/support.yml": GOOD_FORM });
+
 const GOOD_FORM = `name: Support request
 description: Ask the support team
 body:
@@ -228,7 +231,7 @@ describe("validate", () => {
 
   it("config errors are printed as file:line:col: path: message, exit 1", async () => {
     const file = join(FIXTURES, "unknown-key.yml");
-    const r = await run("validate", "--config", file, "--templates", join(tmp));
+    const r = await run("validate", "--config", file, "--templates", formsOnly());
     expect(r.code).toBe(1);
     const lines = r.out.trim().split("\n");
     expect(lines.slice(0, 4).map((l) => l.slice(file.length).split(": ").slice(0, 2).join(": "))).toEqual([
@@ -238,16 +241,16 @@ describe("validate", () => {
       ":9:1: color",
     ]);
     expect(lines[1]).toBe(`${file}:5:3: business_hours.strat: Unknown key \`strat\`; did you mean \`start\`? (allowed in business_hours: days, start, end).`);
-    expect(lines[4]).toBe(`4 errors in ${file} and 0 form templates`);
+    expect(lines[4]).toBe(`4 errors in ${file} and 1 form template`);
   });
 
   it("warnings alone keep exit code 0", async () => {
-    const dir = repo({ "c.yml": "timezone: PST8PDT\n" });
+    const dir = repo({ "c.yml": "timezone: PST8PDT\n", "ISSUE_TEMPLATE/support.yml": GOOD_FORM });
     const r = await run("validate", "--config", join(dir, "c.yml"), "--templates", dir);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       `${join(dir, "c.yml")}:1:11: warning: timezone: \`PST8PDT\` is a legacy alias; write the IANA name \`America/Los_Angeles\` instead.\n` +
-        `ok: ${join(dir, "c.yml")} and 0 form templates checked, 1 warning\n`,
+        `ok: ${join(dir, "c.yml")} and 1 form template checked, 1 warning\n`,
     );
   });
 
@@ -268,7 +271,7 @@ describe("validate", () => {
 
   it("notes an _extends it cannot follow offline", async () => {
     const file = join(FIXTURES, "extends.yml");
-    const r = await run("validate", "--config", file, "--templates", tmp);
+    const r = await run("validate", "--config", file, "--templates", formsOnly());
     expect(r.code).toBe(0);
     expect(r.out.split("\n")[0]).toBe(`${file}: note: _extends ".github" is resolved by the app on GitHub; only this file was checked`);
   });

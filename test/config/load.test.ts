@@ -11,7 +11,7 @@ const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 
 type Expected = Pick<ConfigProblem, "path" | "line" | "column" | "message">;
 const strip = ({ path, line, column, message }: ConfigProblem): Expected => ({ path, line, column, message });
 
-const TOP = "_extends, plan, customers, timezone, business_hours, holidays, targets, labels, form, responders, escalation, sweep, report";
+const TOP = "_extends, plan, customers, timezone, business_hours, holidays, targets, labels, form, responders, escalation, sweep, report, onboarding";
 const UNIT_HINT = "write a whole number and a unit: m (minutes), h (hours) or d (business days), e.g. 4h";
 
 describe("loadConfig: fixtures with exact problems", () => {

@@ -194,8 +194,8 @@ describe("docs/deploy.md", () => {
     expect("workflow_dispatch" in workflow!.on).toBe(true);
     expect(workflow!.concurrency).toEqual({ group: "support-triage-sweep", "cancel-in-progress": false });
     const steps = Object.values(workflow!.jobs).flatMap((j) => j.steps);
-    const sweep = steps.find((s) => s.run?.includes("support-triage sweep"));
-    expect(sweep?.run).toMatch(/npx support-triage sweep --all\b/);
+    const sweep = steps.find((s) => s.run?.includes("support-triage.js sweep"));
+    expect(sweep?.run).toMatch(/node bin\/support-triage\.js sweep --all\b/);
     expect(sweep?.env).toMatchObject({ APP_ID: "${{ secrets.APP_ID }}", PRIVATE_KEY: "${{ secrets.PRIVATE_KEY }}" });
     expect(doc).toContain("SUPPORT_TRIAGE_SWEEP_INTERVAL=0");
   });

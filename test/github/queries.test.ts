@@ -6,6 +6,7 @@ const documents: Array<[string, string]> = [
   ["READ_ISSUE", q.READ_ISSUE],
   ["READ_DISCUSSION", q.READ_DISCUSSION],
   ["READ_REPOSITORY", q.READ_REPOSITORY],
+  ["READ_FORMS", q.READ_FORMS],
   ["COMMENTS_PAGE", q.COMMENTS_PAGE],
   ["VIEWER", q.VIEWER],
   ["sweepSearchQuery(1)", q.sweepSearchQuery(1)],

@@ -52,7 +52,7 @@ describe("set-up page of the repository's app.yml", () => {
     expect(manifest["url"]).toBe(appYml["url"]);
     expect(manifest["public"]).toBe(false);
     expect(manifest["default_permissions"]).toEqual(appYml["default_permissions"]);
-    expect(manifest["default_permissions"]).toEqual({ issues: "write", discussions: "write", contents: "read", metadata: "read" });
+    expect(manifest["default_permissions"]).toEqual({ issues: "write", discussions: "write", contents: "write", pull_requests: "write", metadata: "read" });
     expect(manifest["default_events"]).toEqual(appYml["default_events"]);
     expect(manifest["default_events"]).toEqual(expect.arrayContaining(["issues", "issue_comment", "discussion", "discussion_comment", "push"]));
     // GitHub delivers these to every app and refuses a manifest naming them.
@@ -152,7 +152,7 @@ describe("an unusable app.yml is refused before anything listens, naming the fil
   const base = readFileSync(join(REPO_ROOT, "app.yml"), "utf8");
   const cases: Array<[string, string | null, RegExp]> = [
     ["installation_repositories in default_events", base.replace("  - push\n", "  - push\n  - installation_repositories\n"), /remove installation_repositories/],
-    ["an event without its permission", base.replace("  contents: read\n", ""), /push needs default_permissions\.contents/],
+    ["an event without its permission", base.replace("  contents: write\n", ""), /push needs default_permissions\.contents/],
     ["a hook URL off the webhook path", `${base}\nhook_attributes:\n  url: https://triage.example.com/\n`, /hook_attributes\.url: must end with \/api\/github\/webhooks/],
     ["invalid YAML", `${base}\ndefault_events: [issues\n`, /is not valid YAML/],
     ["a missing name", base.replace(/^name: .*$/m, "name: ''"), /name: required/],

@@ -56,16 +56,16 @@ describe("runScenario", () => {
     const app = standIn((probot) => {
       probot.on("issues.opened", async (context) => {
         try {
-          await context.octokit.request("GET /repos/{owner}/{repo}/pulls", context.repo());
+          await context.octokit.request("GET /repos/{owner}/{repo}/releases", context.repo());
         } catch (error) {
-          context.log.error({ err: String(error) }, "could not list pulls");
+          context.log.error({ err: String(error) }, "could not list releases");
         }
       });
     });
     const result = await runScenario(`${HEAD}  - open: {number: 1, author: alice}\n`, "s.yml", { createApp: app });
     expect(result.state.errors).toEqual([
-      "simulator: unimplemented GET /repos/acme/support/pulls",
-      expect.stringMatching(/^could not list pulls: HttpError: Not Found - https:\/\/docs.github.com\/rest/),
+      "simulator: unimplemented GET /repos/acme/support/releases",
+      expect.stringMatching(/^could not list releases: HttpError: Not Found - https:\/\/docs.github.com\/rest/),
     ]);
   });
 
@@ -125,7 +125,7 @@ describe("narrate", () => {
     });
     const plain = narrate(result, { color: false });
     expect(plain).toContain('▸ alice opens issue #1 "Evil [2J title"');
-    expect(plain).toContain("⏱  Tue 1 Dec 2026, 09:00 PST");
+    expect(plain).toContain("⏱  Tue, Dec 1, 2026, 9:00 AM PST");
     expect(plain).toContain("… time passes: 2h");
     expect(plain).toContain('▸ carol comments on #1: "On it"');
     expect(plain).toContain("✔ commented on #1");

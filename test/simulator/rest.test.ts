@@ -88,10 +88,10 @@ describe("contents", () => {
 
 describe("routes", () => {
   it("answers an unimplemented route with 404 and records it", async () => {
-    const answer = await call("GET", "/api/v3/repos/acme/support/pulls?state=open");
+    const answer = await call("GET", "/api/v3/repos/acme/support/releases?per_page=1");
     expect(answer.status).toBe(404);
     expect(answer.json).toMatchObject({ message: "Not Found" });
-    expect(sim.errors).toEqual(["simulator: unimplemented GET /repos/acme/support/pulls"]);
+    expect(sim.errors).toEqual(["simulator: unimplemented GET /repos/acme/support/releases"]);
     expect(sim.requests.rest).toBe(1);
   });
 

@@ -81,13 +81,24 @@ describe("renderProductionNotice", () => {
     { cause: { kind: "label", by: "carol" } as const, text: "@\u200Bcarol added `P1`" },
     { cause: { kind: "production-removed", by: "carol" } as const, text: "@\u200Bcarol removed the `production` label" },
     { cause: { kind: "other" } as const, text: "carried P1 (Urgent) without the `production` label" },
-  ])("explains $cause.kind, quotes the policy and says how to fix", ({ cause, text }) => {
+  ])("explains $cause.kind, quotes the policy, and says what the author and the support team can do", ({ cause, text }) => {
     const body = renderProductionNotice({ config: DEFAULT_CONFIG, item: issue, rejected: "P1", applied: "P3", appliedIsPrevious: false, cause, unconfirmedSecurity: false });
     expect(body).toContain(`> ${PRODUCTION_POLICY}`);
     expect(body).toContain(text);
-    expect(body).toContain("add the `production` label");
-    expect(body).toContain("add the `security` label");
     expect(body).toContain("The priority is now P3 (Normal).");
+    // The author cannot label: edit the form's answer, or ask.
+    expect(body).toContain(
+      "**What you can do:** if this affects production, edit this issue's description and change the answer under `Environment` to `Production`; the priority you chose in the form is then applied again. You cannot add labels yourself: for a confirmed security incident, or if the form does not fit your case, reply here and ask the support team.",
+    );
+    expect(body).toContain("**Support team:** add the `production` label for a production issue, or the `security` label for a confirmed security incident, then set the priority again.");
+    expect(body).not.toMatch(/How to fix/);
+  });
+
+  it("names the configured form field and production value, inert", () => {
+    const config = cfg({ form: { environment_field: "Where @ops", production_values: ["Live `x`"] } });
+    const body = renderProductionNotice({ config, item: { kind: "discussion" }, rejected: "P2", applied: "P4", appliedIsPrevious: true, cause: { kind: "form", environment: "Staging" }, unconfirmedSecurity: false });
+    expect(body).toContain("edit this discussion's description and change the answer under `Where @ops` to `` Live `x` ``;");
+    expect(body).toContain("The priority is now P4 (Low) (its previous priority).");
   });
 });
 
@@ -117,10 +128,18 @@ describe("escalation and warning comments", () => {
     expect(renderEscalationComment({ config: DEFAULT_CONFIG, item: issue, target: p2, lateBy: "0 minutes" })).not.toContain("@");
   });
 
-  it("warns with the share elapsed and the due time", () => {
+  it("warns with the share elapsed and the due time; no mentions without contacts", () => {
     const body = renderWarningComment({ config: DEFAULT_CONFIG, item: issue, target: p2, share: 0.8 });
     expect(body).toContain("80% of this issue's P2 (High) target");
     expect(body).toContain("1:00 PM PST");
+    expect(body).not.toContain("@");
+  });
+
+  it("the at-risk warning mentions the configured contacts, as escalation would", () => {
+    const config = cfg({ escalation: { contacts: ["@acme/support-leads", "oncall"], assignees: ["dana"] } });
+    const body = renderWarningComment({ config, item: issue, target: p2, share: 0.8 });
+    expect(body.split("\n").at(-1)).toBe("@acme/support-leads, @oncall: please answer before then, or it is escalated to you.");
+    expect(body.match(/@/g)).toHaveLength(2);
   });
 });
 
