@@ -16,7 +16,7 @@ import { renderProductionNotice } from "./render.js";
 import type { ProductionCause } from "./render.js";
 import { isBotActor } from "./responders.js";
 import { loginKey } from "./text.js";
-import type { Actor, Decision, MarkerState } from "./types.js";
+import type { Actor, Decision, LabelEvent, MarkerState } from "./types.js";
 
 export function isRestricted(p: Priority): boolean {
   return p === "P1" || p === "P2";
@@ -79,11 +79,15 @@ export function productionOrigin(ctx: PriorityContext): "form" | "removed" | und
   const key = name.toLowerCase();
   const present = hasLabel(ctx.item.labels, name);
   const t = ctx.trigger;
+  const events = ctx.item.labelEvents ?? [];
   if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
     if (t.type === "unlabeled") return present ? ctx.prev?.production : "removed";
-    if (present) return labelDecides(ctx, t.sender, name) ? undefined : "form";
+    // A `labeled` delivery that comes late or again, after the app itself put the label back
+    // (from the form): the timeline's latest word on it is the app's, and the marker says why.
+    const latest = lastEventFor(events, key);
+    const app = latest !== null && latest.added && latest.actor !== null && isAppActor(ctx, latest.actor);
+    if (present && !app) return labelDecides(ctx, t.sender, name) ? undefined : "form";
   }
-  const events = ctx.item.labelEvents ?? [];
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
     if (e === undefined || e.label.toLowerCase() !== key) continue;
@@ -94,6 +98,15 @@ export function productionOrigin(ctx: PriorityContext): "form" | "removed" | und
   }
   if (ctx.prev === null) return present && ctx.form.production ? "form" : undefined;
   return ctx.prev.production;
+}
+
+/** The timeline's latest event for a label (lower-cased name), added or removed. */
+function lastEventFor(events: readonly LabelEvent[], key: string): LabelEvent | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e !== undefined && e.label.toLowerCase() === key) return e;
+  }
+  return null;
 }
 
 /**
