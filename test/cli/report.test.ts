@@ -8,6 +8,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/report.js";
+import { appPrivateKey } from "../../src/simulator/app-host.js";
 import { BOT_LOGIN, World } from "../../src/simulator/model.js";
 import { GitHubSimulator } from "../../src/simulator/server.js";
 import { renderMarker } from "../../src/triage/marker.js";
@@ -142,6 +143,33 @@ describe("support-triage report", () => {
     expect(await run(args as string[], env())).toBe(2);
     expect(err).toMatch(message);
     expect(err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    ["--all", ["--all"]],
+    ["--installation 1", ["--installation", "1"]],
+    ["--repo (the repository's installation looked up)", ["--repo", "acme/support"]],
+  ])("with app credentials: %s", async (_name, args) => {
+    const appEnv = { APP_ID: "1", PRIVATE_KEY: appPrivateKey(), GHE_HOST: sim.url.replace(/^http:\/\//, ""), GHE_PROTOCOL: "http" };
+    expect(await run([...args, "--format", "json"], appEnv)).toBe(0);
+    const o = JSON.parse(out) as { reports: { repo: string; total: { tracked: number } }[] };
+    expect(o.reports.map((r) => [r.repo, r.total.tracked])).toEqual([["acme/support", 4]]);
+    expect(sim.errors).toEqual([]);
+  });
+
+  it("draws a progress bar on a terminal", async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+    Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
+    try {
+      expect(await run(["--repo", "acme/support", "--format", "csv"], env())).toBe(0);
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, "isTTY", tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+    expect(err).toMatch(/\r\[\.{24}\] 0\/1 acme\/support/);
+    expect(err).toMatch(/\r\[#{24}\] 1\/1 done\s+4 items\n$/);
+    // stdout stays the CSV alone.
+    expect(out.startsWith("repository,scope,")).toBe(true);
   });
 
   it("--help prints the usage and exits 0", async () => {
