@@ -342,6 +342,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         json(res, 401, { error: "unauthorized" });
         return true;
       }
+      if (lifecycle.stopping) {
+        json(res, 503, { error: "shutting down" });
+        return true;
+      }
       const m = /^([\w.-]+)\/([\w.-]+)$/.exec(url.searchParams.get("repo") ?? "");
       const format = url.searchParams.get("format") ?? "json";
       const sinceText = url.searchParams.get("since");

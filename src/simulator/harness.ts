@@ -541,7 +541,9 @@ async function sweepOn(host: AppHost, context: PlayContext, token?: "wrong" | "n
     else context.addError(`simulator: the sweep route answered ${response.status} to a request with ${token === "none" ? "no" : "a wrong"} token`);
     return;
   }
-  if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.slice(0, 200)}`);
+  // (A failure caused by an injected fault keeps its marker, however long the answer, so it is
+  // told apart from a bug.)
+  if (!response.ok) context.addError(`simulator: the sweep route answered ${response.status}: ${text.includes(INJECTED) ? `${text.slice(0, 160)}… (${INJECTED})` : text.slice(0, 200)}`);
   else context.timeline.push({ type: "sweep-summary", text });
 }
 
@@ -553,7 +555,8 @@ async function reportOn(host: AppHost, step: { since: string | null; until: stri
   const response = await fetch(`${host.url}${REPORT_ROUTE}?${query.toString()}`, { headers: { authorization: `Bearer ${SWEEP_SECRET}` } });
   const text = await response.text();
   if (!response.ok) {
-    context.addError(`simulator: the report route answered ${response.status}: ${text.slice(0, 200)}`);
+    // A report GitHub kept failing (an injected fault) is told apart from a bug by addError.
+    context.addError(`simulator: the report route answered ${response.status}: ${text.includes(INJECTED) ? `${text.slice(0, 160)}… (${INJECTED})` : text.slice(0, 200)}`);
     return;
   }
   const body = JSON.parse(text) as { report: SlaReport; requests: number };

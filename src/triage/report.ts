@@ -15,9 +15,10 @@
  *   open (before it was closed, or before now). Met % = met / (met + missed);
  * - median: the middle value (the mean of the two middle ones for an even count); p90:
  *   nearest rank, the ⌈0.9·n⌉-th smallest;
- * - open items now (open, no response yet): overdue when the due time has passed, at
- *   risk when the share of the target elapsed is at least `escalation.warn_at` (0.75
- *   when the warning is off), otherwise on track.
+ * - open items now (open, no response yet — those created in the window and those created
+ *   before it that still wait): overdue when the due time has passed, at risk when the
+ *   share of the target elapsed is at least `escalation.warn_at` (0.75 when the warning is
+ *   off), otherwise on track. Every other number is about the window's items only.
  */
 import { DateTime } from "luxon";
 import { businessTimeBetween, calendarFromConfig } from "../calendar/calendar.js";
@@ -82,6 +83,7 @@ export interface ReportStats {
   readonly medianMs: number | null;
   readonly p90Ms: number | null;
   readonly escalated: number;
+  /** Open items waiting for a first response now: created in the window, or before it. */
   readonly open: OpenNow;
 }
 
@@ -245,11 +247,12 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 const pct = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 
-function stats(priority: Priority | null, plan: string | null, coverage: string, facts: readonly Facts[]): ReportStats {
+function stats(priority: Priority | null, plan: string | null, coverage: string, facts: readonly Facts[], earlier: readonly Facts[]): ReportStats {
   const times = facts.flatMap((f) => (f.ttfrMs === null ? [] : [f.ttfrMs]));
   const met = facts.filter((f) => f.met).length;
   const missed = facts.filter((f) => f.missed).length;
-  const count = (k: keyof OpenNow) => facts.filter((f) => f.openNow === k).length;
+  // Open now: the window's items and those created before it that still wait.
+  const count = (k: keyof OpenNow) => facts.filter((f) => f.openNow === k).length + earlier.filter((f) => f.openNow === k).length;
   const kinds = new Set(facts.map((f) => f.coverage));
   return {
     priority,
@@ -267,23 +270,30 @@ function stats(priority: Priority | null, plan: string | null, coverage: string,
   };
 }
 
-/** The report of `items` (any set; those outside the window or untracked are left out). */
+/**
+ * The report of `items` (any set): those created in the window, and for "open now" the open
+ * ones created before it; the rest, and untracked items, are left out.
+ */
 export function computeReport(config: Config, repo: string, items: readonly ReportItem[], window: ReportWindow): SlaReport {
   const atRisk = config.escalation.warn_at ?? DEFAULT_AT_RISK;
   const seen = new Set<string>();
   const facts: Facts[] = [];
+  /** Created before the window, open and still waiting for a first response: counted in "open now" only. */
+  const earlier: Facts[] = [];
   for (const item of items) {
     const key = `${item.kind}#${item.number}`;
     if (seen.has(key)) continue;
     const created = Date.parse(item.createdAt);
-    if (!(created >= window.since && created < window.until)) continue;
+    const inWindow = created >= window.since && created < window.until;
+    if (!inWindow && !(created < window.since && item.state === "open")) continue;
     const f = factsOf(config, item, window.now, atRisk);
     if (f === null) continue;
     seen.add(key);
-    facts.push(f);
+    if (inWindow) facts.push(f);
+    else if (f.openNow !== null) earlier.push(f);
   }
   const cal = calendarFromConfig(config);
-  const plans = [...config.plans, ...[...new Set(facts.map((f) => f.plan))].filter((p) => !config.plans.includes(p)).sort()];
+  const plans = [...config.plans, ...[...new Set([...facts, ...earlier].map((f) => f.plan))].filter((p) => !config.plans.includes(p)).sort()];
   const coverageOf = (plan: string, priority: Priority): string => {
     const spec = Object.hasOwn(config.targets, plan) ? config.targets[plan]?.[priority] : undefined;
     return spec === undefined || spec.coverage === "24x7" ? "24x7" : cal.label;
@@ -291,15 +301,18 @@ export function computeReport(config: Config, repo: string, items: readonly Repo
   const cells: ReportStats[] = [];
   for (const priority of PRIORITIES) {
     for (const plan of plans) {
-      cells.push(stats(priority, plan, coverageOf(plan, priority), facts.filter((f) => f.priority === priority && f.plan === plan)));
+      const mine = (f: Facts) => f.priority === priority && f.plan === plan;
+      cells.push(stats(priority, plan, coverageOf(plan, priority), facts.filter(mine), earlier.filter(mine)));
     }
   }
   const mixedOr = (list: readonly string[]): string => (new Set(list).size === 1 ? (list[0] as string) : "mixed");
   const byPriority = PRIORITIES.map((priority) =>
-    stats(priority, null, mixedOr(plans.map((p) => coverageOf(p, priority))), facts.filter((f) => f.priority === priority)),
+    stats(priority, null, mixedOr(plans.map((p) => coverageOf(p, priority))), facts.filter((f) => f.priority === priority), earlier.filter((f) => f.priority === priority)),
   );
-  const byPlan = plans.map((plan) => stats(null, plan, mixedOr(PRIORITIES.map((p) => coverageOf(plan, p))), facts.filter((f) => f.plan === plan)));
-  const total = stats(null, null, "mixed", facts);
+  const byPlan = plans.map((plan) =>
+    stats(null, plan, mixedOr(PRIORITIES.map((p) => coverageOf(plan, p))), facts.filter((f) => f.plan === plan), earlier.filter((f) => f.plan === plan)),
+  );
+  const total = stats(null, null, "mixed", facts, earlier);
 
   const breaches: Breach[] = facts
     .filter((f) => f.missed)

@@ -2,12 +2,13 @@
  * `support-triage report` end to end against the built-in simulator (GHE_HOST pointing at
  * it, a token from the environment), in its four formats. The world holds items with the
  * app's target comments as the app writes them; the command runs on the real clock, so
- * the items are placed days before now, on 24x7 targets (business plan P1: 1 hour, P2:
+ * the items are placed days before now (one 40 days before, still waiting), on 24x7 targets (business plan P1: 1 hour, P2:
  * 4 hours) to keep the hand count free of business hours.
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/report.js";
+import { appPrivateKey } from "../../src/simulator/app-host.js";
 import { BOT_LOGIN, World } from "../../src/simulator/model.js";
 import { GitHubSimulator } from "../../src/simulator/server.js";
 import { renderMarker } from "../../src/triage/marker.js";
@@ -55,6 +56,7 @@ beforeEach(async () => {
   add(3, "discussion", "P2", base + 4 * HOUR, 1 * HOUR, { closeAfter: 2 * HOUR }); // met, 1 h, closed
   add(4, "issue", "P2", base + 24 * HOUR, null, { escalate: true }); // open, overdue: missed, late by ≈ 4 days minus 4 h
   add(5, "issue", "P1", base - 40 * 24 * HOUR, 5 * MIN); // outside a 30-day window
+  add(6, "issue", "P2", base - 40 * 24 * HOUR, null, { escalate: true }); // outside the window, still waiting: in "open now" only
   world.now = Date.now();
   sim = new GitHubSimulator(world);
   await sim.listen();
@@ -85,7 +87,7 @@ describe("support-triage report", () => {
     expect(o.reports).toHaveLength(1);
     const r = o.reports[0]!;
     expect(r.repo).toBe("acme/support");
-    expect(r.total).toMatchObject({ tracked: 4, responded: 3, met: 2, missed: 2, metPct: 50, medianMs: 1 * HOUR, p90Ms: 3 * HOUR, escalated: 2, open: { overdue: 1, atRisk: 0, onTrack: 0 } });
+    expect(r.total).toMatchObject({ tracked: 4, responded: 3, met: 2, missed: 2, metPct: 50, medianMs: 1 * HOUR, p90Ms: 3 * HOUR, escalated: 2, open: { overdue: 2, atRisk: 0, onTrack: 0 } });
     expect(r.breaches.map((b) => b.number)).toEqual([4, 2]);
     expect(r.breaches[1]?.lateByMs).toBe(2 * HOUR);
     // One scan round: issues and discussions in one request (plus the config reads).
@@ -98,7 +100,7 @@ describe("support-triage report", () => {
     const rows = parseCsv(out, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0] ?? {})).toEqual(["repository", ...CSV_COLUMNS]);
     expect(rows).toHaveLength(12 + 4 + 3 + 1);
-    expect(rows.find((r) => r.scope === "total")).toMatchObject({ repository: "acme/support", tracked: "4", met: "2", missed: "2", met_pct: "50", median_ms: String(HOUR), escalated: "2", overdue: "1" });
+    expect(rows.find((r) => r.scope === "total")).toMatchObject({ repository: "acme/support", tracked: "4", met: "2", missed: "2", met_pct: "50", median_ms: String(HOUR), escalated: "2", overdue: "2" });
     expect(rows.find((r) => r.scope === "cell" && r.priority === "P1" && r.plan === "business")).toMatchObject({ tracked: "2", met: "1", missed: "1", median_ms: String(105 * MIN), p90_ms: String(3 * HOUR) });
   });
 
@@ -113,22 +115,23 @@ describe("support-triage report", () => {
 
   it("--format table (the default) prints the rows and the breaches; no progress bar off a terminal", async () => {
     expect(await run(["--repo", "acme/support", "--since", "30d"], env())).toBe(0);
-    expect(out).toMatch(/^total\s+24x7\s+4\s+3\s+2\s+2\s+50%\s+1h 00m\s+3h 00m\s+2\s+1\s+0\s+0$/m);
+    expect(out).toMatch(/^total\s+24x7\s+4\s+3\s+2\s+2\s+50%\s+1h 00m\s+3h 00m\s+2\s+2\s+0\s+0$/m);
     expect(out).toMatch(/^P1 · business\s+24x7\s+2\s+2\s+1\s+1\s+50%/m);
     expect(out).toContain("Breaches (2):");
     expect(err).toBe("");
   });
 
-  it("--since a date takes the older item in", async () => {
+  it("--since a date takes the older items in", async () => {
     const date = new Date(base - 45 * 24 * HOUR).toISOString().slice(0, 10);
     expect(await run(["--repo", "acme/support", "--since", date, "--format", "json"], env())).toBe(0);
-    expect(JSON.parse(out).reports[0].total.tracked).toBe(5);
+    expect(JSON.parse(out).reports[0].total).toMatchObject({ tracked: 6, missed: 3, open: { overdue: 2 } });
   });
 
   it("--until ends the window", async () => {
     const until = new Date(base + 3 * HOUR).toISOString();
     expect(await run(["--repo", "acme/support", "--until", until, "--format", "json"], env())).toBe(0);
-    expect(JSON.parse(out).reports[0].total).toMatchObject({ tracked: 2, met: 1, missed: 1 });
+    // Open now: #4 (created after the window, so not counted) is left out; #6 from before it is in.
+    expect(JSON.parse(out).reports[0].total).toMatchObject({ tracked: 2, met: 1, missed: 1, open: { overdue: 1 } });
   });
 
   it.each([
@@ -142,6 +145,33 @@ describe("support-triage report", () => {
     expect(await run(args as string[], env())).toBe(2);
     expect(err).toMatch(message);
     expect(err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    ["--all", ["--all"]],
+    ["--installation 1", ["--installation", "1"]],
+    ["--repo (the repository's installation looked up)", ["--repo", "acme/support"]],
+  ])("with app credentials: %s", async (_name, args) => {
+    const appEnv = { APP_ID: "1", PRIVATE_KEY: appPrivateKey(), GHE_HOST: sim.url.replace(/^http:\/\//, ""), GHE_PROTOCOL: "http" };
+    expect(await run([...args, "--format", "json"], appEnv)).toBe(0);
+    const o = JSON.parse(out) as { reports: { repo: string; total: { tracked: number } }[] };
+    expect(o.reports.map((r) => [r.repo, r.total.tracked])).toEqual([["acme/support", 4]]);
+    expect(sim.errors).toEqual([]);
+  });
+
+  it("draws a progress bar on a terminal", async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+    Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
+    try {
+      expect(await run(["--repo", "acme/support", "--format", "csv"], env())).toBe(0);
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, "isTTY", tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+    expect(err).toMatch(/\r\[\.{24}\] 0\/1 acme\/support/);
+    expect(err).toMatch(/\r\[#{24}\] 1\/1 done\s+4 items\n$/);
+    // stdout stays the CSV alone.
+    expect(out.startsWith("repository,scope,")).toBe(true);
   });
 
   it("--help prints the usage and exits 0", async () => {

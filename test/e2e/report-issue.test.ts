@@ -82,6 +82,21 @@ describe("the pinned report issue", () => {
   });
 });
 
+describe("the report issue while GitHub fails", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i: 30% of requests fail, 80% of failed writes applied anyway — still one report issue, and report steps never error", async (seed) => {
+    const days = Array.from({ length: 3 }, () => [{ sweep: {} }, { sweep: {} }, { report: {} }, { advance: "1d" }]).flat();
+    const result = await runScenario(
+      scenario("report: { schedule: daily }\n", [...days, { faults: "off" }, { sweep: {} }, { report: {} }], { faults: { seed, error_rate: 0.3, applied_on_error: 0.8 } }),
+      `report-faults-${seed}.yml`,
+    );
+    expect(result.state.errors).toEqual([]);
+    expect(reportIssues(result)).toHaveLength(1);
+    // Once GitHub is well again, the report is refreshed and a report step answers.
+    expect(parseReportMarker(bodyOf(result, reportIssues(result)[0]?.number ?? 0))?.generatedAt).toBe("2026-12-04T09:30:00.000-08:00");
+    expect(result.state.reports?.at(-1)?.total.tracked).toBe(2);
+  }, 60_000);
+});
+
 describe("the report as a discussion (report.discussion_category)", () => {
   const welcome = { open: { kind: "discussion", number: 3, author: "carol", category: "announcements", title: "Welcome", body: "Hello." } };
 

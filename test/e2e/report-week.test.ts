@@ -32,7 +32,8 @@ import { runScenario, type ScenarioResult } from "../../src/simulator/harness.js
 import { narrate } from "../../src/simulator/narrate.js";
 import type { Priority } from "../../src/config/types.js";
 import type { ReportStats, SlaReport } from "../../src/triage/report.js";
-import { REPORT_TITLE } from "../../src/triage/report-render.js";
+import { renderReportMarkdown, REPORT_TITLE } from "../../src/triage/report-render.js";
+import { loadMermaid, mermaidBlocks } from "../support/mermaid.js";
 
 const M = 60_000;
 const H = 60 * M;
@@ -136,6 +137,15 @@ describe("the SLA report of a week, against the hand count", () => {
       ["2026-12-04", 3, 0, null],
     ]);
   });
+
+  it("its Markdown's charts all parse with Mermaid's parser (by day here: one week of data)", async () => {
+    const mermaid = await loadMermaid();
+    const blocks = mermaidBlocks(renderReportMarkdown(report, { marker: true }));
+    expect(blocks).toHaveLength(3);
+    expect(blocks[2]).toContain('x-axis ["Mon 11-30", "Tue 12-01", "Wed 12-02", "Thu 12-03"]');
+    expect(blocks[2]).toContain("bar [52.1, 75, 29.2, 379.2]");
+    for (const block of blocks) await expect(mermaid.parse(block)).resolves.toMatchObject({ diagramType: "xychart" });
+  }, 60_000);
 
   it("appears in the narration, and the pinned report issue exists once", () => {
     const text = narrate(result, { color: false });

@@ -107,3 +107,24 @@ describe("advanceClock", () => {
     expect(parseAdvance(text)).toBeNull();
   });
 });
+
+describe("the report step", () => {
+  it("reads {} and {since, until}", () => {
+    const scenario = parseScenario(`${HEAD}  - report: {}\n  - report: {since: 7d, until: "2026-12-04"}\n`, "s.yml");
+    expect(scenario.steps.map((s) => (s.type === "report" ? [s.since, s.until] : null))).toEqual([
+      [null, null],
+      ["7d", "2026-12-04"],
+    ]);
+  });
+
+  it.each([
+    ["  - report: {since: yesterday}\n", /report\.since must be like 7d/, 4],
+    ["  - report: {sinse: 7d}\n", /sinse/, 4],
+    ["  - report: weekly\n", /report takes/, 4],
+    ["  - concurrently:\n      - report: {}\n", /concurrently may hold only/, 5],
+  ] as const)("refuses %j", (step, message, line) => {
+    const error = problem(`${HEAD}${step}`);
+    expect(error.message).toMatch(message);
+    expect(error.line).toBe(line);
+  });
+});

@@ -4,7 +4,7 @@
  * JSON as one object, and user text is neutralised.
  */
 import { parse as parseCsv } from "csv-parse/sync";
-import { JSDOM } from "jsdom";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.js";
 import { computeReport, type SlaReport } from "../../src/triage/report.js";
@@ -18,21 +18,14 @@ import {
   reportCharts,
   shortDuration,
 } from "../../src/triage/report-render.js";
+import { loadMermaid, mermaidBlocks } from "../support/mermaid.js";
 import { ITEMS, WINDOW, item, report } from "./report-fixture.js";
 
-type Mermaid = { parse: (text: string) => Promise<unknown> };
-let mermaid: Mermaid;
+let mermaid: Awaited<ReturnType<typeof loadMermaid>>;
 
 beforeAll(async () => {
-  const dom = new JSDOM("<!doctype html><html><body></body></html>");
-  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
-  mermaid = (await import("mermaid")).default as unknown as Mermaid;
+  mermaid = await loadMermaid();
 }, 60_000);
-
-/** The bodies of the ```mermaid fences of a Markdown text. */
-export function mermaidBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? "");
-}
 
 const hostile = ITEMS.map((s) => item(s));
 hostile[1] = { ...hostile[1]!, title: "@everyone <img src=x onerror=alert(1)> | [link](https://evil.example) `code` \u202Eevil" };
@@ -121,6 +114,23 @@ describe("a report with many breaches", () => {
     expect(capped.length).toBeLessThan(60_000);
     expect(capped).toContain("…and 1950 more (the 50 latest are shown, by how late;");
     expect(capped.match(/^\| \[#\d+\]/gm)).toHaveLength(50);
+  });
+});
+
+describe("any title", () => {
+  it("never reaches the Markdown able to ping, inject HTML or break the table", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), fc.constantFrom("@", "<", "|", "[", "`", "\n"), (text, special) => {
+        const title = `${special}${text}${special}carol`;
+        const items = [{ ...item(ITEMS[1]!), title }];
+        const md = renderReportMarkdown(computeReport(DEFAULT_CONFIG, "acme/support", items, WINDOW));
+        const row = md.split("\n").find((l) => l.startsWith("| [#2]")) ?? "";
+        expect(row.match(/(?<!\\)\|/g)).toHaveLength(8);
+        expect(md).not.toMatch(/(^|[^\u200B])@(?=[\p{L}\p{N}_-])/u);
+        expect(md).not.toContain("<");
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -8,7 +8,7 @@ import type { Priority } from "../../src/config/types.js";
 import { computeReport, median, percentile, reportItemOf, reportPeriodStart, resolveBound, type SlaReport } from "../../src/triage/report.js";
 import { renderMarker } from "../../src/triage/marker.js";
 import type { Item } from "../../src/triage/types.js";
-import { HOUR, MIN, WINDOW, item, ms, pst, report, type Spec } from "./report-fixture.js";
+import { HOUR, ITEMS, MIN, WINDOW, item, ms, pst, report, type Spec } from "./report-fixture.js";
 
 const cellOf = (r: SlaReport, priority: Priority, plan: string) => r.cells.find((c) => c.priority === priority && c.plan === plan);
 
@@ -92,6 +92,23 @@ describe("computeReport: single items", () => {
     const spec: Spec = { n: 5, plan: "standard", priority: "P3", opened: "2026-12-03T06:00" }; // 75% elapsed
     expect(report(at80, [spec]).total.open).toEqual({ overdue: 0, atRisk: 0, onTrack: 1 });
     expect(report(at70, [spec]).total.open).toEqual({ overdue: 0, atRisk: 1, onTrack: 0 });
+  });
+
+  it("counts open items created before the window in open now, and nowhere else", () => {
+    const before: Spec[] = [
+      // business P1 three weeks before, never answered: overdue now.
+      { n: 40, plan: "business", priority: "P1", opened: "2026-11-10T10:00", escalated: "2026-11-10T11:00" },
+      // standard P4 opened the Friday before at 17:00: due 24 bh later (1 + 12 + 11 → Tue 17:00) — overdue at Fri noon too.
+      { n: 41, plan: "standard", priority: "P4", opened: "2026-11-27T17:00" },
+      // Answered, or closed: nothing to do now.
+      { n: 42, plan: "business", priority: "P1", opened: "2026-11-10T10:00", responded: "2026-11-10T10:20" },
+      { n: 43, plan: "business", priority: "P1", opened: "2026-11-10T10:00", closed: "2026-11-12T10:00" },
+    ];
+    const r = report(DEFAULT_CONFIG, [...ITEMS, ...before]);
+    expect(r.total).toMatchObject({ tracked: 9, met: 3, missed: 3, escalated: 2, open: { overdue: 3, atRisk: 1, onTrack: 1 } });
+    expect(cellOf(r, "P1", "business")).toMatchObject({ tracked: 2, open: { overdue: 1, atRisk: 0, onTrack: 0 } });
+    expect(cellOf(r, "P4", "standard")).toMatchObject({ tracked: 1, open: { overdue: 1, atRisk: 0, onTrack: 1 } });
+    expect(r.breaches.map((b) => b.number)).toEqual([4, 8, 2]);
   });
 
   it("counts an item seen twice once", () => {
