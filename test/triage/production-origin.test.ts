@@ -25,7 +25,7 @@ describe("the production label's origin on a redelivered labeled event", () => {
     const first = planItem(input({ item, trigger, now, config, form: null }));
     item = applyPlan(item, first, now).item;
     expect(item.labels.map((l) => l.toLowerCase()).sort()).toEqual(["p1", "production"]);
-    expect(findTargetComment(item, APP_LOGIN)?.state.production).toBe("form");
+    expect(findTargetComment(item, APP_LOGIN)?.state?.production).toBe("form");
     const again = planItem(input({ item, trigger, now, config, form: null }));
     expect(again.actions).toEqual([]);
   });
@@ -40,6 +40,6 @@ describe("the production label's origin on a redelivered labeled event", () => {
     });
     const plan = planItem(input({ item, trigger, now, config, form: null }));
     const after = applyPlan(item, plan, now).item;
-    expect(findTargetComment(after, APP_LOGIN)?.state.production).toBeUndefined();
+    expect(findTargetComment(after, APP_LOGIN)?.state?.production).toBeUndefined();
   });
 });
