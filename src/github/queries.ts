@@ -37,7 +37,7 @@ export const ISSUE_FIELDS = `
  */
 function discussionFields(comments: number, replies: number): string {
   return `
-  __typename id number title body url createdAt closed
+  __typename id number title body url createdAt closed isAnswered
   author { ${ACTOR} }
   authorAssociation
   repository { nameWithOwner }

@@ -46,7 +46,8 @@ export interface SimulationNotification {
 }
 
 export interface SimulationItem {
-  readonly kind: "issue" | "discussion";
+  /** `pull_request` for the pull requests a scenario opens (an extension: the app ignores them). */
+  readonly kind: "issue" | "discussion" | "pull_request";
   readonly number: number;
   readonly title: string;
   readonly body: string;
@@ -172,7 +173,7 @@ function itemsOf(repo: SimRepo): SimulationItem[] {
     .sort((a, b) => a.number - b.number)
     .map(
       (item: SimItem): SimulationItem => ({
-        kind: item.kind,
+        kind: item.pullRequest ? "pull_request" : item.kind,
         number: item.number,
         title: item.title,
         body: item.body,
@@ -546,7 +547,7 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
   try {
     switch (step.type) {
       case "open":
-        world.openItem(repo, { ...step, author: world.user(step.author) });
+        world.openItem(repo, { ...step, kind: step.kind === "pull_request" ? "issue" : step.kind, pullRequest: step.kind === "pull_request", author: world.user(step.author) });
         return;
       case "label": {
         const item = itemFor(step.number);
@@ -590,6 +591,15 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "reopen":
         world.setState(itemFor(step.number), world.user(step.by), step.type === "close" ? "closed" : "open");
         return;
+      case "lock":
+      case "unlock":
+        world.setLocked(itemFor(step.number), world.user(step.by), step.type === "lock");
+        return;
+      case "answer": {
+        const item = itemFor(step.number);
+        world.markAnswer(item, pickComment(item, step.comment, scenario, step.line), world.user(step.by));
+        return;
+      }
       case "advance":
         world.now = advanceClock(world.now, step, scenario.timezone);
         await Promise.all(context.hosts.map((host) => host.setClock(world.now)));

@@ -17,6 +17,7 @@ import {
   installationLiteJson,
   issueCommentJson,
   issueJson,
+  pullRequestJson,
   labelJson,
   orgJson,
   pushJson,
@@ -98,6 +99,12 @@ export interface SimItem {
   comments: SimComment[];
   events: SimLabelEvent[];
   category: SimCategory | null;
+  /** A pull request (kind `issue`, as GitHub's issues API sees it; its own events are `pull_request`). */
+  readonly pullRequest: boolean;
+  /** Conversation locked: only people with write access (and apps) can comment. */
+  locked: boolean;
+  /** Discussions: the comment marked as the answer. */
+  answer: SimComment | null;
 }
 
 export interface SimRepo {
@@ -477,9 +484,9 @@ export class World {
   }
 
   private itemEvent(item: SimItem, action: string, sender: SimUser, extra: Record<string, Json> = {}): void {
-    const key = item.kind === "issue" ? "issue" : "discussion";
-    const name = item.kind === "issue" ? "issues" : "discussion";
-    const body = item.kind === "issue" ? issueJson(item) : discussionJson(item);
+    const key = item.pullRequest ? "pull_request" : item.kind === "issue" ? "issue" : "discussion";
+    const name = item.pullRequest ? "pull_request" : item.kind === "issue" ? "issues" : "discussion";
+    const body = item.pullRequest ? pullRequestJson(item) : item.kind === "issue" ? issueJson(item) : discussionJson(item);
     this.send(name, action, { [key]: body, ...extra, ...this.common(item.repo, sender) }, sender);
   }
 
@@ -563,7 +570,7 @@ export class World {
   /** Opens an issue or discussion; form labels follow as `labeled` events by the author. */
   openItem(
     repo: SimRepo,
-    spec: { kind: ItemKind; number: number; author: SimUser; title: string; body: string; labels: readonly string[]; category: string | null },
+    spec: { kind: ItemKind; number: number; author: SimUser; title: string; body: string; labels: readonly string[]; category: string | null; pullRequest?: boolean },
   ): SimItem {
     if (repo.items.has(spec.number)) throw new SimulationError(`#${spec.number} already exists in ${repo.fullName}`);
     const id = this.id();
@@ -586,6 +593,9 @@ export class World {
       comments: [],
       events: [],
       category: spec.kind === "discussion" ? this.category(repo, spec.category ?? "general") : null,
+      pullRequest: spec.kind === "issue" && spec.pullRequest === true,
+      locked: false,
+      answer: null,
     };
     repo.items.set(item.number, item);
     repo.nextNumber = Math.max(repo.nextNumber, item.number + 1);
@@ -647,6 +657,9 @@ export class World {
 
   addComment(item: SimItem, author: SimUser, body: string, replyTo: SimComment | null = null): SimComment {
     if (replyTo && item.kind !== "discussion") throw new SimulationError("only discussion comments can be replies");
+    if (item.locked && author.type !== "Bot" && this.association(item.repo, author) === "NONE" && author.login !== BOT_LOGIN) {
+      throw new SimulationError(`#${item.number} is locked: only people with write access can comment`);
+    }
     if (replyTo?.replyTo) throw new SimulationError("replies can only answer top-level comments");
     const id = this.id();
     const comment: SimComment = {
@@ -699,6 +712,24 @@ export class World {
     if (editor.login === BOT_LOGIN) {
       this.effect({ kind: "edit-comment", repo: item.repo.fullName, number: item.number, text: `updated its comment on #${item.number}`, body });
     }
+  }
+
+  /** Locks or unlocks the conversation (`issues.locked`/`unlocked`, `discussion.locked`/`unlocked`). */
+  setLocked(item: SimItem, actor: SimUser, locked: boolean): void {
+    if (item.locked === locked) return;
+    item.locked = locked;
+    item.updatedAt = this.now;
+    this.itemEvent(item, locked ? "locked" : "unlocked", actor);
+  }
+
+  /** Marks a discussion comment as the answer (`discussion.answered`, with the answer). */
+  markAnswer(item: SimItem, comment: SimComment, actor: SimUser): void {
+    if (item.kind !== "discussion") throw new SimulationError("only discussions have answers");
+    if (comment.replyTo !== null) throw new SimulationError("only a top-level comment can be the answer");
+    if (item.answer === comment) return;
+    item.answer = comment;
+    item.updatedAt = this.now;
+    this.itemEvent(item, "answered", actor, { answer: discussionCommentJson(comment) });
   }
 
   /** A comment deleted (GitHub sends its last state in the `deleted` webhook). */

@@ -89,7 +89,8 @@ function readable(body: string, maxLines: number): string[] {
 function describeStep(step: Step): string {
   switch (step.type) {
     case "open": {
-      const what = step.kind === "issue" ? `issue #${step.number}` : `discussion #${step.number} in ${step.category ?? "general"}`;
+      const what =
+        step.kind === "issue" ? `issue #${step.number}` : step.kind === "pull_request" ? `pull request #${step.number}` : `discussion #${step.number} in ${step.category ?? "general"}`;
       const labels = step.labels.length > 0 ? ` with ${step.labels.length === 1 ? "label" : "labels"} ${step.labels.join(", ")} from the form` : "";
       return `${step.author} opens ${what} "${clip(step.title, 70)}"${labels}`;
     }
@@ -107,6 +108,12 @@ function describeStep(step: Step): string {
       );
       return `${step.by} edits #${step.number} (${parts.join(", ")})`;
     }
+    case "lock":
+      return `${step.by} locks the conversation on #${step.number}`;
+    case "unlock":
+      return `${step.by} unlocks the conversation on #${step.number}`;
+    case "answer":
+      return `${step.by} marks ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} as the answer on #${step.number}`;
     case "edit_comment":
       return `${step.by} edits ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} on #${step.number}: "${clip(step.body, 80)}"`;
     case "delete_comment":

@@ -215,7 +215,7 @@ export function issueJson(item: SimItem): Json {
     user: userJson(item.author),
     labels: sortedLabels(item.labels).map(labelJson),
     state: item.state,
-    locked: false,
+    locked: item.locked,
     assignee: firstAssignee ? userJson(firstAssignee) : null,
     assignees: item.assignees.map(userJson),
     milestone: null,
@@ -230,6 +230,25 @@ export function issueJson(item: SimItem): Json {
     timeline_url: `${api}/timeline`,
     performed_via_github_app: viaApp(item.author, item.repo),
     state_reason: item.state === "closed" ? "completed" : null,
+    // GitHub's issues API lists pull requests too, marked by this key.
+    ...(item.pullRequest
+      ? { pull_request: { url: `${API}/repos/${item.repo.fullName}/pulls/${item.number}`, html_url: `${WEB}/${item.repo.fullName}/pull/${item.number}`, merged_at: null } }
+      : {}),
+  };
+}
+
+/** A pull request in its own events (`pull_request.*`): the issue's fields and the PR's. */
+export function pullRequestJson(item: SimItem): Json {
+  const { pull_request: _issueLink, ...rest } = issueJson(item) as Record<string, Json>;
+  return {
+    ...rest,
+    url: `${API}/repos/${item.repo.fullName}/pulls/${item.number}`,
+    html_url: `${WEB}/${item.repo.fullName}/pull/${item.number}`,
+    draft: false,
+    merged: false,
+    merged_at: null,
+    head: { ref: `patch-${item.number}`, sha: "0".repeat(40) },
+    base: { ref: "main", sha: "0".repeat(40) },
   };
 }
 
@@ -274,8 +293,8 @@ export function discussionJson(item: SimItem): Json {
   return {
     repository_url: `${API}/repos/${item.repo.fullName}`,
     category: categoryJson(category),
-    answer_html_url: null,
-    answer_chosen_at: null,
+    answer_html_url: item.answer ? `${WEB}/${item.repo.fullName}/discussions/${item.number}#discussioncomment-${item.answer.id}` : null,
+    answer_chosen_at: item.answer ? iso(item.updatedAt) : null,
     answer_chosen_by: null,
     html_url: `${WEB}/${item.repo.fullName}/discussions/${item.number}`,
     id: item.id,
@@ -284,7 +303,7 @@ export function discussionJson(item: SimItem): Json {
     title: item.title,
     user: userJson(item.author),
     state: item.state,
-    locked: false,
+    locked: item.locked,
     comments: item.comments.length,
     created_at: iso(item.createdAt),
     updated_at: iso(item.updatedAt),

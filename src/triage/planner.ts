@@ -257,7 +257,8 @@ interface DueOutcome {
 function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, comment: ItemComment | null, decisions: Decision[]): DueOutcome {
   const { config, item, now } = input;
   const facts = {
-    open: true,
+    // An answered discussion is settled: like a closed item, it is neither escalated nor warned about.
+    open: item.answered !== true,
     tracked: true,
     responded: state.respondedAt !== undefined,
     escalated: state.escalatedAt !== undefined,

@@ -219,3 +219,58 @@ describe("several repositories: the owner's .github fallback, _extends, installa
     expect(result.state.errors).toEqual([]);
   });
 });
+
+describe("pull requests, locked conversations, answered discussions", () => {
+  it("ignores pull requests: their form body, labels and comments change nothing", async () => {
+    const result = await simulate({
+      steps: [
+        { open: { kind: "pull_request", number: 1, author: "alice", title: "Fix", body: formBody({ priority: "P1", environment: "Staging" }) } },
+        { label: { number: 1, label: "P1", by: "carol" } },
+        { comment: { number: 1, author: "alice", body: "Please review" } },
+        { advance: "3d" },
+        { sweep: {} },
+      ],
+    });
+    const found = item(result, 1);
+    expect(found.kind).toBe("pull_request");
+    expect(found.labels).toEqual(["P1"]);
+    expect(botComments(found)).toEqual([]);
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("a locked issue: customers can no longer comment, the app still escalates it", async () => {
+    const steps = [
+      { open: { kind: "issue", number: 1, author: "alice", title: "Down", body: formBody({ priority: "P1", environment: "Production" }) } },
+      { lock: { number: 1, by: "carol" } },
+    ];
+    await expect(simulate({ config: "plan: business\n", steps: [...steps, { comment: { number: 1, author: "alice", body: "hello?" } }] })).rejects.toThrow(/is locked/);
+    const result = await simulate({ config: "plan: business\n", steps: [...steps, { advance: "2h" }, { sweep: {} }] });
+    expect(item(result, 1).labels).toContain("escalated");
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("an answered discussion is settled: not escalated; a responder's answer is its first response", async () => {
+    const open = (number: number) => ({
+      open: { kind: "discussion", number, author: "alice", category: "q-a", title: "How?", body: formBody({ priority: "P3", environment: "Staging" }) },
+    });
+    const result = await simulate({
+      steps: [
+        open(1),
+        { comment: { number: 1, author: "alice", body: "Found it myself: restart the worker." } },
+        { answer: { number: 1, comment: "alice", by: "alice" } },
+        open(2),
+        { advance: "1h" },
+        { comment: { number: 2, author: "carol", body: "Restart the worker." } },
+        { answer: { number: 2, comment: "carol", by: "alice" } },
+        open(3),
+        { advance: "4d" },
+        { sweep: {} },
+      ],
+    });
+    expect(item(result, 1).labels).toEqual(["P3"]);
+    expect(notices(item(result, 1))).toEqual([]);
+    expect(marker(item(result, 2))).toMatchObject({ respondedBy: "carol" });
+    expect(item(result, 3).labels).toContain("escalated");
+    expect(result.state.errors).toEqual([]);
+  });
+});
