@@ -326,7 +326,10 @@ export async function runScenario(text: string, file: string, options: RunOption
   // The app's own issues take numbers after every number the scenario uses (per repository).
   for (const target of [repo, ...extras]) {
     const mine = (step: Step): boolean => (step.repo === undefined ? target === repo : step.repo.toLowerCase() === target.fullName.toLowerCase());
-    target.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" && mine(step) ? [step.number] : []))) + 1;
+    const numbers = flatSteps(scenario.steps).flatMap((step) =>
+      step.type === "open" && mine(step) ? [step.number] : step.type === "transfer" && step.to.toLowerCase() === target.fullName.toLowerCase() ? [step.as] : [],
+    );
+    target.nextNumber = Math.max(0, ...numbers) + 1;
   }
 
   const timeline: TimelineEntry[] = [];
@@ -590,6 +593,16 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "close":
       case "reopen":
         world.setState(itemFor(step.number), world.user(step.by), step.type === "close" ? "closed" : "open");
+        return;
+      case "transfer": {
+        const [toOwner = "", toName = ""] = step.to.split("/");
+        const target = world.repo(toOwner, toName) ?? context.repo;
+        const item = itemFor(step.number);
+        world.transferIssue(item, target, world.user(step.by), step.as);
+        return;
+      }
+      case "convert":
+        world.convertToDiscussion(itemFor(step.number), step.category, world.user(step.by));
         return;
       case "lock":
       case "unlock":

@@ -103,8 +103,9 @@ export interface SimItem {
   readonly pullRequest: boolean;
   /** Conversation locked: only people with write access (and apps) can comment. */
   locked: boolean;
-  /** Discussions: the comment marked as the answer. */
+  /** Discussions: the comment marked as the answer, and who marked it. */
   answer: SimComment | null;
+  answerBy?: SimUser;
 }
 
 export interface SimRepo {
@@ -487,7 +488,7 @@ export class World {
     const key = item.pullRequest ? "pull_request" : item.kind === "issue" ? "issue" : "discussion";
     const name = item.pullRequest ? "pull_request" : item.kind === "issue" ? "issues" : "discussion";
     const body = item.pullRequest ? pullRequestJson(item) : item.kind === "issue" ? issueJson(item) : discussionJson(item);
-    this.send(name, action, { [key]: body, ...extra, ...this.common(item.repo, sender) }, sender);
+    this.send(name, action, { ...(item.pullRequest ? { number: item.number } : {}), [key]: body, ...extra, ...this.common(item.repo, sender) }, sender);
   }
 
   private effect(effect: Effect): void {
@@ -714,6 +715,92 @@ export class World {
     }
   }
 
+  /**
+   * Moves an issue's content into a new item: its title, body, author, creation time and
+   * comments (re-created there, with their original authors and times), the labels the
+   * destination has by name, and its assignees. The old item is gone from its repository.
+   */
+  private moveItem(item: SimItem, target: SimRepo, kind: ItemKind, number: number, category: string | null): SimItem {
+    const same = target === item.repo && number === item.number;
+    if (target.items.has(number) && !same) throw new SimulationError(`#${number} already exists in ${target.fullName}`);
+    const id = this.id();
+    const moved: SimItem = {
+      kind,
+      id,
+      nodeId: nodeId(kind === "issue" ? "I" : "D", id),
+      number,
+      repo: target,
+      title: item.title,
+      body: item.body,
+      author: item.author,
+      association: this.association(target, item.author),
+      createdAt: item.createdAt,
+      updatedAt: this.now,
+      closedAt: null,
+      state: "open",
+      labels: item.labels.flatMap((label) => this.findLabel(target, label.name) ?? []),
+      assignees: kind === "issue" ? [...item.assignees] : [],
+      comments: [],
+      events: [],
+      category: kind === "discussion" ? this.category(target, category ?? "general") : null,
+      pullRequest: false,
+      locked: item.locked,
+      answer: null,
+    };
+    for (const old of item.comments) {
+      const cid = this.id();
+      const copy: SimComment = {
+        id: cid,
+        nodeId: nodeId(kind === "issue" ? "IC" : "DC", cid),
+        item: moved,
+        author: old.author,
+        association: this.association(target, old.author),
+        body: old.body,
+        createdAt: old.createdAt,
+        updatedAt: old.updatedAt,
+        replyTo: null,
+      };
+      moved.comments.push(copy);
+      this.nodes.set(copy.nodeId, { type: "comment", value: copy });
+    }
+    item.repo.items.delete(item.number);
+    this.nodes.delete(item.nodeId);
+    for (const old of item.comments) this.nodes.delete(old.nodeId);
+    target.items.set(number, moved);
+    target.nextNumber = Math.max(target.nextNumber, number + 1);
+    this.nodes.set(moved.nodeId, { type: "item", value: moved });
+    return moved;
+  }
+
+  /**
+   * Transfers an issue to another repository: GitHub sends `issues.transferred` in the old
+   * one (with `changes.new_issue` and `changes.new_repository`) and `issues.opened` for
+   * the new issue, which takes the destination's next number.
+   */
+  transferIssue(item: SimItem, target: SimRepo, actor: SimUser, number: number = target.nextNumber): SimItem {
+    if (item.kind !== "issue" || item.pullRequest) throw new SimulationError("only issues can be transferred");
+    if (target === item.repo) throw new SimulationError(`#${item.number} is already in ${target.fullName}`);
+    const old = issueJson(item);
+    const moved = this.moveItem(item, target, "issue", number, null);
+    this.send("issues", "transferred", { changes: { new_issue: issueJson(moved), new_repository: repoJson(target) }, issue: old, ...this.common(item.repo, actor) }, actor);
+    this.itemEvent(moved, "opened", actor);
+    return moved;
+  }
+
+  /**
+   * Converts an issue into a discussion in the same repository, keeping its number (the two
+   * share one sequence): the comments become discussion comments, the labels stay.
+   * GitHub sends `issues.deleted` for the issue and `discussion.created` for the discussion.
+   */
+  convertToDiscussion(item: SimItem, category: string, actor: SimUser): SimItem {
+    if (item.kind !== "issue" || item.pullRequest) throw new SimulationError("only issues can be converted to discussions");
+    const old = issueJson(item);
+    const moved = this.moveItem(item, item.repo, "discussion", item.number, category);
+    this.send("issues", "deleted", { issue: old, ...this.common(item.repo, actor) }, actor);
+    this.itemEvent(moved, "created", actor);
+    return moved;
+  }
+
   /** Locks or unlocks the conversation (`issues.locked`/`unlocked`, `discussion.locked`/`unlocked`). */
   setLocked(item: SimItem, actor: SimUser, locked: boolean): void {
     if (item.locked === locked) return;
@@ -728,8 +815,10 @@ export class World {
     if (comment.replyTo !== null) throw new SimulationError("only a top-level comment can be the answer");
     if (item.answer === comment) return;
     item.answer = comment;
+    item.answerBy = actor;
     item.updatedAt = this.now;
-    this.itemEvent(item, "answered", actor, { answer: discussionCommentJson(comment) });
+    const { reactions: _reactions, ...answer } = discussionCommentJson(comment) as Record<string, Json>;
+    this.itemEvent(item, "answered", actor, { answer });
   }
 
   /** A comment deleted (GitHub sends its last state in the `deleted` webhook). */

@@ -108,6 +108,10 @@ function describeStep(step: Step): string {
       );
       return `${step.by} edits #${step.number} (${parts.join(", ")})`;
     }
+    case "transfer":
+      return `${step.by} transfers #${step.number} to ${step.to} (#${step.as} there)`;
+    case "convert":
+      return `${step.by} converts issue #${step.number} into a discussion in ${step.category}`;
     case "lock":
       return `${step.by} locks the conversation on #${step.number}`;
     case "unlock":

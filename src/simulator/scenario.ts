@@ -68,6 +68,13 @@ export type Step =
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
   /** Extension: locking the conversation (members only), and marking a discussion comment as the answer. */
   | (StepBase & { readonly type: "lock" | "unlock"; readonly number: number; readonly by: string })
+  /**
+   * Extension: an issue transferred to another of the scenario's repositories (it takes
+   * the next number there, `as` names it for later steps), or converted to a discussion
+   * (same number, in `category`).
+   */
+  | (StepBase & { readonly type: "transfer"; readonly number: number; readonly to: string; readonly as: number; readonly by: string })
+  | (StepBase & { readonly type: "convert"; readonly number: number; readonly category: string; readonly by: string })
   | (StepBase & { readonly type: "answer"; readonly number: number; readonly comment: number | string; readonly by: string })
   /**
    * Extension: a comment edited (`body`) or deleted. `comment` picks it: a 1-based index
@@ -160,6 +167,8 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   reopen: ["number", "by"],
   edit_comment: ["number", "comment", "by", "body"],
   lock: ["number", "by"],
+  transfer: ["number", "to", "as", "by"],
+  convert: ["number", "category", "by"],
   unlock: ["number", "by"],
   answer: ["number", "comment", "by"],
   delete_comment: ["number", "comment", "by"],
@@ -175,7 +184,7 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
 const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "sweep"];
 const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "files", "repositories", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
 /** Steps that may name another repository with `repo:`. */
-const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "lock", "unlock", "answer", "push"];
+const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "lock", "unlock", "answer", "transfer", "convert", "push"];
 const REPOSITORY_KEYS = ["files", "config", "owner_type"];
 /** A login, or a bot's (`renovate[bot]`): bots comment and label, and never count as responders. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
@@ -702,6 +711,29 @@ class Parser {
         }
         if (type === "delete_comment") return { ...inRepo, type, line, number, comment, by };
         return { ...inRepo, type, line, number, comment, by, body: this.string(required("body"), "edit_comment.body", value) };
+      }
+      case "transfer": {
+        if (item.kind !== "issue") this.fail(value, `#${number} is not an issue: only issues are transferred`);
+        const by = this.login(required("by"), "transfer.by", value);
+        if (!isMember(by)) this.fail(get("by") as YamlNode, `${by} cannot transfer #${number}: it needs write access in both repositories`);
+        const to = this.repoOf(required("to"), value) ?? this.mainRepo;
+        if (to.toLowerCase() === repoKey) this.fail(get("to") as YamlNode, `#${number} is already in ${to}`);
+        const toKey = to.toLowerCase();
+        const taken = [...shadows.keys()].filter((k) => k.startsWith(`${toKey}#`)).map((k) => Number(k.slice(toKey.length + 1)));
+        const as = get("as") === undefined ? Math.max(0, ...taken) + 1 : this.integer(get("as"), "transfer.as", value);
+        if (taken.includes(as)) this.fail((get("as") as YamlNode) ?? value, `#${as} already exists in ${to}`);
+        shadows.delete(`${repoKey}#${number}`);
+        shadows.set(`${toKey}#${as}`, { ...item });
+        return { ...inRepo, type, line, number, to, as, by };
+      }
+      case "convert": {
+        if (item.kind !== "issue") this.fail(value, `#${number} is not an issue: only issues are converted to discussions`);
+        const by = this.login(required("by"), "convert.by", value);
+        if (!isMember(by)) this.fail(get("by") as YamlNode, `${by} cannot convert #${number}: it needs write access`);
+        const category = optionalString("category") ?? "general";
+        if (!/^[a-z0-9-]+$/.test(category)) this.fail(get("category") as YamlNode, `convert.category ${quote(category)} must be a category slug`);
+        items.set(number, { ...item, kind: "discussion" });
+        return { ...inRepo, type, line, number, category, by };
       }
       case "lock":
       case "unlock": {

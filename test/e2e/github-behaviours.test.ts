@@ -274,3 +274,35 @@ describe("pull requests, locked conversations, answered discussions", () => {
     expect(result.state.errors).toEqual([]);
   });
 });
+
+describe("transferred issues and issues converted to discussions", () => {
+  const p2 = { open: { kind: "issue", number: 1, author: "alice", title: "Slow", body: formBody({ priority: "P2", environment: "Production" }) } };
+
+  it("a transferred issue keeps its record in the new repository, under that repository's configuration", async () => {
+    const text = scenarioText({
+      config: "plan: business\n",
+      steps: [p2, { advance: "30m" }, { comment: { number: 1, author: "carol", body: "Looking." } }, { transfer: { number: 1, to: "acme/other", by: "carol" } }],
+    }).replace("steps:", 'repositories:\n  acme/other:\n    config: "plan: enterprise\\n"\nsteps:');
+    const result = await runScenario(text, "transfer.yml");
+    expect(result.state.items.filter((found) => found.number === 1)).toEqual([]);
+    const moved = result.state.repositories?.[0]?.items.find((found) => found.number === 1);
+    expect(moved?.labels).toEqual(["P2", "production"]);
+    const record = moved ? marker(moved) : null;
+    expect(record).toMatchObject({ priority: "P2", plan: "enterprise", respondedBy: "carol", dueAt: "2026-12-01T10:00:00.000-08:00" });
+    expect(moved ? botComments(moved) : []).toHaveLength(1);
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("an issue converted to a discussion keeps its number, priority and record", async () => {
+    const result = await simulate({
+      config: "plan: business\n",
+      steps: [p2, { convert: { number: 1, category: "support", by: "carol" } }, { advance: "5h" }, { sweep: {} }],
+    });
+    const found = item(result, 1);
+    expect(found.kind).toBe("discussion");
+    expect(found.labels).toEqual(["P2", "escalated", "production"]);
+    expect(botComments(found).filter((c) => c.body.includes("support-triage:target"))).toHaveLength(1);
+    expect(marker(found)).toMatchObject({ priority: "P2", plan: "business", dueAt: "2026-12-01T13:00:00.000-08:00" });
+    expect(result.state.errors).toEqual([]);
+  });
+});
