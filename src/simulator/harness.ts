@@ -14,6 +14,7 @@ import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
 import { APP_ENV, forkedHost, inProcessHost, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
 import { FaultInjector, INJECTED, type FaultCounts } from "./faults.js";
+import { DateTime } from "luxon";
 import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, applyScenarioRateLimits, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
@@ -631,7 +632,8 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
           await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
           for (const [index, timer] of timers.entries()) {
             if ((timer.nextDue() ?? Number.POSITIVE_INFINITY) > world.now) continue;
-            timeline.push({ type: "note", text: `the in-server timer${timers.length > 1 ? ` of server ${index + 1}` : ""} sweeps at ${isoTime(world.now)}` });
+            const at = DateTime.fromMillis(world.now, { zone: scenario.timezone }).toFormat("HH:mm ZZZZ");
+            timeline.push({ type: "note", text: `the in-server timer${timers.length > 1 ? ` of server ${index + 1}` : ""} sweeps (${at})` });
             await timer.runDue();
           }
           await context.drainNow(step.line);

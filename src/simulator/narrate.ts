@@ -208,17 +208,19 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
     pendingEffects = [];
     for (let i = 0; i < effects.length; i++) {
       const effect = effects[i] as Effect;
+      // Effects in a further repository (`repositories:`) say where they happened.
+      const where = effect.repo.toLowerCase() === scenario.repo.toLowerCase() ? "" : `${effect.repo}: `;
       if (effect.kind === "create-label") {
         const names: string[] = [];
-        while (effects[i]?.kind === "create-label") {
+        while (effects[i]?.kind === "create-label" && (effects[i] as Effect).repo === effect.repo) {
           names.push(/"(.*)"/.exec((effects[i] as Effect).text)?.[1] ?? "?");
           i++;
         }
         i--;
-        out.push(`       ${paint.good("✔")} created ${names.length === 1 ? "label" : "labels"} ${safe(names.join(", "))}`);
+        out.push(`       ${paint.good("✔")} ${safe(where)}created ${names.length === 1 ? "label" : "labels"} ${safe(names.join(", "))}`);
         continue;
       }
-      out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
+      out.push(`       ${paint.good("✔")} ${safe(where)}${safe(effect.text)}`);
       if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue")) {
         for (const line of readable(effect.body, 7)) out.push(paint.dim(`         │ ${line}`));
       }

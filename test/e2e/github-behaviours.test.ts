@@ -306,3 +306,23 @@ describe("transferred issues and issues converted to discussions", () => {
     expect(result.state.errors).toEqual([]);
   });
 });
+
+describe("examples/github.yml", () => {
+  it("tells its story, and the narration and --json are byte-identical across runs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { narrate } = await import("../../src/simulator/narrate.js");
+    const file = "examples/github.yml";
+    const text = readFileSync(file, "utf8");
+    const [first, second] = [await runScenario(text, file), await runScenario(text, file)];
+    expect(second.json).toBe(first.json);
+    expect(narrate(second, { color: false })).toBe(narrate(first, { color: false }));
+    expect(first.state.errors).toEqual([]);
+    expect(marker(item(first, 1))).toMatchObject({ priority: "P1", securityBy: "carol", plan: "business" });
+    expect(item(first, 2).labels).toEqual(["P2", "escalated", "production"]);
+    expect(botComments(item(first, 3))[0]?.body).not.toContain("tidied up");
+    expect(marker(item(first, 4))).toMatchObject({ respondedBy: "dana" });
+    expect(item(first, 5).kind).toBe("pull_request");
+    expect(botComments(item(first, 5))).toEqual([]);
+    expect(first.state.notifications.map((n) => n.host)).toEqual(["hooks.example.com", "hooks.example.com", "hooks.example.com"]);
+  });
+});
