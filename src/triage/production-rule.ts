@@ -78,22 +78,27 @@ export function productionOrigin(ctx: PriorityContext): "form" | "removed" | und
   const name = ctx.config.labels.production;
   const key = name.toLowerCase();
   const present = hasLabel(ctx.item.labels, name);
-  const t = ctx.trigger;
-  if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
-    if (t.type === "unlabeled") return present ? ctx.prev?.production : "removed";
-    if (present) return labelDecides(ctx, t.sender, name) ? undefined : "form";
-  }
+  const prev = ctx.prev;
+  const known = prev === null ? (present && ctx.form.production ? "form" : undefined) : prev.production;
+  const fromAddition = (by: Actor | null): "form" | undefined => (by !== null && labelDecides(ctx, by, name) ? undefined : "form");
+  // The issue timeline, when it shows the label: its latest event is the fact.
   const events = ctx.item.labelEvents ?? [];
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
     if (e === undefined || e.label.toLowerCase() !== key) continue;
-    if (e.actor !== null && isAppActor(ctx, e.actor)) break;
-    if (!e.added) return present ? ctx.prev?.production : "removed";
-    if (!present) break;
-    return e.actor !== null && labelDecides(ctx, e.actor, name) ? undefined : "form";
+    // The app's own change: what it recorded when it made it.
+    if (e.actor !== null && isAppActor(ctx, e.actor)) return known;
+    if (!e.added) return present ? known : "removed";
+    return present ? fromAddition(e.actor) : known;
   }
-  if (ctx.prev === null) return present && ctx.form.production ? "form" : undefined;
-  return ctx.prev.production;
+  // No timeline (discussions) or nothing in it yet: the trigger, unless the marker
+  // already accounts for the label as it is (a repeated or stale delivery).
+  const t = ctx.trigger;
+  if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
+    if (t.type === "unlabeled" && !present) return "removed";
+    if (t.type === "labeled" && present && !(prev !== null && prev.production === "form")) return fromAddition(t.sender);
+  }
+  return known;
 }
 
 /**
@@ -116,7 +121,7 @@ export function shouldAddProduction(ctx: PriorityContext, origin: "form" | "remo
  */
 export function shouldRemoveProduction(ctx: PriorityContext, origin: "form" | "removed" | undefined = productionOrigin(ctx)): boolean {
   if (ctx.form.production || !hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
-  return origin === "form" && authorEdit(ctx) && ctx.prev !== null && ctx.prev.untracked !== true;
+  return origin === "form" && authorEdit(ctx) && ctx.prev?.untracked !== true;
 }
 
 /**
