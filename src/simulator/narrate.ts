@@ -192,6 +192,8 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
   out.push(paint.bold(`support-triage simulation · ${scenario.repo} · ${scenario.file}`));
   if (scenario.description) for (const line of scenario.description.trim().split("\n")) out.push(paint.dim(safe(line)));
   if (scenario.members.length > 0) out.push(paint.dim(`Members (responders): ${scenario.members.join(", ")}`));
+  if (scenario.collaborators.length > 0) out.push(paint.dim(`Outside collaborators (responders): ${safe(scenario.collaborators.join(", "))}`));
+  if (scenario.repositories.length > 0) out.push(paint.dim(`Further repositories: ${safe(scenario.repositories.map((r) => r.name).join(", "))}`));
   out.push("");
 
   let clock: number | null = null;
