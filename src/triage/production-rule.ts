@@ -191,7 +191,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
   const origin = productionOrigin(ctx);
   const addProduction = shouldAddProduction(ctx, origin);
   const removeProduction = shouldRemoveProduction(ctx, origin);
-  const productionOrigin_ = addProduction ? "form" : origin;
+  const originAfter = addProduction ? "form" : origin;
   if (addProduction) {
     decisions.push({ rule: "production-from-form", message: `The form's environment is production: adding ${config.labels.production}.` });
   }
@@ -199,7 +199,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
     decisions.push({ rule: "production-from-form", message: `The form's environment is no longer production: removing ${config.labels.production}, which came from the form.` });
   }
   const hasProduction = (addProduction || hasLabel(ctx.item.labels, config.labels.production)) && !removeProduction;
-  const common = { addProduction, removeProduction, productionOrigin: productionOrigin_ };
+  const common = { addProduction, removeProduction, productionOrigin: originAfter };
   const securityBy = securityConfirmedBy(ctx);
   const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
   const notices = [...new Set([...(ctx.prev?.notices ?? []), ...(ctx.postedNotices ?? [])])];
