@@ -68,6 +68,8 @@ export interface GqlDiscussion {
   url: string;
   createdAt: string;
   closed: boolean;
+  /** Q&A categories: an answer is marked. */
+  isAnswered?: boolean | null;
   author: GqlActor | null;
   authorAssociation: string;
   repository: { nameWithOwner: string };
@@ -159,6 +161,7 @@ export function toItem(node: GqlItem): Item {
     ...base,
     kind: "discussion",
     state: node.closed ? "closed" : "open",
+    ...(node.isAnswered === true ? { answered: true } : {}),
     categorySlug: node.category?.slug ?? null,
     assignees: [],
     comments,

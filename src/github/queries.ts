@@ -37,7 +37,7 @@ export const ISSUE_FIELDS = `
  */
 function discussionFields(comments: number, replies: number): string {
   return `
-  __typename id number title body url createdAt closed
+  __typename id number title body url createdAt closed isAnswered
   author { ${ACTOR} }
   authorAssociation
   repository { nameWithOwner }
@@ -188,7 +188,7 @@ const SCAN_ISSUE = `... on Issue { ${SCAN_COMMON} state
         ... on UnlabeledEvent { createdAt actor { ${ACTOR} } label { name } }
       }
     } }`;
-const SCAN_DISCUSSION = `... on Discussion { ${SCAN_COMMON} closed category { slug }
+const SCAN_DISCUSSION = `... on Discussion { ${SCAN_COMMON} closed isAnswered category { slug }
     comments(first: ${SCAN_COMMENTS}) { totalCount nodes { ${COMMENT} } }
     latest: comments(last: 2) { nodes { ${COMMENT} replies(last: 2) { totalCount nodes { ${COMMENT} } } } } }`;
 

@@ -13,6 +13,7 @@ import { retryAdvice, retryDelay } from "../github/retry.js";
 import { applyActions, describeAction, type RepoLabels } from "../github/apply.js";
 import { CONFIG_PATH, resolveConfig } from "../github/config.js";
 import { completeComments } from "../github/complete.js";
+import type { FileTexts } from "../github/file-texts.js";
 import { formProblems, readForms } from "../github/forms.js";
 import { labelIds, toItem, type GqlDiscussion, type GqlIssue } from "../github/normalize.js";
 import { READ_DISCUSSION, READ_ISSUE } from "../github/queries.js";
@@ -69,69 +70,60 @@ export function issueFormFiles(entries: readonly EntryRead[] | undefined, text: 
   });
 }
 
-/**
- * File texts by git object id, and the repositories whose files this process has read.
- * Every item read names the config file and the forms; their texts were most of an
- * intake's answer (and of its parsing) although they rarely change. Once a repository's
- * texts are known, its reads ask for the object ids alone (`withTexts: false`); an id
- * not known here (the file changed, or its text was evicted) sends the read again with
- * the texts. An object id names one content for ever, so a text found by id is never
- * stale. Bounded: both are emptied when full (the next read of a repository then brings
- * its texts again).
- */
-const textsByOid = new Map<string, string | null>();
-const MAX_TEXTS = 512;
-const reposWithTexts = new Set<string>();
-const MAX_REPOS = 4096;
-
 /** Thrown inside a read's resolution when an object id is not known here. */
 const UNKNOWN = Symbol("unknown object id");
 
-function textByOid(o: BlobRead): string | null {
+/** A blob's text from the answer, or by its id from `texts` when the answer carries ids alone. */
+function textByOid(texts: FileTexts | null, o: BlobRead): string | null {
   if (!o || o.__typename !== "Blob") return null;
   if ("text" in o) {
     const text = typeof o.text === "string" ? o.text : null;
-    if (o.oid) {
-      if (textsByOid.size >= MAX_TEXTS) textsByOid.clear();
-      textsByOid.set(o.oid, text);
-    }
+    if (o.oid && texts) texts.remember(o.oid, text);
     return text;
   }
-  if (!o.oid) return null;
-  const known = textsByOid.get(o.oid);
+  if (!o.oid || !texts) return null;
+  const known = texts.text(o.oid);
   if (known === undefined) throw UNKNOWN;
   return known;
 }
 
 /**
- * Step 1's request, by object ids when this repository's texts are known: `resolve` turns
- * the answer into the snapshot, and the read goes again with the texts if an id is unknown.
+ * Step 1's request, by object ids when this repository's texts are known (src/github/file-texts.ts):
+ * `resolve` turns the answer into the snapshot, and the read goes again with the texts if an
+ * id is unknown (the file changed). Without `texts` every read carries the texts.
  */
-async function readWithTexts<T, R>(client: GitHubClient, ref: ItemRef, query: string, variables: Record<string, unknown>, resolve: (answer: T) => R): Promise<R> {
+async function readWithTexts<T, R>(
+  client: GitHubClient,
+  ref: ItemRef,
+  texts: FileTexts | null,
+  query: string,
+  variables: Record<string, unknown>,
+  resolve: (answer: T, text: (o: BlobRead) => string | null) => R,
+): Promise<R> {
   const key = repoKey(ref);
-  if (reposWithTexts.has(key)) {
+  const text = (o: BlobRead): string | null => textByOid(texts, o);
+  if (texts?.knows(key)) {
     const answer = await client.graphql<T>(query, { ...variables, withTexts: false });
     try {
-      return resolve(answer);
+      return resolve(answer, text);
     } catch (err) {
       if (err !== UNKNOWN) throw err;
     }
   }
-  const result = resolve(await client.graphql<T>(query, variables));
-  if (reposWithTexts.size >= MAX_REPOS) reposWithTexts.clear();
-  reposWithTexts.add(key);
+  const result = resolve(await client.graphql<T>(query, variables), text);
+  texts?.learned(key);
   return result;
 }
 
 /** Step 1: one GraphQL request for the item and everything around it. */
-export async function readItem(client: GitHubClient, ref: ItemRef): Promise<ItemSnapshot | null> {
+export async function readItem(client: GitHubClient, ref: ItemRef, texts: FileTexts | null = null): Promise<ItemSnapshot | null> {
   const base = { owner: ref.owner, name: ref.repo, number: ref.number, configExpr: `HEAD:${CONFIG_PATH}` };
   const labelsOf = (repo: RepoRead): RepoLabels => ({ repositoryId: repo.id, ids: labelIds(repo.labels.nodes), total: repo.labels.totalCount });
   if (ref.kind === "issue") {
-    const read = await readWithTexts(client, ref, READ_ISSUE, { ...base, templatesExpr: "HEAD:.github/ISSUE_TEMPLATE" }, (res: IssueRead) => {
+    const read = await readWithTexts(client, ref, texts, READ_ISSUE, { ...base, templatesExpr: "HEAD:.github/ISSUE_TEMPLATE" }, (res: IssueRead, text) => {
       const repo = res.repository;
       if (!repo?.issue) return null;
-      return { repo, issue: repo.issue, configText: textByOid(repo.config), templateFiles: issueFormFiles(repo.templates?.entries, textByOid) };
+      return { repo, issue: repo.issue, configText: text(repo.config), templateFiles: issueFormFiles(repo.templates?.entries, text) };
     });
     if (!read) return null;
     return {
@@ -143,11 +135,11 @@ export async function readItem(client: GitHubClient, ref: ItemRef): Promise<Item
   }
   const slug = ref.categorySlug ?? "";
   const file = `.github/DISCUSSION_TEMPLATE/${slug}.yml`;
-  const read = await readWithTexts(client, ref, READ_DISCUSSION, { ...base, templateExpr: `HEAD:${file}` }, (res: DiscussionRead) => {
+  const read = await readWithTexts(client, ref, texts, READ_DISCUSSION, { ...base, templateExpr: `HEAD:${file}` }, (res: DiscussionRead, text) => {
     const repo = res.repository;
     if (!repo?.discussion) return null;
-    const text = textByOid(repo.template);
-    return { repo, discussion: repo.discussion, configText: textByOid(repo.config), templateFiles: text !== null ? [{ file, text }] : [] };
+    const form = text(repo.template);
+    return { repo, discussion: repo.discussion, configText: text(repo.config), templateFiles: form !== null ? [{ file, text: form }] : [] };
   });
   if (!read) return null;
   return {
@@ -275,7 +267,7 @@ async function processOnce(
   held: Set<string> = new Set(),
 ): Promise<ProcessResult> {
   const appLogin = await services.appLogin();
-  const snapshot = options.snapshot ?? (await readItem(client, ref));
+  const snapshot = options.snapshot ?? (await readItem(client, ref, services.fileTexts));
   if (!snapshot) return { plan: null, skipped: "item not found", writeRequests: 0, writes: 0 };
   const now = services.now();
   const loaded = await resolveConfig(client, ref, services.contents, now, snapshot.configText);

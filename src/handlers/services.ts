@@ -4,6 +4,7 @@
  */
 import { ContentCache } from "../github/contents.js";
 import { ConfigIssueTracker } from "../github/config-issue.js";
+import { FileTexts } from "../github/file-texts.js";
 import { TeamCache } from "../github/teams.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "../github/retry.js";
 import type { WebhookSender } from "../github/webhook.js";
@@ -25,6 +26,8 @@ export interface Services {
   /** Epoch ms; injectable so the simulator and tests drive time. */
   readonly now: () => number;
   readonly contents: ContentCache;
+  /** Config and form texts by git object id (the item read asks for ids alone once it holds them). */
+  readonly fileTexts: FileTexts;
   readonly configIssues: ConfigIssueTracker;
   /** The pinned report issue of each repository, as far as this process knows it. */
   readonly reportIssues: ReportIssueTracker;
@@ -77,6 +80,7 @@ export function createServices(opts: {
     sleep: opts.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     retry: opts.retry ?? DEFAULT_RETRY,
     contents: new ContentCache(undefined, undefined, opts.sharedCache ?? null),
+    fileTexts: new FileTexts(),
     configIssues: new ConfigIssueTracker(),
     reportIssues: new ReportIssueTracker(),
     ledgers: new SweepLedgers(opts.sharedCache ?? null),

@@ -504,7 +504,7 @@ export async function sweepRepository(
               if (snap === "truncated") {
                 // A long thread: the item read takes every comment and reply.
                 report.reads++;
-                const full = await readItem(client, refOf(c)).catch(() => null);
+                const full = await readItem(client, refOf(c), services.fileTexts).catch(() => null);
                 if (!full) {
                   retryLater(c);
                   continue;

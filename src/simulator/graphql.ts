@@ -295,7 +295,7 @@ export function itemView(item: SimItem): Source {
     lastEditedAt: null,
     closed: item.state === "closed",
     closedAt: item.closedAt === null ? null : isoTime(item.closedAt),
-    locked: false,
+    locked: item.locked,
     author: actorView(item.author),
     authorAssociation: item.association,
     viewerDidAuthor: item.author.login === BOT_LOGIN,
@@ -317,7 +317,7 @@ export function itemView(item: SimItem): Source {
     __typename: "Discussion",
     ...common,
     stateReason: null,
-    isAnswered: false,
+    isAnswered: item.answer !== null,
     answer: null,
     upvoteCount: 0,
     category: () => (item.category ? categoryView(item.category) : null),
@@ -395,7 +395,7 @@ function repoView(repo: SimRepo): Source {
   const item = (kind: "issue" | "discussion", args: Args, context: GraphQLContext): Source => {
     const number = Number(args["number"]);
     const found = world(context).item(repo, number);
-    if (!found || found.kind !== kind) {
+    if (!found || found.kind !== kind || found.pullRequest) {
       throw notFound(`Could not resolve to ${kind === "issue" ? "an Issue" : "a Discussion"} with the number of ${number}.`);
     }
     return itemView(found);

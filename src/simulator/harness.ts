@@ -14,6 +14,7 @@ import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
 import { APP_ENV, forkedHost, inProcessHost, REPORT_ROUTE, SWEEP_ROUTE, SWEEP_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET, type AppHost, type HostSpec } from "./app-host.js";
 import { FaultInjector, INJECTED, type FaultCounts } from "./faults.js";
+import { DateTime } from "luxon";
 import { isoTime, SimulationError, World, type Effect, type SimComment, type SimItem, type SimRepo } from "./model.js";
 import { advanceClock, applyScenarioRateLimits, parseScenario, ScenarioError, type Scenario, type Step } from "./scenario.js";
 import { GitHubSimulator, type RequestCounts, type RequestRecord } from "./server.js";
@@ -49,7 +50,8 @@ export interface SimulationNotification {
 }
 
 export interface SimulationItem {
-  readonly kind: "issue" | "discussion";
+  /** `pull_request` for the pull requests a scenario opens (an extension: the app ignores them). */
+  readonly kind: "issue" | "discussion" | "pull_request";
   readonly number: number;
   readonly title: string;
   readonly body: string;
@@ -177,7 +179,7 @@ function itemsOf(repo: SimRepo): SimulationItem[] {
     .sort((a, b) => a.number - b.number)
     .map(
       (item: SimItem): SimulationItem => ({
-        kind: item.kind,
+        kind: item.pullRequest ? "pull_request" : item.kind,
         number: item.number,
         title: item.title,
         body: item.body,
@@ -335,7 +337,10 @@ export async function runScenario(text: string, file: string, options: RunOption
   // The app's own issues take numbers after every number the scenario uses (per repository).
   for (const target of [repo, ...extras]) {
     const mine = (step: Step): boolean => (step.repo === undefined ? target === repo : step.repo.toLowerCase() === target.fullName.toLowerCase());
-    target.nextNumber = Math.max(0, ...flatSteps(scenario.steps).flatMap((step) => (step.type === "open" && mine(step) ? [step.number] : []))) + 1;
+    const numbers = flatSteps(scenario.steps).flatMap((step) =>
+      step.type === "open" && mine(step) ? [step.number] : step.type === "transfer" && step.to.toLowerCase() === target.fullName.toLowerCase() ? [step.as] : [],
+    );
+    target.nextNumber = Math.max(0, ...numbers) + 1;
   }
 
   const timeline: TimelineEntry[] = [];
@@ -576,7 +581,7 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
   try {
     switch (step.type) {
       case "open":
-        world.openItem(repo, { ...step, author: world.user(step.author) });
+        world.openItem(repo, { ...step, kind: step.kind === "pull_request" ? "issue" : step.kind, pullRequest: step.kind === "pull_request", author: world.user(step.author) });
         return;
       case "label": {
         const item = itemFor(step.number);
@@ -620,6 +625,25 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
       case "reopen":
         world.setState(itemFor(step.number), world.user(step.by), step.type === "close" ? "closed" : "open");
         return;
+      case "transfer": {
+        const [toOwner = "", toName = ""] = step.to.split("/");
+        const target = world.repo(toOwner, toName) ?? context.repo;
+        const item = itemFor(step.number);
+        world.transferIssue(item, target, world.user(step.by), step.as);
+        return;
+      }
+      case "convert":
+        world.convertToDiscussion(itemFor(step.number), step.category, world.user(step.by));
+        return;
+      case "lock":
+      case "unlock":
+        world.setLocked(itemFor(step.number), world.user(step.by), step.type === "lock");
+        return;
+      case "answer": {
+        const item = itemFor(step.number);
+        world.markAnswer(item, pickComment(item, step.comment, scenario, step.line), world.user(step.by));
+        return;
+      }
       case "advance":
         world.now = advanceClock(world.now, step, scenario.timezone);
         await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
@@ -638,7 +662,8 @@ async function playStep(step: Step, context: PlayContext): Promise<void> {
           await Promise.all(context.hosts.map((host) => host.setClock(world.now)));
           for (const [index, timer] of timers.entries()) {
             if ((timer.nextDue() ?? Number.POSITIVE_INFINITY) > world.now) continue;
-            timeline.push({ type: "note", text: `the in-server timer${timers.length > 1 ? ` of server ${index + 1}` : ""} sweeps at ${isoTime(world.now)}` });
+            const at = DateTime.fromMillis(world.now, { zone: scenario.timezone }).toFormat("HH:mm ZZZZ");
+            timeline.push({ type: "note", text: `the in-server timer${timers.length > 1 ? ` of server ${index + 1}` : ""} sweeps (${at})` });
             await timer.runDue();
           }
           await context.drainNow(step.line);

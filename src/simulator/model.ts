@@ -17,6 +17,7 @@ import {
   installationLiteJson,
   issueCommentJson,
   issueJson,
+  pullRequestJson,
   labelJson,
   orgJson,
   pushJson,
@@ -100,6 +101,13 @@ export interface SimItem {
   category: SimCategory | null;
   /** Pinned to the repository's issue list (GitHub allows three). */
   pinned?: boolean;
+  /** A pull request (kind `issue`, as GitHub's issues API sees it; its own events are `pull_request`). */
+  readonly pullRequest: boolean;
+  /** Conversation locked: only people with write access (and apps) can comment. */
+  locked: boolean;
+  /** Discussions: the comment marked as the answer, and who marked it. */
+  answer: SimComment | null;
+  answerBy?: SimUser;
 }
 
 export interface SimRepo {
@@ -514,10 +522,10 @@ export class World {
   }
 
   private itemEvent(item: SimItem, action: string, sender: SimUser, extra: Record<string, Json> = {}): void {
-    const key = item.kind === "issue" ? "issue" : "discussion";
-    const name = item.kind === "issue" ? "issues" : "discussion";
-    const body = item.kind === "issue" ? issueJson(item) : discussionJson(item);
-    this.send(name, action, { [key]: body, ...extra, ...this.common(item.repo, sender) }, sender);
+    const key = item.pullRequest ? "pull_request" : item.kind === "issue" ? "issue" : "discussion";
+    const name = item.pullRequest ? "pull_request" : item.kind === "issue" ? "issues" : "discussion";
+    const body = item.pullRequest ? pullRequestJson(item) : item.kind === "issue" ? issueJson(item) : discussionJson(item);
+    this.send(name, action, { ...(item.pullRequest ? { number: item.number } : {}), [key]: body, ...extra, ...this.common(item.repo, sender) }, sender);
   }
 
   private effect(effect: Effect): void {
@@ -656,7 +664,7 @@ export class World {
   /** Opens an issue or discussion; form labels follow as `labeled` events by the author. */
   openItem(
     repo: SimRepo,
-    spec: { kind: ItemKind; number: number; author: SimUser; title: string; body: string; labels: readonly string[]; category: string | null },
+    spec: { kind: ItemKind; number: number; author: SimUser; title: string; body: string; labels: readonly string[]; category: string | null; pullRequest?: boolean },
   ): SimItem {
     if (repo.items.has(spec.number)) throw new SimulationError(`#${spec.number} already exists in ${repo.fullName}`);
     const id = this.id();
@@ -679,6 +687,9 @@ export class World {
       comments: [],
       events: [],
       category: spec.kind === "discussion" ? this.category(repo, spec.category ?? "general") : null,
+      pullRequest: spec.kind === "issue" && spec.pullRequest === true,
+      locked: false,
+      answer: null,
     };
     repo.items.set(item.number, item);
     repo.nextNumber = Math.max(repo.nextNumber, item.number + 1);
@@ -740,6 +751,9 @@ export class World {
 
   addComment(item: SimItem, author: SimUser, body: string, replyTo: SimComment | null = null): SimComment {
     if (replyTo && item.kind !== "discussion") throw new SimulationError("only discussion comments can be replies");
+    if (item.locked && author.type !== "Bot" && this.association(item.repo, author) === "NONE" && author.login !== BOT_LOGIN) {
+      throw new SimulationError(`#${item.number} is locked: only people with write access can comment`);
+    }
     if (replyTo?.replyTo) throw new SimulationError("replies can only answer top-level comments");
     const id = this.id();
     const comment: SimComment = {
@@ -792,6 +806,112 @@ export class World {
     if (editor.login === BOT_LOGIN) {
       this.effect({ kind: "edit-comment", repo: item.repo.fullName, number: item.number, text: `updated its comment on #${item.number}`, body });
     }
+  }
+
+  /**
+   * Moves an issue's content into a new item: its title, body, author, creation time and
+   * comments (re-created there, with their original authors and times), the labels the
+   * destination has by name, and its assignees. The old item is gone from its repository.
+   */
+  private moveItem(item: SimItem, target: SimRepo, kind: ItemKind, number: number, category: string | null): SimItem {
+    const same = target === item.repo && number === item.number;
+    if (target.items.has(number) && !same) throw new SimulationError(`#${number} already exists in ${target.fullName}`);
+    const id = this.id();
+    const moved: SimItem = {
+      kind,
+      id,
+      nodeId: nodeId(kind === "issue" ? "I" : "D", id),
+      number,
+      repo: target,
+      title: item.title,
+      body: item.body,
+      author: item.author,
+      association: this.association(target, item.author),
+      createdAt: item.createdAt,
+      updatedAt: this.now,
+      closedAt: null,
+      state: "open",
+      labels: item.labels.flatMap((label) => this.findLabel(target, label.name) ?? []),
+      assignees: kind === "issue" ? [...item.assignees] : [],
+      comments: [],
+      events: [],
+      category: kind === "discussion" ? this.category(target, category ?? "general") : null,
+      pullRequest: false,
+      locked: item.locked,
+      answer: null,
+    };
+    for (const old of item.comments) {
+      const cid = this.id();
+      const copy: SimComment = {
+        id: cid,
+        nodeId: nodeId(kind === "issue" ? "IC" : "DC", cid),
+        item: moved,
+        author: old.author,
+        association: this.association(target, old.author),
+        body: old.body,
+        createdAt: old.createdAt,
+        updatedAt: old.updatedAt,
+        replyTo: null,
+      };
+      moved.comments.push(copy);
+      this.nodes.set(copy.nodeId, { type: "comment", value: copy });
+    }
+    item.repo.items.delete(item.number);
+    this.nodes.delete(item.nodeId);
+    for (const old of item.comments) this.nodes.delete(old.nodeId);
+    target.items.set(number, moved);
+    target.nextNumber = Math.max(target.nextNumber, number + 1);
+    this.nodes.set(moved.nodeId, { type: "item", value: moved });
+    return moved;
+  }
+
+  /**
+   * Transfers an issue to another repository: GitHub sends `issues.transferred` in the old
+   * one (with `changes.new_issue` and `changes.new_repository`) and `issues.opened` for
+   * the new issue, which takes the destination's next number.
+   */
+  transferIssue(item: SimItem, target: SimRepo, actor: SimUser, number: number = target.nextNumber): SimItem {
+    if (item.kind !== "issue" || item.pullRequest) throw new SimulationError("only issues can be transferred");
+    if (target === item.repo) throw new SimulationError(`#${item.number} is already in ${target.fullName}`);
+    const old = issueJson(item);
+    const moved = this.moveItem(item, target, "issue", number, null);
+    this.send("issues", "transferred", { changes: { new_issue: issueJson(moved), new_repository: repoJson(target) }, issue: old, ...this.common(item.repo, actor) }, actor);
+    this.itemEvent(moved, "opened", actor);
+    return moved;
+  }
+
+  /**
+   * Converts an issue into a discussion in the same repository, keeping its number (the two
+   * share one sequence): the comments become discussion comments, the labels stay.
+   * GitHub sends `issues.deleted` for the issue and `discussion.created` for the discussion.
+   */
+  convertToDiscussion(item: SimItem, category: string, actor: SimUser): SimItem {
+    if (item.kind !== "issue" || item.pullRequest) throw new SimulationError("only issues can be converted to discussions");
+    const old = issueJson(item);
+    const moved = this.moveItem(item, item.repo, "discussion", item.number, category);
+    this.send("issues", "deleted", { issue: old, ...this.common(item.repo, actor) }, actor);
+    this.itemEvent(moved, "created", actor);
+    return moved;
+  }
+
+  /** Locks or unlocks the conversation (`issues.locked`/`unlocked`, `discussion.locked`/`unlocked`). */
+  setLocked(item: SimItem, actor: SimUser, locked: boolean): void {
+    if (item.locked === locked) return;
+    item.locked = locked;
+    item.updatedAt = this.now;
+    this.itemEvent(item, locked ? "locked" : "unlocked", actor);
+  }
+
+  /** Marks a discussion comment as the answer (`discussion.answered`, with the answer). */
+  markAnswer(item: SimItem, comment: SimComment, actor: SimUser): void {
+    if (item.kind !== "discussion") throw new SimulationError("only discussions have answers");
+    if (comment.replyTo !== null) throw new SimulationError("only a top-level comment can be the answer");
+    if (item.answer === comment) return;
+    item.answer = comment;
+    item.answerBy = actor;
+    item.updatedAt = this.now;
+    const { reactions: _reactions, ...answer } = discussionCommentJson(comment) as Record<string, Json>;
+    this.itemEvent(item, "answered", actor, { answer });
   }
 
   /** A comment deleted (GitHub sends its last state in the `deleted` webhook). */

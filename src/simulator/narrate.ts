@@ -114,7 +114,8 @@ export function readable(body: string): string[] {
 function describeStep(step: Step): string {
   switch (step.type) {
     case "open": {
-      const what = step.kind === "issue" ? `issue #${step.number}` : `discussion #${step.number} in ${step.category ?? "general"}`;
+      const what =
+        step.kind === "issue" ? `issue #${step.number}` : step.kind === "pull_request" ? `pull request #${step.number}` : `discussion #${step.number} in ${step.category ?? "general"}`;
       const labels = step.labels.length > 0 ? ` with ${step.labels.length === 1 ? "label" : "labels"} ${step.labels.join(", ")} from the form` : "";
       return `${step.author} opens ${what} "${clip(step.title, 70)}"${labels}`;
     }
@@ -132,6 +133,16 @@ function describeStep(step: Step): string {
       );
       return `${step.by} edits #${step.number} (${parts.join(", ")})`;
     }
+    case "transfer":
+      return `${step.by} transfers #${step.number} to ${step.to} (#${step.as} there)`;
+    case "convert":
+      return `${step.by} converts issue #${step.number} into a discussion in ${step.category}`;
+    case "lock":
+      return `${step.by} locks the conversation on #${step.number}`;
+    case "unlock":
+      return `${step.by} unlocks the conversation on #${step.number}`;
+    case "answer":
+      return `${step.by} marks ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} as the answer on #${step.number}`;
     case "edit_comment":
       return `${step.by} edits ${typeof step.comment === "number" ? `comment ${step.comment}` : `${step.comment}'s comment`} on #${step.number}: "${clip(step.body, 80)}"`;
     case "delete_comment":
@@ -225,6 +236,8 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
   out.push(paint.bold(`support-triage simulation · ${scenario.repo} · ${scenario.file}`));
   if (scenario.description) for (const line of scenario.description.trim().split("\n")) out.push(paint.dim(safe(line)));
   if (scenario.members.length > 0) out.push(paint.dim(`Members (responders): ${scenario.members.join(", ")}`));
+  if (scenario.collaborators.length > 0) out.push(paint.dim(`Outside collaborators (responders): ${safe(scenario.collaborators.join(", "))}`));
+  if (scenario.repositories.length > 0) out.push(paint.dim(`Further repositories: ${safe(scenario.repositories.map((r) => r.name).join(", "))}`));
   out.push("");
 
   let clock: number | null = null;
@@ -241,17 +254,19 @@ export function narrate(result: ScenarioResult, options: NarrateOptions): string
     pendingEffects = [];
     for (let i = 0; i < effects.length; i++) {
       const effect = effects[i] as Effect;
+      // Effects in a further repository (`repositories:`) say where they happened.
+      const where = effect.repo.toLowerCase() === scenario.repo.toLowerCase() ? "" : `${effect.repo}: `;
       if (effect.kind === "create-label") {
         const names: string[] = [];
-        while (effects[i]?.kind === "create-label") {
+        while (effects[i]?.kind === "create-label" && (effects[i] as Effect).repo === effect.repo) {
           names.push(/"(.*)"/.exec((effects[i] as Effect).text)?.[1] ?? "?");
           i++;
         }
         i--;
-        out.push(`       ${paint.good("✔")} created ${names.length === 1 ? "label" : "labels"} ${safe(names.join(", "))}`);
+        out.push(`       ${paint.good("✔")} ${safe(where)}created ${names.length === 1 ? "label" : "labels"} ${safe(names.join(", "))}`);
         continue;
       }
-      out.push(`       ${paint.good("✔")} ${safe(effect.text)}`);
+      out.push(`       ${paint.good("✔")} ${safe(where)}${safe(effect.text)}`);
       if (effect.body !== undefined && (effect.kind === "comment" || effect.kind === "edit-comment" || effect.kind === "issue" || effect.kind === "pull")) {
         for (const line of readable(effect.body)) out.push(paint.dim(`         │ ${line}`));
       }

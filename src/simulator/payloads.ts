@@ -215,7 +215,7 @@ export function issueJson(item: SimItem): Json {
     user: userJson(item.author),
     labels: sortedLabels(item.labels).map(labelJson),
     state: item.state,
-    locked: false,
+    locked: item.locked,
     assignee: firstAssignee ? userJson(firstAssignee) : null,
     assignees: item.assignees.map(userJson),
     milestone: null,
@@ -230,6 +230,80 @@ export function issueJson(item: SimItem): Json {
     timeline_url: `${api}/timeline`,
     performed_via_github_app: viaApp(item.author, item.repo),
     state_reason: item.state === "closed" ? "completed" : null,
+    // GitHub's issues API lists pull requests too, marked by this key.
+    ...(item.pullRequest
+      ? { pull_request: { url: `${API}/repos/${item.repo.fullName}/pulls/${item.number}`, html_url: `${WEB}/${item.repo.fullName}/pull/${item.number}`, merged_at: null } }
+      : {}),
+  };
+}
+
+/** A pull request in its own events (`pull_request.*`): an open, unmerged PR from a branch of the same repository. */
+export function pullRequestJson(item: SimItem): Json {
+  const repo = item.repo.fullName;
+  const api = `${API}/repos/${repo}/pulls/${item.number}`;
+  const issueApi = `${API}/repos/${repo}/issues/${item.number}`;
+  const html = `${WEB}/${repo}/pull/${item.number}`;
+  const sha = "0".repeat(40);
+  const branch = (ref: string, user: SimUser): Json => ({ label: `${item.repo.owner.login}:${ref}`, ref, sha, user: userJson(user), repo: repoJson(item.repo) });
+  const firstAssignee = item.assignees[0];
+  return {
+    url: api,
+    id: item.id,
+    node_id: item.nodeId,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: issueApi,
+    number: item.number,
+    state: item.state,
+    locked: item.locked,
+    title: item.title,
+    user: userJson(item.author),
+    body: item.body === "" ? null : item.body,
+    created_at: iso(item.createdAt),
+    updated_at: iso(item.updatedAt),
+    closed_at: item.closedAt === null ? null : iso(item.closedAt),
+    merged_at: null,
+    merge_commit_sha: null,
+    assignee: firstAssignee ? userJson(firstAssignee) : null,
+    assignees: item.assignees.map(userJson),
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: sortedLabels(item.labels).map(labelJson),
+    milestone: null,
+    commits_url: `${api}/commits`,
+    review_comments_url: `${api}/comments`,
+    review_comment_url: `${API}/repos/${repo}/pulls/comments{/number}`,
+    comments_url: `${issueApi}/comments`,
+    statuses_url: `${API}/repos/${repo}/statuses/${sha}`,
+    head: branch(`patch-${item.number}`, item.author),
+    base: branch("main", item.repo.owner),
+    _links: {
+      self: { href: api },
+      html: { href: html },
+      issue: { href: issueApi },
+      comments: { href: `${issueApi}/comments` },
+      review_comments: { href: `${api}/comments` },
+      review_comment: { href: `${API}/repos/${repo}/pulls/comments{/number}` },
+      commits: { href: `${api}/commits` },
+      statuses: { href: `${API}/repos/${repo}/statuses/${sha}` },
+    },
+    author_association: item.association,
+    auto_merge: null,
+    active_lock_reason: null,
+    draft: false,
+    merged: false,
+    mergeable: null,
+    rebaseable: null,
+    mergeable_state: "unknown",
+    merged_by: null,
+    comments: item.comments.length,
+    review_comments: 0,
+    maintainer_can_modify: false,
+    commits: 1,
+    additions: 1,
+    deletions: 0,
+    changed_files: 1,
   };
 }
 
@@ -274,17 +348,18 @@ export function discussionJson(item: SimItem): Json {
   return {
     repository_url: `${API}/repos/${item.repo.fullName}`,
     category: categoryJson(category),
-    answer_html_url: null,
-    answer_chosen_at: null,
-    answer_chosen_by: null,
+    answer_html_url: item.answer ? `${WEB}/${item.repo.fullName}/discussions/${item.number}#discussioncomment-${item.answer.id}` : null,
+    answer_chosen_at: item.answer ? iso(item.updatedAt) : null,
+    answer_chosen_by: item.answer && item.answerBy ? userJson(item.answerBy) : null,
     html_url: `${WEB}/${item.repo.fullName}/discussions/${item.number}`,
     id: item.id,
     node_id: item.nodeId,
     number: item.number,
     title: item.title,
     user: userJson(item.author),
-    state: item.state,
-    locked: false,
+    // GitHub reports a locked discussion's state as "locked".
+    state: item.locked ? "locked" : item.state,
+    locked: item.locked,
     comments: item.comments.length,
     created_at: iso(item.createdAt),
     updated_at: iso(item.updatedAt),

@@ -25,6 +25,8 @@ import { NO_FAULTS, type FaultSpec } from "./faults.js";
 import type { RateLimitBudgets, World } from "./model.js";
 
 export type ItemKind = "issue" | "discussion";
+/** What `open.kind` may say: a pull request is played too (the app must ignore it). */
+export type OpenKind = ItemKind | "pull_request";
 
 interface StepBase {
   /** 1-based line of the step in the scenario file. */
@@ -45,7 +47,7 @@ export interface ExtraRepository {
 export type Step =
   | (StepBase & {
       readonly type: "open";
-      readonly kind: ItemKind;
+      readonly kind: OpenKind;
       readonly number: number;
       readonly author: string;
       readonly title: string;
@@ -64,6 +66,16 @@ export type Step =
       readonly category?: string;
     })
   | (StepBase & { readonly type: "close" | "reopen"; readonly number: number; readonly by: string })
+  /** Extension: locking the conversation (members only), and marking a discussion comment as the answer. */
+  | (StepBase & { readonly type: "lock" | "unlock"; readonly number: number; readonly by: string })
+  /**
+   * Extension: an issue transferred to another of the scenario's repositories (it takes
+   * the next number there, `as` names it for later steps), or converted to a discussion
+   * (same number, in `category`).
+   */
+  | (StepBase & { readonly type: "transfer"; readonly number: number; readonly to: string; readonly as: number; readonly by: string })
+  | (StepBase & { readonly type: "convert"; readonly number: number; readonly category: string; readonly by: string })
+  | (StepBase & { readonly type: "answer"; readonly number: number; readonly comment: number | string; readonly by: string })
   /**
    * Extension: a comment edited (`body`) or deleted. `comment` picks it: a 1-based index
    * among the item's comments as listed (the app's included), or a login meaning that
@@ -162,6 +174,11 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
   close: ["number", "by"],
   reopen: ["number", "by"],
   edit_comment: ["number", "comment", "by", "body"],
+  lock: ["number", "by"],
+  transfer: ["number", "to", "as", "by"],
+  convert: ["number", "category", "by"],
+  unlock: ["number", "by"],
+  answer: ["number", "comment", "by"],
   delete_comment: ["number", "comment", "by"],
   advance: [],
   tick: [],
@@ -179,7 +196,7 @@ const STEP_KEYS: Readonly<Record<string, readonly string[]>> = {
 const CONCURRENT_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "sweep"];
 const TOP_KEYS = ["repo", "now", "members", "collaborators", "owner_type", "config", "owner_config", "files", "repositories", "steps", "teams", "description", "faults", "replicas", "rate_limits"];
 /** Steps that may name another repository with `repo:`. */
-const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "push"];
+const REPO_STEPS = ["open", "label", "unlabel", "comment", "edit", "close", "reopen", "edit_comment", "delete_comment", "lock", "unlock", "answer", "transfer", "convert", "push"];
 const REPOSITORY_KEYS = ["files", "config", "owner_type"];
 /** A login, or a bot's (`renovate[bot]`): bots comment and label, and never count as responders. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
@@ -652,7 +669,7 @@ class Parser {
 
     if (type === "open") {
       const kindText = optionalString("kind") ?? "issue";
-      if (kindText !== "issue" && kindText !== "discussion") this.fail(get("kind") as YamlNode, `open.kind must be issue or discussion, found ${quote(kindText)}`);
+      if (kindText !== "issue" && kindText !== "discussion" && kindText !== "pull_request") this.fail(get("kind") as YamlNode, `open.kind must be issue, discussion or pull_request, found ${quote(kindText)}`);
       const highest = Math.max(0, ...items.keys());
       const number = get("number") === undefined ? highest + 1 : this.integer(get("number"), "open.number", value);
       if (items.has(number)) this.fail((get("number") as YamlNode) ?? value, `#${number} is already opened by an earlier step`);
@@ -661,7 +678,7 @@ class Parser {
       if (category !== undefined && kindText !== "discussion") this.fail(get("category") as YamlNode, "open.category is only for discussions");
       if (category !== undefined && !/^[a-z0-9-]+$/.test(category)) this.fail(get("category") as YamlNode, `open.category ${quote(category)} must be a category slug such as support or q-a`);
       const labels = get("labels") === undefined ? [] : this.stringList(get("labels"), "open.labels", value);
-      items.set(number, { kind: kindText, author, state: "open", closedBy: null });
+      items.set(number, { kind: kindText === "discussion" ? "discussion" : "issue", author, state: "open", closedBy: null });
       return {
         ...inRepo,
         type,
@@ -669,7 +686,7 @@ class Parser {
         kind: kindText,
         number,
         author,
-        title: optionalString("title") ?? `${kindText === "issue" ? "Issue" : "Discussion"} #${number}`,
+        title: optionalString("title") ?? `${kindText === "issue" ? "Issue" : kindText === "pull_request" ? "Pull request" : "Discussion"} #${number}`,
         body: optionalString("body") ?? "",
         labels,
         category: kindText === "discussion" ? (category ?? "general") : null,
@@ -740,6 +757,43 @@ class Parser {
         }
         if (type === "delete_comment") return { ...inRepo, type, line, number, comment, by };
         return { ...inRepo, type, line, number, comment, by, body: this.string(required("body"), "edit_comment.body", value) };
+      }
+      case "transfer": {
+        if (item.kind !== "issue") this.fail(value, `#${number} is not an issue: only issues are transferred`);
+        const by = this.login(required("by"), "transfer.by", value);
+        if (!isMember(by)) this.fail(get("by") as YamlNode, `${by} cannot transfer #${number}: it needs write access in both repositories`);
+        const to = this.repoOf(required("to"), value) ?? this.mainRepo;
+        if (to.toLowerCase() === repoKey) this.fail(get("to") as YamlNode, `#${number} is already in ${to}`);
+        const toKey = to.toLowerCase();
+        const taken = [...shadows.keys()].filter((k) => k.startsWith(`${toKey}#`)).map((k) => Number(k.slice(toKey.length + 1)));
+        const as = get("as") === undefined ? Math.max(0, ...taken) + 1 : this.integer(get("as"), "transfer.as", value);
+        if (taken.includes(as)) this.fail((get("as") as YamlNode) ?? value, `#${as} already exists in ${to}`);
+        shadows.delete(`${repoKey}#${number}`);
+        shadows.set(`${toKey}#${as}`, { ...item });
+        return { ...inRepo, type, line, number, to, as, by };
+      }
+      case "convert": {
+        if (item.kind !== "issue") this.fail(value, `#${number} is not an issue: only issues are converted to discussions`);
+        const by = this.login(required("by"), "convert.by", value);
+        if (!isMember(by)) this.fail(get("by") as YamlNode, `${by} cannot convert #${number}: it needs write access`);
+        const category = optionalString("category") ?? "general";
+        if (!/^[a-z0-9-]+$/.test(category)) this.fail(get("category") as YamlNode, `convert.category ${quote(category)} must be a category slug`);
+        items.set(number, { ...item, kind: "discussion" });
+        return { ...inRepo, type, line, number, category, by };
+      }
+      case "lock":
+      case "unlock": {
+        const by = this.login(required("by"), `${type}.by`, value);
+        if (!isMember(by)) this.fail(get("by") as YamlNode, `${by} cannot ${type} #${number}: it needs write access (list them under members)`);
+        return { ...inRepo, type, line, number, by };
+      }
+      case "answer": {
+        if (item.kind !== "discussion") this.fail(value, `#${number} is not a discussion: only discussions have answers`);
+        const selector = required("comment");
+        const comment = isScalar(selector) && typeof selector.value === "number" ? this.integer(selector, "answer.comment", value) : this.string(selector, "answer.comment", value);
+        const by = get("by") === undefined ? item.author : this.login(get("by"), "answer.by", value);
+        mayModify(by, "mark an answer on", get("by"));
+        return { ...inRepo, type, line, number, comment, by };
       }
       case "close":
       case "reopen": {

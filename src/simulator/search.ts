@@ -28,7 +28,7 @@ export interface SearchQuery {
   readonly created: readonly DateBound[];
   /** `updated:` bounds (all must hold), epoch ms. */
   readonly updated: readonly DateBound[];
-  /** `is:pr`: the simulator has no pull requests, so nothing matches. */
+  /** `is:pr`: not served (the app never searches pull requests), so nothing matches. */
   readonly impossible: boolean;
   /** Qualifiers the simulator does not implement. */
   readonly unsupported: readonly string[];
@@ -152,6 +152,8 @@ export function matches(query: SearchQuery, item: SimItem): boolean {
   if (query.owners.length > 0 && !query.owners.includes(item.repo.owner.login.toLowerCase())) return false;
   if (query.state && item.state !== query.state) return false;
   if (query.kind && item.kind !== query.kind) return false;
+  // `is:issue` leaves pull requests out, as on GitHub.
+  if (query.kind === "issue" && item.pullRequest) return false;
   const names = item.labels.map((label) => label.name.toLowerCase());
   if (!query.labels.every((any) => any.some((name) => names.includes(name)))) return false;
   if (query.notLabels.some((name) => names.includes(name))) return false;

@@ -107,7 +107,7 @@ export function planItem(input: PlanInput): Plan {
     ...(rule.securityBy !== null ? { securityBy: rule.securityBy } : {}),
     ...(rule.productionOrigin !== undefined ? { production: rule.productionOrigin } : {}),
     ...(previous !== undefined ? { previous } : {}),
-    ...refusedMemory(input, prev, rule.refused, rule.decided),
+    ...refusedMemory(prev, rule.refused, rule.decided),
     ...(rule.notices.length > 0 ? { notices: rule.notices } : {}),
   };
   const response = recordResponse(item, config, input.appLogin, input.teamMembers, base, prev);
@@ -181,7 +181,6 @@ function tamperedMemory(input: PlanInput, found: TargetCommentRef | null): { ref
  * priority the refusal left still stands (and no confirmation restored it).
  */
 function refusedMemory(
-  input: PlanInput,
   prev: MarkerState | null,
   fresh: { readonly priority: "P1" | "P2"; readonly by: string } | null,
   decided: { readonly priority: Priority; readonly source: "form" | "label"; readonly setBy: string },
@@ -257,7 +256,8 @@ interface DueOutcome {
 function dueStep(input: PlanInput, target: TargetResult, state: MarkerState, comment: ItemComment | null, decisions: Decision[]): DueOutcome {
   const { config, item, now } = input;
   const facts = {
-    open: true,
+    // An answered discussion is settled: like a closed item, it is neither escalated nor warned about.
+    open: item.answered !== true,
     tracked: true,
     responded: state.respondedAt !== undefined,
     escalated: state.escalatedAt !== undefined,

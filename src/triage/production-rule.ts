@@ -16,7 +16,7 @@ import { renderProductionNotice } from "./render.js";
 import type { ProductionCause } from "./render.js";
 import { isBotActor } from "./responders.js";
 import { loginKey } from "./text.js";
-import type { Actor, Decision, LabelEvent, MarkerState } from "./types.js";
+import type { Actor, Decision, MarkerState } from "./types.js";
 
 export function isRestricted(p: Priority): boolean {
   return p === "P1" || p === "P2";
@@ -78,35 +78,27 @@ export function productionOrigin(ctx: PriorityContext): "form" | "removed" | und
   const name = ctx.config.labels.production;
   const key = name.toLowerCase();
   const present = hasLabel(ctx.item.labels, name);
-  const t = ctx.trigger;
+  const prev = ctx.prev;
+  const known = prev === null ? (present && ctx.form.production ? "form" : undefined) : prev.production;
+  const fromAddition = (by: Actor | null): "form" | undefined => (by !== null && labelDecides(ctx, by, name) ? undefined : "form");
+  // The issue timeline, when it shows the label: its latest event is the fact.
   const events = ctx.item.labelEvents ?? [];
-  if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
-    if (t.type === "unlabeled") return present ? ctx.prev?.production : "removed";
-    // A `labeled` delivery that comes late or again, after the app itself put the label back
-    // (from the form): the timeline's latest word on it is the app's, and the marker says why.
-    const latest = lastEventFor(events, key);
-    const app = latest !== null && latest.added && latest.actor !== null && isAppActor(ctx, latest.actor);
-    if (present && !app) return labelDecides(ctx, t.sender, name) ? undefined : "form";
-  }
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
     if (e === undefined || e.label.toLowerCase() !== key) continue;
-    if (e.actor !== null && isAppActor(ctx, e.actor)) break;
-    if (!e.added) return present ? ctx.prev?.production : "removed";
-    if (!present) break;
-    return e.actor !== null && labelDecides(ctx, e.actor, name) ? undefined : "form";
+    // The app's own change: what it recorded when it made it.
+    if (e.actor !== null && isAppActor(ctx, e.actor)) return known;
+    if (!e.added) return present ? known : "removed";
+    return present ? fromAddition(e.actor) : known;
   }
-  if (ctx.prev === null) return present && ctx.form.production ? "form" : undefined;
-  return ctx.prev.production;
-}
-
-/** The timeline's latest event for a label (lower-cased name), added or removed. */
-function lastEventFor(events: readonly LabelEvent[], key: string): LabelEvent | null {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i];
-    if (e !== undefined && e.label.toLowerCase() === key) return e;
+  // No timeline (discussions) or nothing in it yet: the trigger, unless the marker
+  // already accounts for the label as it is (a repeated or stale delivery).
+  const t = ctx.trigger;
+  if ((t.type === "labeled" || t.type === "unlabeled") && t.label.toLowerCase() === key && !isAppActor(ctx, t.sender)) {
+    if (t.type === "unlabeled" && !present) return "removed";
+    if (t.type === "labeled" && present && !(prev !== null && prev.production === "form")) return fromAddition(t.sender);
   }
-  return null;
+  return known;
 }
 
 /**
@@ -129,7 +121,7 @@ export function shouldAddProduction(ctx: PriorityContext, origin: "form" | "remo
  */
 export function shouldRemoveProduction(ctx: PriorityContext, origin: "form" | "removed" | undefined = productionOrigin(ctx)): boolean {
   if (ctx.form.production || !hasLabel(ctx.item.labels, ctx.config.labels.production)) return false;
-  return origin === "form" && authorEdit(ctx) && ctx.prev !== null && ctx.prev.untracked !== true;
+  return origin === "form" && authorEdit(ctx) && ctx.prev?.untracked !== true;
 }
 
 /**
@@ -199,7 +191,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
   const origin = productionOrigin(ctx);
   const addProduction = shouldAddProduction(ctx, origin);
   const removeProduction = shouldRemoveProduction(ctx, origin);
-  const productionOrigin_ = addProduction ? "form" : origin;
+  const originAfter = addProduction ? "form" : origin;
   if (addProduction) {
     decisions.push({ rule: "production-from-form", message: `The form's environment is production: adding ${config.labels.production}.` });
   }
@@ -207,7 +199,7 @@ export function applyProductionRule(ctx: PriorityContext, resolved: ResolvedPrio
     decisions.push({ rule: "production-from-form", message: `The form's environment is no longer production: removing ${config.labels.production}, which came from the form.` });
   }
   const hasProduction = (addProduction || hasLabel(ctx.item.labels, config.labels.production)) && !removeProduction;
-  const common = { addProduction, removeProduction, productionOrigin: productionOrigin_ };
+  const common = { addProduction, removeProduction, productionOrigin: originAfter };
   const securityBy = securityConfirmedBy(ctx);
   const allowed = (p: Priority): boolean => !isRestricted(p) || hasProduction || securityBy !== null;
   const notices = [...new Set([...(ctx.prev?.notices ?? []), ...(ctx.postedNotices ?? [])])];

@@ -42,6 +42,8 @@ export interface Item {
   readonly state: "open" | "closed";
   /** Current label names, as GitHub has them now. */
   readonly labels: readonly string[];
+  /** Discussions: an answer is marked (Q&A categories): the question is settled, nothing escalates. */
+  readonly answered?: boolean;
   /** Discussions: category slug; issues: null. */
   readonly categorySlug: string | null;
   readonly assignees: readonly string[];

@@ -219,3 +219,110 @@ describe("several repositories: the owner's .github fallback, _extends, installa
     expect(result.state.errors).toEqual([]);
   });
 });
+
+describe("pull requests, locked conversations, answered discussions", () => {
+  it("ignores pull requests: their form body, labels and comments change nothing", async () => {
+    const result = await simulate({
+      steps: [
+        { open: { kind: "pull_request", number: 1, author: "alice", title: "Fix", body: formBody({ priority: "P1", environment: "Staging" }) } },
+        { label: { number: 1, label: "P1", by: "carol" } },
+        { comment: { number: 1, author: "alice", body: "Please review" } },
+        { advance: "3d" },
+        { sweep: {} },
+      ],
+    });
+    const found = item(result, 1);
+    expect(found.kind).toBe("pull_request");
+    expect(found.labels).toEqual(["P1"]);
+    expect(botComments(found)).toEqual([]);
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("a locked issue: customers can no longer comment, the app still escalates it", async () => {
+    const steps = [
+      { open: { kind: "issue", number: 1, author: "alice", title: "Down", body: formBody({ priority: "P1", environment: "Production" }) } },
+      { lock: { number: 1, by: "carol" } },
+    ];
+    await expect(simulate({ config: "plan: business\n", steps: [...steps, { comment: { number: 1, author: "alice", body: "hello?" } }] })).rejects.toThrow(/is locked/);
+    const result = await simulate({ config: "plan: business\n", steps: [...steps, { advance: "2h" }, { sweep: {} }] });
+    expect(item(result, 1).labels).toContain("escalated");
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("an answered discussion is settled: not escalated; a responder's answer is its first response", async () => {
+    const open = (number: number) => ({
+      open: { kind: "discussion", number, author: "alice", category: "q-a", title: "How?", body: formBody({ priority: "P3", environment: "Staging" }) },
+    });
+    const result = await simulate({
+      steps: [
+        open(1),
+        { comment: { number: 1, author: "alice", body: "Found it myself: restart the worker." } },
+        { answer: { number: 1, comment: "alice", by: "alice" } },
+        open(2),
+        { advance: "1h" },
+        { comment: { number: 2, author: "carol", body: "Restart the worker." } },
+        { answer: { number: 2, comment: "carol", by: "alice" } },
+        open(3),
+        { advance: "4d" },
+        { sweep: {} },
+      ],
+    });
+    expect(item(result, 1).labels).toEqual(["P3"]);
+    expect(notices(item(result, 1))).toEqual([]);
+    expect(marker(item(result, 2))).toMatchObject({ respondedBy: "carol" });
+    expect(item(result, 3).labels).toContain("escalated");
+    expect(result.state.errors).toEqual([]);
+  });
+});
+
+describe("transferred issues and issues converted to discussions", () => {
+  const p2 = { open: { kind: "issue", number: 1, author: "alice", title: "Slow", body: formBody({ priority: "P2", environment: "Production" }) } };
+
+  it("a transferred issue keeps its record in the new repository, under that repository's configuration", async () => {
+    const text = scenarioText({
+      config: "plan: business\n",
+      steps: [p2, { advance: "30m" }, { comment: { number: 1, author: "carol", body: "Looking." } }, { transfer: { number: 1, to: "acme/other", by: "carol" } }],
+    }).replace("steps:", 'repositories:\n  acme/other:\n    config: "plan: enterprise\\n"\nsteps:');
+    const result = await runScenario(text, "transfer.yml");
+    expect(result.state.items.filter((found) => found.number === 1)).toEqual([]);
+    const moved = result.state.repositories?.[0]?.items.find((found) => found.number === 1);
+    expect(moved?.labels).toEqual(["P2", "production"]);
+    const record = moved ? marker(moved) : null;
+    expect(record).toMatchObject({ priority: "P2", plan: "enterprise", respondedBy: "carol", dueAt: "2026-12-01T10:00:00.000-08:00" });
+    expect(moved ? botComments(moved) : []).toHaveLength(1);
+    expect(result.state.errors).toEqual([]);
+  });
+
+  it("an issue converted to a discussion keeps its number, priority and record", async () => {
+    const result = await simulate({
+      config: "plan: business\n",
+      steps: [p2, { convert: { number: 1, category: "support", by: "carol" } }, { advance: "5h" }, { sweep: {} }],
+    });
+    const found = item(result, 1);
+    expect(found.kind).toBe("discussion");
+    expect(found.labels).toEqual(["P2", "escalated", "production"]);
+    expect(botComments(found).filter((c) => c.body.includes("support-triage:target"))).toHaveLength(1);
+    expect(marker(found)).toMatchObject({ priority: "P2", plan: "business", dueAt: "2026-12-01T13:00:00.000-08:00" });
+    expect(result.state.errors).toEqual([]);
+  });
+});
+
+describe("examples/github.yml", () => {
+  it("tells its story, and the narration and --json are byte-identical across runs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { narrate } = await import("../../src/simulator/narrate.js");
+    const file = "examples/github.yml";
+    const text = readFileSync(file, "utf8");
+    const [first, second] = [await runScenario(text, file), await runScenario(text, file)];
+    expect(second.json).toBe(first.json);
+    expect(narrate(second, { color: false })).toBe(narrate(first, { color: false }));
+    expect(first.state.errors).toEqual([]);
+    expect(marker(item(first, 1))).toMatchObject({ priority: "P1", securityBy: "carol", plan: "business" });
+    expect(item(first, 2).labels).toEqual(["P2", "escalated", "production"]);
+    expect(botComments(item(first, 3))[0]?.body).not.toContain("tidied up");
+    expect(marker(item(first, 4))).toMatchObject({ respondedBy: "dana" });
+    expect(item(first, 5).kind).toBe("pull_request");
+    expect(botComments(item(first, 5))).toEqual([]);
+    expect(first.state.notifications.map((n) => n.host)).toEqual(["hooks.example.com", "hooks.example.com", "hooks.example.com"]);
+  });
+});

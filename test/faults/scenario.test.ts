@@ -102,7 +102,7 @@ describe("push, concurrently and redeliver options", () => {
     ["a push by someone without write access", "  - push: {files: {a.md: x}, by: mallory}\n", /f\.yml:4: mallory cannot push: pushing needs write access/],
     ["a push without files", "  - push: {by: carol}\n", /push\.files must map repository paths/],
     ["a push outside the repository", "  - push: {files: {../etc/passwd: x}, by: carol}\n", /file path "\.\.\/etc\/passwd" must be relative to the repository root/],
-    ["an advance inside concurrently", "  - open: {number: 1, author: alice}\n  - concurrently: [{advance: 1h}]\n", /f\.yml:5: concurrently may hold only open, label, unlabel, comment, edit, close, reopen, sweep steps, not "advance"/],
+    ["an advance inside concurrently", "  - open: {number: 1, author: alice}\n  - concurrently: [{advance: 1h}]\n", /f\.yml:5: concurrently may hold only open, label, unlabel, comment, edit, close, reopen, edit_comment, delete_comment, sweep steps, not "advance"/],
     ["an empty concurrently", "  - concurrently: []\n", /concurrently needs a list of steps/],
     ["a step in concurrently GitHub would refuse", "  - open: {number: 1, author: alice}\n  - concurrently: [{label: {number: 1, label: P1, by: alice}}]\n", /alice cannot label #1/],
     ["too many redeliveries", "  - open: {number: 1, author: alice}\n  - redeliver: {times: 1000}\n", /redeliver\.times must be at most 100, found 1000/],

@@ -81,10 +81,31 @@ describe("ConfigIssueTracker", () => {
     const t = new ConfigIssueTracker();
     nock(API)
       .get("/repos/acme/support/issues")
-      .query((q) => q.creator === "support-triage[bot]" && q.state === "open")
-      .reply(200, [{ number: 3, title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nold` }]);
+      .query((q) => q.creator === "support-triage[bot]" && q.state === "all")
+      .reply(200, [
+        { number: 2, state: "closed", title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nolder` },
+        { number: 3, state: "open", title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nold` },
+      ]);
     nock(API).patch("/repos/acme/support/issues/3").reply(200, {});
     expect(await t.sync(client(), { owner: "acme", repo: "support" }, "support-triage[bot]", [problem])).toBe("updated");
+  });
+
+  it("reopens the latest closed configuration issue when the file breaks again, instead of opening another", async () => {
+    const t = new ConfigIssueTracker();
+    nock(API)
+      .get("/repos/acme/support/issues")
+      .query((q) => q.state === "all")
+      .reply(200, [
+        { number: 4, state: "closed", title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nfirst` },
+        { number: 8, state: "closed", title: CONFIG_ISSUE_TITLE, body: `${CONFIG_ISSUE_MARKER}\nsecond` },
+        { number: 9, state: "closed", title: "something else", body: "x" },
+      ]);
+    nock(API).patch("/repos/acme/support/issues/8", (b) => b.state === "open" && typeof b.body === "string" && b.body.includes("line 1")).reply(200, {});
+    expect(await t.sync(client(), { owner: "acme", repo: "support" }, "support-triage[bot]", [problem])).toBe("reopened");
+    expect(t.knowsOpen({ owner: "acme", repo: "support" })).toBe(true);
+    // Fixed again: the same issue is closed.
+    nock(API).patch("/repos/acme/support/issues/8", (b) => b.state === "closed").reply(200, {});
+    expect(await t.sync(client(), { owner: "acme", repo: "support" }, "support-triage[bot]", [])).toBe("closed");
   });
 
   it("looks again before creating when it only remembers a miss (another replica may have opened one)", async () => {

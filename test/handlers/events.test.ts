@@ -42,6 +42,19 @@ describe("normalise webhook payloads", () => {
     }
   });
 
+  it("issue_comment.edited carries the text before the edit and who edited; deleted carries the last text", () => {
+    const p = example("issue_comment", "created");
+    const edited = { ...p, action: "edited", changes: { body: { from: "before" } }, sender: { login: "carol", type: "User" } };
+    expect(normalise("issue_comment", edited)?.trigger).toMatchObject({ type: "comment_edited", previousBody: "before", sender: { login: "carol" } });
+    const noChange = { ...p, action: "edited", changes: {} };
+    expect(normalise("issue_comment", noChange)?.trigger).toMatchObject({ type: "comment_edited", previousBody: null });
+    const deleted = { ...p, action: "deleted", sender: { login: "carol", type: "User" } };
+    const trigger = normalise("issue_comment", deleted)?.trigger;
+    expect(trigger).toMatchObject({ type: "comment_deleted", sender: { login: "carol" } });
+    if (trigger?.type === "comment_deleted") expect(trigger.comment.body).toBe((p.comment as { body: string }).body);
+    expect(normalise("issue_comment", { ...p, action: "pinned" })).toBeNull();
+  });
+
   it("ignores comments on pull requests", () => {
     const p = example("issue_comment", "created");
     (p.issue as Record<string, unknown>).pull_request = { url: "https://api.github.com/repos/o/r/pulls/1" };

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../src/github/client.js";
+import { FileTexts } from "../../src/github/file-texts.js";
 import { readItem } from "../../src/handlers/item.js";
 import { executeGraphQL } from "../../src/simulator/graphql.js";
 import { World } from "../../src/simulator/model.js";
@@ -36,14 +37,29 @@ function desk(owner: string) {
       throw new Error("no REST request expected");
     },
   };
-  return { repo, client, sent, issue: { owner, repo: "support", kind: "issue" as const, number: 1 }, discussion: { owner, repo: "support", kind: "discussion" as const, number: 2, categorySlug: "support" } };
+  const texts = new FileTexts();
+  return { repo, client, sent, texts, issue: { owner, repo: "support", kind: "issue" as const, number: 1 }, discussion: { owner, repo: "support", kind: "discussion" as const, number: 2, categorySlug: "support" } };
 }
 
 describe("the item read: file texts by object id", () => {
+  it("without a text store, every read carries the texts", async () => {
+    const d = desk("oid-none");
+    await readItem(d.client, d.issue);
+    await readItem(d.client, d.issue);
+    expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, undefined]);
+  });
+
+  it("keeps one app instance's texts to itself: another store reads them again", async () => {
+    const d = desk("oid-two-stores");
+    await readItem(d.client, d.issue, d.texts);
+    await readItem(d.client, d.issue, new FileTexts());
+    expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, undefined]);
+  });
+
   it("reads the texts once, then the ids alone, with the same snapshot", async () => {
     const d = desk("oid-same");
-    const first = await readItem(d.client, d.issue);
-    const second = await readItem(d.client, d.issue);
+    const first = await readItem(d.client, d.issue, d.texts);
+    const second = await readItem(d.client, d.issue, d.texts);
     expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, false]);
     expect(d.sent[1]?.answer).not.toContain("plan: business");
     expect(d.sent[1]?.answer.length).toBeLessThan(d.sent[0]!.answer.length);
@@ -54,22 +70,22 @@ describe("the item read: file texts by object id", () => {
 
   it("reads the texts again when a file changed (a new object id), and serves the new text", async () => {
     const d = desk("oid-changed");
-    await readItem(d.client, d.issue);
+    await readItem(d.client, d.issue, d.texts);
     d.repo.files.set(CONFIG, "plan: enterprise\n");
-    const after = await readItem(d.client, d.issue);
+    const after = await readItem(d.client, d.issue, d.texts);
     expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, false, undefined]);
     expect(after?.configText).toBe("plan: enterprise\n");
     // And the next read is by ids again.
-    await readItem(d.client, d.issue);
+    await readItem(d.client, d.issue, d.texts);
     expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, false, undefined, false]);
   });
 
   it("sees a deleted config and a deleted form without reading texts", async () => {
     const d = desk("oid-deleted");
-    await readItem(d.client, d.issue);
+    await readItem(d.client, d.issue, d.texts);
     d.repo.files.delete(CONFIG);
     d.repo.files.delete(FORM);
-    const after = await readItem(d.client, d.issue);
+    const after = await readItem(d.client, d.issue, d.texts);
     expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, false]);
     expect(after?.configText).toBeNull();
     expect(after?.templateFiles).toEqual([]);
@@ -77,11 +93,11 @@ describe("the item read: file texts by object id", () => {
 
   it("does the same for a discussion's category form", async () => {
     const d = desk("oid-discussion");
-    const first = await readItem(d.client, d.discussion);
+    const first = await readItem(d.client, d.discussion, d.texts);
     expect(first?.templateFiles).toEqual([{ file: CATEGORY_FORM, text: "body: []\n" }]);
-    expect(await readItem(d.client, d.discussion)).toEqual(first);
+    expect(await readItem(d.client, d.discussion, d.texts)).toEqual(first);
     d.repo.files.set(CATEGORY_FORM, "body: [] # edited\n");
-    const edited = await readItem(d.client, d.discussion);
+    const edited = await readItem(d.client, d.discussion, d.texts);
     expect(d.sent.map((s) => s.withTexts)).toEqual([undefined, false, false, undefined]);
     expect(edited?.templateFiles).toEqual([{ file: CATEGORY_FORM, text: "body: [] # edited\n" }]);
   });

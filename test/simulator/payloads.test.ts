@@ -53,6 +53,22 @@ function everyKind(): OutgoingWebhook[] {
   world.editComment(reply, carol, "on it now");
   world.setState(discussion, carol, "closed");
   world.setState(discussion, carol, "open");
+  // Issue 12's additions: deletions, locks, answers, pull requests, transfers, conversions.
+  world.deleteComment(reply, carol);
+  world.setLocked(issue, carol, true);
+  world.setLocked(issue, carol, false);
+  world.setLocked(discussion, carol, true);
+  world.setLocked(discussion, carol, false);
+  const answer = world.addComment(discussion, carol, "Restart it.");
+  world.markAnswer(discussion, answer, alice);
+  const doomed = world.addComment(issue, carol, "typo");
+  world.deleteComment(doomed, carol);
+  const pr = world.openItem(repo, { kind: "issue", number: 3, author: alice, title: "Fix", body: "", labels: [], category: null, pullRequest: true });
+  world.addComment(pr, carol, "LGTM");
+  const other = world.createRepo("acme/other");
+  world.transferIssue(issue, other, carol);
+  const convertMe = world.openItem(repo, { kind: "issue", number: 4, author: alice, title: "Q", body: "", labels: [], category: null });
+  world.convertToDiscussion(convertMe, "q-a", carol);
   return [...world.outbox];
 }
 
@@ -72,8 +88,18 @@ describe("webhook payloads match @octokit/webhooks-schemas", () => {
         "discussion.labeled",
         "discussion.reopened",
         "discussion.unlabeled",
+        "discussion.locked",
+        "discussion.unlocked",
+        "discussion.answered",
         "discussion_comment.created",
         "discussion_comment.edited",
+        "discussion_comment.deleted",
+        "issue_comment.deleted",
+        "issues.locked",
+        "issues.unlocked",
+        "issues.transferred",
+        "issues.deleted",
+        "pull_request.opened",
         "installation.created",
         "issue_comment.created",
         "issue_comment.edited",
