@@ -144,3 +144,19 @@ describe("checkChooserConfig: .github/ISSUE_TEMPLATE/config.yml", () => {
     ]);
   });
 });
+
+describe("checkFormTemplate: which forms count as support forms", () => {
+  it("a bug report with a free-text Environment is not one", () => {
+    const text = `name: Bug report\ndescription: Something broke\nbody:\n  - type: textarea\n    attributes:\n      label: Environment\n  - type: textarea\n    attributes:\n      label: What happened?\n`;
+    expect(checkFormTemplate(text, ".github/ISSUE_TEMPLATE/bug.yml", DEFAULT_CONFIG).errors).toEqual([]);
+  });
+
+  it("a form named for support, or with an environment dropdown offering Production, is one", () => {
+    const named = `name: Get support\ndescription: Ask\nbody:\n  - type: textarea\n    attributes:\n      label: Details\n`;
+    expect(checkFormTemplate(named, ".github/ISSUE_TEMPLATE/help.yml", DEFAULT_CONFIG).errors.map((e) => e.path)).toEqual(["body"]);
+    const dropdown = `${HEAD}body:\n  - type: dropdown\n    attributes:\n      label: Environment\n      options: [Production, Staging]\n`;
+    expect(checkFormTemplate(dropdown, ".github/ISSUE_TEMPLATE/x.yml", DEFAULT_CONFIG).errors.map((e) => e.message)).toEqual([
+      "This looks like a support form (its `Environment` dropdown offers `Production`) but has no field labelled `Priority` (form.priority_field): items opened with it get no priority from the form. Add a dropdown labelled `Priority` whose options start with P1, P2, P3 or P4.",
+    ]);
+  });
+});
