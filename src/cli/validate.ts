@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import { DEFAULT_CONFIG_FILE, extendsTarget } from "../config/load.js";
 import { checkFormSet, checkFormTemplate, type FormCheck } from "../triage/form-check.js";
+import { checkChooserConfig } from "../triage/form-syntax.js";
 import type { ConfigProblem } from "../config/types.js";
 import { formatProblem, parseCommandArgs, readConfigFile, stringOption, UsageError } from "./args.js";
 
@@ -127,6 +128,19 @@ export async function run(args: string[]): Promise<number> {
     checks.push(result);
     for (const p of result.errors) write(process.stdout, show(p, "error"));
     errors += result.errors.length;
+  }
+  // The template chooser's config.yml, when there is one (not a form; not counted as one).
+  for (const name of ["config.yml", "config.yaml"]) {
+    const file = join(dir, "ISSUE_TEMPLATE", name);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch {
+      continue;
+    }
+    const problems = checkChooserConfig(text, file);
+    for (const p of problems) write(process.stdout, show(p, "error"));
+    errors += problems.length;
   }
   // Asked to check forms: a folder without any, or without one that carries a priority, is an error.
   if (templatesArg !== undefined) {

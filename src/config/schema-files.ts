@@ -1,5 +1,5 @@
 /** The JSON Schema files shipped in schema/, as text (`npm run schema` writes them). */
-import { DISCUSSION_FORM_SCHEMA, ISSUE_FORM_SCHEMA } from "../triage/form-schema.js";
+import { CHOOSER_CONFIG_SCHEMA, DISCUSSION_FORM_SCHEMA, ISSUE_FORM_SCHEMA } from "../triage/form-schema.js";
 import { CONFIG_SCHEMA_FILE, configSchema } from "./schema.js";
 
 export function schemaFiles(): { path: string; text: string }[] {
@@ -8,5 +8,6 @@ export function schemaFiles(): { path: string; text: string }[] {
     { path: CONFIG_SCHEMA_FILE, text: text(configSchema()) },
     { path: "schema/github-issue-form.schema.json", text: text(ISSUE_FORM_SCHEMA) },
     { path: "schema/github-discussion-form.schema.json", text: text(DISCUSSION_FORM_SCHEMA) },
+    { path: "schema/github-issue-template-chooser.schema.json", text: text(CHOOSER_CONFIG_SCHEMA) },
   ];
 }

@@ -5,6 +5,7 @@
 import type { Config, ConfigProblem } from "../config/types.js";
 import { checkFormTemplate } from "../triage/form-check.js";
 import { parseFormTemplate } from "../triage/form-template.js";
+import { checkChooserConfig } from "../triage/form-syntax.js";
 import { normaliseLabel } from "../triage/text.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 import { READ_FORMS } from "./queries.js";
@@ -30,7 +31,13 @@ function formFiles(dir: string, tree: Tree, skipConfig: boolean): FormFile[] {
 }
 
 /** Issue forms (not the chooser's config.yml) and discussion category forms, in name order. */
-export async function readForms(client: GitHubClient, repo: RepoRef): Promise<{ forms: FormFile[]; chooserConfig: boolean }> {
+export interface RepositoryForms {
+  readonly forms: FormFile[];
+  /** `.github/ISSUE_TEMPLATE/config.yml` (the template chooser), when there is one. */
+  readonly chooser: FormFile | null;
+}
+
+export async function readForms(client: GitHubClient, repo: RepoRef): Promise<RepositoryForms> {
   const res = await client.graphql<{ repository: { issueForms: Tree; discussionForms: Tree } | null }>(READ_FORMS, {
     owner: repo.owner,
     name: repo.repo,
@@ -38,18 +45,19 @@ export async function readForms(client: GitHubClient, repo: RepoRef): Promise<{ 
     discussionExpr: `HEAD:${DISCUSSION_FORMS_DIR}`,
   });
   const r = res.repository;
-  if (!r) return { forms: [], chooserConfig: false };
+  if (!r) return { forms: [], chooser: null };
   const forms = [...formFiles(ISSUE_FORMS_DIR, r.issueForms, true), ...formFiles(DISCUSSION_FORMS_DIR, r.discussionForms, false)];
-  const chooserConfig = (r.issueForms?.entries ?? []).some((e) => /^config\.ya?ml$/i.test(e.name));
-  return { forms, chooserConfig };
+  const chooser = formFiles(ISSUE_FORMS_DIR, r.issueForms, false).find((f) => /\/config\.ya?ml$/i.test(f.file)) ?? null;
+  return { forms, chooser };
 }
 
 /** Checked forms per configuration object and file text (checks are pure; bounded). */
 const checked = new WeakMap<Config, Map<string, readonly ConfigProblem[]>>();
 const MAX_CHECKED = 64;
 
-/** Problems of each form, against `config`. */
-export function formProblems(forms: readonly FormFile[], config: Config): ConfigProblem[] {
+/** Problems of each form against `config`, and of the template chooser's config.yml. */
+export function formProblems(read: RepositoryForms, config: Config): ConfigProblem[] {
+  const forms = read.forms;
   let cache = checked.get(config);
   if (!cache) {
     cache = new Map();
@@ -66,6 +74,7 @@ export function formProblems(forms: readonly FormFile[], config: Config): Config
     }
     out.push(...errors);
   }
+  if (read.chooser) out.push(...checkChooserConfig(read.chooser.text, read.chooser.file));
   return out;
 }
 

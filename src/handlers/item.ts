@@ -278,7 +278,7 @@ async function processOnce(
     // An open issue and a valid configuration: the issue may be about the forms, which stay
     // listed until they are fixed (one more read, only while such an issue is open).
     const config = loaded.result.config;
-    const problems = errors.length === 0 && config ? formProblems((await readForms(client, ref)).forms, config) : errors;
+    const problems = errors.length === 0 && config ? formProblems(await readForms(client, ref), config) : errors;
     const outcome = await services.configIssues.sync(client, ref, appLogin, problems);
     if (outcome !== "unchanged") {
       log.info({ event: "support-triage.config-issue", repo: `${ref.owner}/${ref.repo}`, outcome }, `configuration issue ${outcome}`);

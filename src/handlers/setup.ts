@@ -32,7 +32,7 @@ export async function prepareRepository(client: GitHubClient, services: Services
   // alone; its forms are checked once it is fixed).
   const config = loaded.result.config;
   const forms = config ? await readForms(client, repo) : null;
-  const errors = config && forms ? formProblems(forms.forms, config) : loaded.result.errors;
+  const errors = config && forms ? formProblems(forms, config) : loaded.result.errors;
   // Installation and pushes to the config file are rare: look the issue up afresh rather
   // than trust what this process remembers (another replica may have opened or closed it).
   services.configIssues.forget(repo);

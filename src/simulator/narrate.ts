@@ -170,7 +170,7 @@ function describeStep(step: Step): string {
     case "push":
       return `${step.by} pushes "${clip(step.message, 70)}" to the default branch (${step.files.map(([path, text]) => `${text === null ? "deletes " : ""}${path}`).join(", ")})`;
     case "install":
-      return `${step.by ?? "the first member"} installs the app again (installation.created)`;
+      return step.by === null ? "the app is installed again (installation.created)" : `${step.by} installs the app again (installation.created)`;
     case "merge":
       return `${step.by} merges the pull request from ${step.branch}`;
     case "close_pull":

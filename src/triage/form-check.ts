@@ -6,9 +6,10 @@
  *
  * Which forms are support forms: those with the configured priority field. A form without
  * it is a support form by mistake when it offers priorities under another label (a
- * dropdown whose options start with P1..P4), or has the environment field, or calls
- * itself support (file name, `name` or `title`): then the app would never read a
- * priority from it, which is an error. Other forms (a bug report) are left alone.
+ * dropdown whose options start with P1..P4), or an environment dropdown with a production
+ * value, or calls itself support (file name, `name` or `title`): then the app would never
+ * read a priority from it, which is an error. Other forms (a bug report, even with a
+ * free-text "Environment") are left alone.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { Node as YamlNode, YAMLMap } from "yaml";
@@ -97,8 +98,10 @@ export function checkFormTemplate(text: string, file: string, config: Config, ki
         offering.labelNode,
         `The dropdown ${codeSpan(offering.label)} offers priorities (P1..P4), but the app reads the field labelled ${codeSpan(priorityField)} (form.priority_field), so it would never find this one: label it ${codeSpan(priorityField)}, or set \`form.priority_field: ${offering.label}\` in .github/support-triage.yml.`,
       );
-    } else if (environment || looksLikeSupport(root, file)) {
-      const why = environment ? `it has the ${codeSpan(environment.label)} field` : "it is named as one";
+    } else if (offersProduction(environment, productionValues) || looksLikeSupport(root, file)) {
+      // A free-text "Environment" is common in bug reports: only a dropdown offering a
+      // production value (or the form's name) says the form is meant for support.
+      const why = environment && offersProduction(environment, productionValues) ? `its ${codeSpan(environment.label)} dropdown offers ${codeSpan(productionValues[0] ?? "Production")}` : "it is named as one";
       const body = root.items.find((p) => isScalar(p.key) && p.key.value === "body");
       problem(
         "body",
@@ -132,6 +135,12 @@ export function checkFormTemplate(text: string, file: string, config: Config, ki
     );
   }
   return { file, errors: merge(merge(syntax, parsed.errors), errors), hasPriorityField: priority !== undefined };
+}
+
+function offersProduction(field: Field | undefined, productionValues: readonly string[]): boolean {
+  if (!field || field.type !== "dropdown") return false;
+  const wanted = new Set(productionValues.map((v) => v.trim().toLowerCase()));
+  return field.options.some((o) => wanted.has(o.value.trim().toLowerCase()));
 }
 
 function looksLikeSupport(root: YAMLMap, file: string): boolean {

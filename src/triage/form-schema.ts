@@ -115,3 +115,26 @@ function formSchema(kind: "issue" | "discussion"): Record<string, unknown> {
 
 export const ISSUE_FORM_SCHEMA: Readonly<Record<string, unknown>> = formSchema("issue");
 export const DISCUSSION_FORM_SCHEMA: Readonly<Record<string, unknown>> = formSchema("discussion");
+
+/** `.github/ISSUE_TEMPLATE/config.yml`, the template chooser's configuration (not a form). */
+export const CHOOSER_KEYS = ["blank_issues_enabled", "contact_links"] as const;
+export const CHOOSER_LINK_KEYS = ["name", "url", "about"] as const;
+export const CHOOSER_CONFIG_SCHEMA: Readonly<Record<string, unknown>> = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://support-triage.invalid/schema/github-issue-template-chooser.schema.json",
+  title: "GitHub issue template chooser (.github/ISSUE_TEMPLATE/config.yml)",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    blank_issues_enabled: { type: "boolean" },
+    contact_links: {
+      type: "array",
+      items: {
+        type: "object",
+        required: [...CHOOSER_LINK_KEYS],
+        additionalProperties: false,
+        properties: { name: TEXT, url: { type: "string", pattern: "^https?://\\S+$" }, about: TEXT },
+      },
+    },
+  },
+};

@@ -13,6 +13,9 @@ import type { ConfigProblem } from "../config/types.js";
 import { codeSpan, listOr, suggestion } from "../config/text.js";
 import {
   ATTRIBUTES,
+  CHOOSER_CONFIG_SCHEMA,
+  CHOOSER_KEYS,
+  CHOOSER_LINK_KEYS,
   DISCUSSION_FORM_KEYS,
   DISCUSSION_FORM_SCHEMA,
   ELEMENT_KEYS,
@@ -323,4 +326,56 @@ function crossElementChecks(doc: Document, root: Record<string, unknown>, add: (
   if (fields === 0 && body.every((el) => el !== null && typeof el === "object" && typeof (el as { type?: unknown }).type === "string")) {
     add(["body"], nodeAt(doc, ["body"], true), "The form has no field to fill in: GitHub requires at least one element other than markdown.");
   }
+}
+
+let chooserValidator: ValidateFunction | null = null;
+
+/**
+ * Problems in `.github/ISSUE_TEMPLATE/config.yml` (the template chooser): only
+ * `blank_issues_enabled` (true or false) and `contact_links` (each with `name`, an http(s)
+ * `url` and `about`). Bad YAML is reported with its line.
+ */
+export function checkChooserConfig(text: string, file: string): ConfigProblem[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, version: "1.1" });
+  const problems: ConfigProblem[] = [];
+  const add = (segments: readonly Segment[], node: YamlNode | null, message: string): void => {
+    const pos = node?.range ? lines.linePos(node.range[0]) : null;
+    problems.push({ file, path: formatPath(segments), line: pos?.line ?? null, column: pos?.col ?? null, message });
+  };
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+      problems.push({ file, path: "", line: pos?.line ?? null, column: pos?.col ?? null, message: `The template chooser's config is not valid YAML: ${(e.message.split("\n")[0] ?? "").replace(/[.:]\s*$/, "")}.` });
+    }
+    return problems;
+  }
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return problems;
+  }
+  if (root === null || root === undefined) return problems;
+  chooserValidator ??= new Ajv({ allErrors: true, strict: true }).compile(CHOOSER_CONFIG_SCHEMA);
+  chooserValidator(root);
+  for (const e of chooserValidator.errors ?? []) {
+    const at = segmentsOf(e.instancePath);
+    const last = at[at.length - 1];
+    if (e.keyword === "additionalProperties") {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = at.length === 0 ? CHOOSER_KEYS : CHOOSER_LINK_KEYS;
+      const where = at.length === 0 ? "the template chooser's config.yml" : "a contact link";
+      add([...at, extra], nodeAt(doc, [...at, extra], true), `${codeSpan(extra)} is not a permitted key of ${where}${suggestion(extra, allowed)} (allowed: ${allowed.join(", ")}).`);
+    } else if (e.keyword === "required") {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      add([...at, missing], nodeAt(doc, [...at, missing], false), `The contact link has no \`${missing}\`: GitHub requires \`name\`, \`url\` and \`about\`.`);
+    } else if (e.keyword === "type") {
+      const expected = String((e.params as { type: string }).type);
+      add(at, nodeAt(doc, at, false), `${typeof last === "number" ? `Item ${last}` : `\`${String(last ?? "config.yml")}\``} must be ${EXPECTED[expected] ?? expected}, not ${describe(valueAt(root, at))}.`);
+    } else if (e.keyword === "pattern") {
+      add(at, nodeAt(doc, at, false), last === "url" ? `${codeSpan(valueAt(root, at))} is not an http(s) URL.` : `\`${String(last)}\` must not be empty.`);
+    }
+  }
+  return problems;
 }

@@ -7,6 +7,7 @@
  * forms this repository ships in `.github/` (test/triage/onboarding.test.ts).
  */
 import { describeCalendar } from "../calendar/describe.js";
+import { businessLabel } from "../config/hours.js";
 import { calendarFromConfig } from "../calendar/calendar.js";
 import { PRIORITIES, PRIORITY_NAMES, type Config, type Priority } from "../config/types.js";
 import { SHIPPED_CONFIG } from "../config/shipped.js";
@@ -147,8 +148,13 @@ export function onboardingFiles(config: Config, inherited: boolean, schemaUrl: s
   ];
 }
 
-function coverageWords(coverage: "24x7" | "business"): string {
-  return coverage === "24x7" ? "24x7" : "business hours";
+function coverageWords(config: Config, coverage: "24x7" | "business"): string {
+  if (coverage === "24x7") return "24x7";
+  try {
+    return businessLabel(config.business_hours);
+  } catch {
+    return "business hours";
+  }
 }
 
 /** The pull request's body: what the app will do, what to do by hand, how to change it. */
@@ -158,12 +164,12 @@ export function onboardingBody(config: Config, inherited: boolean): string {
     const t = config.targets[plan];
     const cells = PRIORITIES.map((p) => {
       const spec = t?.[p];
-      return spec ? `${describeDuration(spec.duration)}, ${coverageWords(spec.coverage)}` : "—";
+      return spec ? `${describeDuration(spec.duration)}, ${coverageWords(config, spec.coverage)}` : "—";
     });
     return `| \`${plan}\`${plan === config.plan ? " (default)" : ""} | ${cells.join(" | ")} |`;
   });
   // Configured names go in code spans: the body names the contacts without notifying them.
-  const contacts = config.escalation.contacts.length > 0 ? config.escalation.contacts.map((c) => codeSpan(c)).join(", ") : "nobody yet (set `escalation.contacts`)";
+  const contacts = config.escalation.contacts.map((c) => codeSpan(c)).join(", ");
   const priorityField = codeSpan(config.form.priority_field);
   const environmentField = codeSpan(config.form.environment_field);
   return [
@@ -184,7 +190,9 @@ export function onboardingBody(config: Config, inherited: boolean): string {
     `- Label each support request with the priority chosen in the form (an empty answer gives ${config.form.default_priority}), and add ${codeSpan(config.labels.production)} when the environment is ${config.form.production_values.map((v) => codeSpan(v)).join(" or ")}.`,
     `- Keep P1 and P2 for production: "${PRODUCTION_POLICY}" Otherwise the priority is lowered and the author is told why, once.`,
     "- Post one comment with the first-response target of the author's plan and the absolute due time, and record when a maintainer first answers and whether the target was met.",
-    `- Escalate every item whose target passes without an answer: the ${codeSpan(config.labels.escalated)} label and a comment to ${contacts}.`,
+    contacts !== ""
+      ? `- Escalate every item whose target passes without an answer: the ${codeSpan(config.labels.escalated)} label and a comment to ${contacts}.`
+      : `- Escalate every item whose target passes without an answer: the ${codeSpan(config.labels.escalated)} label and one comment (set \`escalation.contacts\` to have it mention your support leads).`,
     "",
     `First-response targets (business hours: ${describeCalendar(cal)}; a business day is one business-hours window):`,
     "",

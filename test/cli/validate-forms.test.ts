@@ -102,7 +102,7 @@ describe("validate --templates: each form mistake, with file, line and key", () 
     const dir = join(TEMPLATES, "no-priority");
     const r = await validate("no-priority");
     expect(r.out).toEqual([
-      `${dir}/ISSUE_TEMPLATE/support.yml:3:1: body: This looks like a support form (it has the \`Environment\` field) but has no field labelled \`Priority\` (form.priority_field): items opened with it get no priority from the form. Add a dropdown labelled \`Priority\` whose options start with P1, P2, P3 or P4.`,
+      `${dir}/ISSUE_TEMPLATE/support.yml:3:1: body: This looks like a support form (its \`Environment\` dropdown offers \`Production\`) but has no field labelled \`Priority\` (form.priority_field): items opened with it get no priority from the form. Add a dropdown labelled \`Priority\` whose options start with P1, P2, P3 or P4.`,
       `${dir}: ${NO_PRIORITY_FORM}`,
       `2 errors in ${CONFIG} and 1 form template`,
     ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.js";
-import { checkFormSyntax, formKindOf } from "../../src/triage/form-syntax.js";
+import { checkChooserConfig, checkFormSyntax, formKindOf } from "../../src/triage/form-syntax.js";
+import { CHOOSER_CONFIG } from "../../src/triage/onboarding.js";
 import { checkFormTemplate } from "../../src/triage/form-check.js";
 import { cfg, fixture } from "./helpers.js";
 
@@ -122,6 +123,40 @@ describe("checkFormTemplate: the form against the configuration", () => {
     const text = SUPPORT.replace("type: dropdown", "type: input").replace('      options: ["P1 (Urgent)", "P2 (High)", "P3 (Normal)", "P4 (Low)"]\n', "");
     expect(checkFormTemplate(text, ".github/ISSUE_TEMPLATE/s.yml", cfg({ form: { production_values: ["Live"] } })).errors.map((e) => e.message)).toEqual([
       "The priority field `Priority` is a free-text input; make it a dropdown whose options start with P1, P2, P3 or P4, so every answer names a priority.",
+    ]);
+  });
+});
+
+describe("checkChooserConfig: .github/ISSUE_TEMPLATE/config.yml", () => {
+  const at = (text: string) => checkChooserConfig(text, "config.yml").map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`);
+
+  it("accepts the onboarding pull request's file and a contact link", () => {
+    expect(at(CHOOSER_CONFIG)).toEqual([]);
+    expect(at("blank_issues_enabled: false\ncontact_links:\n  - name: Status\n    url: https://status.example.com\n    about: Outages\n")).toEqual([]);
+  });
+
+  it("names unknown keys, missing link keys, wrong types and bad URLs with their lines", () => {
+    expect(at("blank_issue_enabled: false\nblank_issues_enabled: maybe\ncontact_links:\n  - name: Status\n    url: status.example.com\n")).toEqual([
+      "1:1 blank_issue_enabled: `blank_issue_enabled` is not a permitted key of the template chooser's config.yml; did you mean `blank_issues_enabled`? (allowed: blank_issues_enabled, contact_links).",
+      "2:23 blank_issues_enabled: `blank_issues_enabled` must be true or false, not the text `maybe`.",
+      "4:5 contact_links[0].about: The contact link has no `about`: GitHub requires `name`, `url` and `about`.",
+      "5:10 contact_links[0].url: `status.example.com` is not an http(s) URL.",
+    ]);
+  });
+});
+
+describe("checkFormTemplate: which forms count as support forms", () => {
+  it("a bug report with a free-text Environment is not one", () => {
+    const text = `name: Bug report\ndescription: Something broke\nbody:\n  - type: textarea\n    attributes:\n      label: Environment\n  - type: textarea\n    attributes:\n      label: What happened?\n`;
+    expect(checkFormTemplate(text, ".github/ISSUE_TEMPLATE/bug.yml", DEFAULT_CONFIG).errors).toEqual([]);
+  });
+
+  it("a form named for support, or with an environment dropdown offering Production, is one", () => {
+    const named = `name: Get support\ndescription: Ask\nbody:\n  - type: textarea\n    attributes:\n      label: Details\n`;
+    expect(checkFormTemplate(named, ".github/ISSUE_TEMPLATE/help.yml", DEFAULT_CONFIG).errors.map((e) => e.path)).toEqual(["body"]);
+    const dropdown = `${HEAD}body:\n  - type: dropdown\n    attributes:\n      label: Environment\n      options: [Production, Staging]\n`;
+    expect(checkFormTemplate(dropdown, ".github/ISSUE_TEMPLATE/x.yml", DEFAULT_CONFIG).errors.map((e) => e.message)).toEqual([
+      "This looks like a support form (its `Environment` dropdown offers `Production`) but has no field labelled `Priority` (form.priority_field): items opened with it get no priority from the form. Add a dropdown labelled `Priority` whose options start with P1, P2, P3 or P4.",
     ]);
   });
 });

@@ -42,10 +42,14 @@ describe("the onboarding pull request's body", () => {
 
   it("starts with the hidden marker and explains the policy in force", () => {
     expect(body.startsWith(`${ONBOARDING_MARKER}\n`)).toBe(true);
-    expect(body).toContain("| `business` | 1 hour, 24x7 | 4 hours, 24x7 | 1 business day, business hours | 2 business days, business hours |");
+    expect(body).toContain("| `business` | 1 hour, 24x7 | 4 hours, 24x7 | 1 business day, 12x5 | 2 business days, 12x5 |");
     expect(body).toContain("| `standard` (default) |");
     expect(body).toContain("6am–6pm Pacific, Mon–Fri, excluding US public holidays");
     expect(body).toContain("a comment to `@acme/leads`");
+  });
+
+  it("without contacts, says how to add them", () => {
+    expect(onboardingBody(cfg({}), false)).toContain("the `escalated` label and one comment (set `escalation.contacts` to have it mention your support leads).");
   });
 
   it("says the discussion category must be created by hand, and how to change plans and targets", () => {
