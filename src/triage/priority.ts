@@ -125,8 +125,8 @@ export interface ChosenLabel {
 }
 
 /**
- * Index in the timeline of the latest addition of a present priority label by someone
- * other than the app (the app's own additions are never a decision), or -1.
+ * The timeline's latest addition of a present priority label by someone other than the
+ * app (the app's own additions are never a decision), with its index; null when none.
  */
 function latestAddition(ctx: PriorityContext, present: readonly Priority[]): { index: number; priority: Priority; event: LabelEvent } | null {
   const events = ctx.item.labelEvents ?? [];

@@ -58,6 +58,17 @@ const trigger: fc.Arbitrary<Trigger> = fc.oneof(
     ([author, association]): Trigger => ({ type: "comment", comment: aComment({ author, association, createdAt: "2026-12-01T18:00:00.000Z" }) }),
   ),
   fc.constant<Trigger>({ type: "sweep" }),
+  // Someone edits or deletes a comment, possibly the app's own (its previous text a marker or not).
+  fc.tuple(actor, actor, fc.constantFrom<string | null>(null, "", "plain text", '<!-- support-triage:target {"priority":"P2","plan":"standard","dueAt":"2026-12-03T09:00:00.000-08:00","source":"label","setBy":"carol"} -->')).map(
+    ([author, sender, previousBody]): Trigger => ({ type: "comment_edited", comment: aComment({ author, createdAt: "2026-12-01T17:00:00.000Z", id: "APP_1" }), previousBody, sender }),
+  ),
+  fc.tuple(actor, actor).map(
+    ([author, sender]): Trigger => ({
+      type: "comment_deleted",
+      comment: aComment({ author, createdAt: "2026-12-01T17:00:00.000Z", id: "GONE", body: '<!-- support-triage:target {"priority":"P4","plan":"standard","dueAt":"2026-12-03T09:00:00.000-08:00","source":"label","setBy":"carol"} -->' }),
+      sender,
+    }),
+  ),
 );
 const comments = fc.array(
   fc.record({
