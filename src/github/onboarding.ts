@@ -6,10 +6,10 @@
  * request. Needs `contents: write` and `pull_requests: write`.
  */
 import type { Config } from "../config/types.js";
-import { ONBOARDING_BRANCH, ONBOARDING_MARKER, ONBOARDING_TITLE, onboardingBody, onboardingFiles } from "../triage/onboarding.js";
+import { ONBOARDING_BRANCH, ONBOARDING_MARKER, ONBOARDING_TITLE, onboardingBody, onboardingFiles, type OnboardingFile } from "../triage/onboarding.js";
 import { errorStatus, type GitHubClient, type RepoRef } from "./client.js";
 
-export type OnboardingOutcome = "opened" | "exists" | "empty-repository";
+export type OnboardingOutcome = "opened" | "exists" | "empty-repository" | "nothing-to-add";
 
 interface PullSummary {
   readonly number: number;
@@ -36,9 +36,9 @@ export async function findOnboardingPull(client: GitHubClient, repo: RepoRef, ap
   return ours ? ours.number : null;
 }
 
-async function fileOnBranch(client: GitHubClient, repo: RepoRef, path: string): Promise<{ sha: string; text: string } | null> {
+async function fileAt(client: GitHubClient, repo: RepoRef, path: string, ref: string): Promise<{ sha: string; text: string } | null> {
   try {
-    const res = await client.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: repo.owner, repo: repo.repo, path, ref: ONBOARDING_BRANCH });
+    const res = await client.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: repo.owner, repo: repo.repo, path, ref });
     const data = res.data as { sha?: string; content?: string };
     if (typeof data.sha !== "string") return null;
     return { sha: data.sha, text: Buffer.from(data.content ?? "", "base64").toString("utf8") };
@@ -65,6 +65,13 @@ export async function openOnboardingPull(
     if (errorStatus(err) === 409 || errorStatus(err) === 404) return { outcome: "empty-repository", number: null };
     throw err;
   }
+  // A file the repository already has (on its default branch) is never replaced: the pull
+  // request only adds what is missing, so merging it cannot overwrite anyone's work.
+  const files: OnboardingFile[] = [];
+  for (const file of onboardingFiles(config, options.inherited, options.schemaUrl)) {
+    if ((await fileAt(client, repo, file.path, base)) === null) files.push(file);
+  }
+  if (files.length === 0) return { outcome: "nothing-to-add", number: null };
   let reused = false;
   try {
     await client.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${ONBOARDING_BRANCH}`, sha });
@@ -73,8 +80,8 @@ export async function openOnboardingPull(
     if (errorStatus(err) !== 422) throw err;
     reused = true;
   }
-  for (const file of onboardingFiles(config, options.inherited, options.schemaUrl)) {
-    const existing = reused ? await fileOnBranch(client, repo, file.path) : null;
+  for (const file of files) {
+    const existing = reused ? await fileAt(client, repo, file.path, ONBOARDING_BRANCH) : null;
     if (existing && existing.text === file.text) continue;
     await client.request("PUT /repos/{owner}/{repo}/contents/{path}", {
       owner: repo.owner,

@@ -5,7 +5,7 @@
  * lacks.
  */
 import { ensureLabels, readRepository } from "../github/apply.js";
-import type { GitHubClient, RepoRef } from "../github/client.js";
+import { errorStatus, type GitHubClient, type RepoRef } from "../github/client.js";
 import { resolveConfig } from "../github/config.js";
 import { formProblems, hasSupportForm, readForms } from "../github/forms.js";
 import { findOnboardingPull, openOnboardingPull } from "../github/onboarding.js";
@@ -40,13 +40,21 @@ export async function prepareRepository(client: GitHubClient, services: Services
   if (outcome !== "unchanged") log.info({ event: "support-triage.config-issue", repo: `${repo.owner}/${repo.repo}`, outcome }, `configuration issue ${outcome}`);
   if (!config) return false;
   if (options.onboard && forms && read.configText === null && config.onboarding && !hasSupportForm(forms.forms, config)) {
-    const existing = await findOnboardingPull(client, repo, appLogin);
     const where = `${repo.owner}/${repo.repo}`;
-    if (existing !== null) {
-      log.info({ event: "support-triage.onboarding-exists", repo: where, number: existing }, `onboarding pull request #${existing} was opened before; not proposing it again`);
-    } else {
-      const opened = await openOnboardingPull(client, repo, config, { inherited: loaded.source !== null, schemaUrl: options.schemaUrl ?? null });
-      log.info({ event: `support-triage.onboarding-${opened.outcome}`, repo: where, number: opened.number }, opened.outcome === "opened" ? `opened onboarding pull request #${opened.number ?? 0}` : "empty repository: no onboarding pull request");
+    // The pull request is a courtesy: whatever goes wrong with it (the permissions it needs
+    // not yet accepted on an older installation, a repository that refuses it), set-up
+    // goes on and the labels are created.
+    try {
+      const existing = await findOnboardingPull(client, repo, appLogin);
+      if (existing !== null) {
+        log.info({ event: "support-triage.onboarding-exists", repo: where, number: existing }, `onboarding pull request #${existing} was opened before; not proposing it again`);
+      } else {
+        const opened = await openOnboardingPull(client, repo, config, { inherited: loaded.source !== null, schemaUrl: options.schemaUrl ?? null });
+        const says = { opened: `opened onboarding pull request #${opened.number ?? 0}`, "empty-repository": "empty repository: no onboarding pull request", "nothing-to-add": "the repository has every file the onboarding pull request would add: none opened", exists: "" };
+        log.info({ event: `support-triage.onboarding-${opened.outcome}`, repo: where, number: opened.number }, says[opened.outcome]);
+      }
+    } catch (err) {
+      log.warn({ event: "support-triage.onboarding-failed", repo: where, status: errorStatus(err), err: String(err) }, "could not open the onboarding pull request (set-up goes on)");
     }
   }
   const specs = labelSpecs(loaded.result.config).filter((s) => !read.labels.ids.has(s.name.toLowerCase()));

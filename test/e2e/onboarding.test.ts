@@ -89,3 +89,31 @@ describe("the onboarding pull request", () => {
     expect(pulls(result)[0]?.body).toContain("| `business` (default) |");
   });
 });
+
+describe("the onboarding pull request and the repository's own files", () => {
+  const USER_CHOOSER = "blank_issues_enabled: false\ncontact_links:\n  - name: Sales\n    url: https://example.com/sales\n    about: Talk to sales\n";
+  it("adds only what is missing: a file the repository has is left as it is, merged or not", async () => {
+    const result = await run([{ install: {} }, { install: {} }, { merge: { branch: BRANCH, by: "carol" } }], {
+      files: { "README.md": "# Support\n", ".github/ISSUE_TEMPLATE/config.yml": USER_CHOOSER },
+    });
+    expect(pulls(result)).toHaveLength(1);
+    expect(repoOf(result).branches.get(BRANCH)?.commits).toBe(3);
+    const files = repoOf(result).files;
+    expect(files.get(".github/ISSUE_TEMPLATE/config.yml")).toBe(USER_CHOOSER);
+    expect([...files.keys()].filter((p) => p.startsWith(".github/")).sort()).toEqual(FILES);
+    // Set-up went on: the labels exist.
+    expect(repoOf(result).labels.map((l) => l.name)).toContain("P1");
+  });
+
+  it("with the team's own forms in place (none of them a support form), it adds the configuration alone", async () => {
+    const files: Record<string, string> = { "README.md": "# Support\n" };
+    const own = [".github/DISCUSSION_TEMPLATE/support.yml", ".github/ISSUE_TEMPLATE/config.yml", ".github/ISSUE_TEMPLATE/support.yml"];
+    for (const path of own) files[path] = "# the team's own\n";
+    const result = await run([{ install: {} }, { merge: { branch: BRANCH, by: "carol" } }], { files });
+    expect(pulls(result)).toHaveLength(1);
+    expect(repoOf(result).branches.get(BRANCH)?.commits).toBe(1);
+    for (const path of own) expect(repoOf(result).files.get(path)).toBe("# the team's own\n");
+    expect(repoOf(result).files.get(".github/support-triage.yml")).toContain("support-triage configuration");
+    expect(repoOf(result).labels.map((l) => l.name)).toContain("P1");
+  });
+});
