@@ -110,11 +110,28 @@ export function lastLabelEvent(events: readonly LabelEvent[] | undefined, label:
   return null;
 }
 
-/** The priority label the trigger added, when it is still on the item. */
+/**
+ * Whether a `labeled` delivery for this label is older than what the issue timeline shows:
+ * the timeline's latest event for the label is the app's own addition, so the label was
+ * removed since and the app put it back. Crediting the delivery's sender then would change
+ * the record on every redelivery.
+ */
+function staleLabeled(ctx: PriorityContext, label: string): boolean {
+  const events = ctx.item.labelEvents ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e === undefined || e.label.toLowerCase() !== label.toLowerCase()) continue;
+    return e.added && e.actor !== null && isAppActor(ctx, e.actor);
+  }
+  return false;
+}
+
+/** The priority label the trigger added, when it is still on the item (and the delivery is not stale). */
 function triggerAdded(ctx: PriorityContext, present: readonly Priority[]): Priority | null {
-  if (ctx.trigger.type !== "labeled") return null;
-  const p = priorityOfLabel(ctx.config, ctx.trigger.label);
-  return p !== null && present.includes(p) ? p : null;
+  const t = ctx.trigger;
+  if (t.type !== "labeled") return null;
+  const p = priorityOfLabel(ctx.config, t.label);
+  return p !== null && present.includes(p) && !staleLabeled(ctx, t.label) ? p : null;
 }
 
 /** The survivor of rule 2 and who added it, when that is known. */
@@ -255,7 +272,10 @@ export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = 
   // 2. A recorded label decision stands against the form; the labels themselves are its truth.
   if (prev !== null && !untrackedBefore && prev.source === "label") {
     if (label === null) {
-      return tracked(prev.priority, "label", prev.setBy, "priority-restored", `The priority label was missing; ${prev.priority} (set by ${prev.setBy}) is put back.`, null);
+      // The credit moves as it would with the label present (see ownDelivery), so the
+      // redelivery that then finds the restored label changes nothing.
+      const by = ownDelivery(ctx, prev.priority, prev.setBy) ?? prev.setBy;
+      return tracked(prev.priority, "label", by, "priority-restored", `The priority label was missing; ${prev.priority} (set by ${by}) is put back.`, null);
     }
     const setBy = freshBy?.login ?? ownDelivery(ctx, label, prev.setBy) ?? prev.setBy;
     const message =
@@ -294,7 +314,7 @@ export function resolvePriority(ctx: PriorityContext, options: ResolveOptions = 
  */
 function ownDelivery(ctx: PriorityContext, label: Priority, setBy: string): string | null {
   const t = ctx.trigger;
-  if (t.type !== "labeled" || priorityOfLabel(ctx.config, t.label) !== label) return null;
+  if (t.type !== "labeled" || priorityOfLabel(ctx.config, t.label) !== label || staleLabeled(ctx, t.label)) return null;
   if (!sameLogin(setBy, ctx.item.author.login) || isAppActor(ctx, t.sender) || isAuthor(ctx, t.sender)) return null;
   return t.sender.isBot ? null : t.sender.login;
 }

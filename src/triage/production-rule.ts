@@ -22,8 +22,14 @@ export function isRestricted(p: Priority): boolean {
   return p === "P1" || p === "P2";
 }
 
+/**
+ * Whether this person's `security` label confirms an incident: not the app, not a bot, and a
+ * responder's decision — anyone but the author, or the author when they are themselves a
+ * responder and the label is not one GitHub applied from the form at creation (a form's
+ * `labels:` are applied as the author, so a customer cannot confirm through the form).
+ */
 function canConfirm(ctx: PriorityContext, actor: Actor): boolean {
-  return !isAppActor(ctx, actor) && !isBotActor(actor) && !isAuthor(ctx, actor);
+  return !isAppActor(ctx, actor) && !isBotActor(actor) && labelDecides(ctx, actor, ctx.config.labels.security);
 }
 
 /** Notice key of the note that records a confirmation on an item the app does not track yet. */

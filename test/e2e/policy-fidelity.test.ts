@@ -38,6 +38,15 @@ describe("bug 1: a confirmed security incident allows P1 whatever the label orde
       expect(marker(found)).toMatchObject({ priority: "P1", setBy: "carol", securityBy: "carol" });
     });
 
+    it(`${kind}: a maintainer who files their own incident confirms it with the label, then P1`, async () => {
+      const result = await simulate({ steps: [open(1, "carol", "Our keys leaked."), { advance: "1m" }, label(1, "security", "carol"), label(1, "P1", "carol")] });
+      const found = item(result, 1);
+      expect(found.labels).toEqual(["P1", "security"]);
+      expect(marker(found)).toMatchObject({ priority: "P1", setBy: "carol", securityBy: "carol" });
+      expect(notices(found).filter((c) => c.body.includes("production rule"))).toEqual([]);
+      expect(result.state.errors).toEqual([]);
+    });
+
     it(`${kind}: the author's own security label still does not confirm`, async () => {
       const result = await simulate({
         steps: [open(1, "mallory", formBody({ priority: "P1", environment: "Staging" }), { labels: ["security"] }), label(1, "P1")],

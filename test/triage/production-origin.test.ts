@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { findTargetComment } from "../../src/triage/marker.js";
 import { planItem } from "../../src/triage/planner.js";
 import type { Trigger } from "../../src/triage/types.js";
-import { APP_LOGIN, T0, alice, anIssue, applyPlan, carol, cfg, ciBot, input, ms, supportBody } from "./helpers.js";
+import { APP_LOGIN, T0, aDiscussion, alice, anIssue, applyPlan, carol, cfg, ciBot, input, ms, supportBody } from "./helpers.js";
 
 const now = ms(T0);
 const config = cfg();
@@ -41,5 +41,22 @@ describe("the production label's origin on a redelivered labeled event", () => {
     const plan = planItem(input({ item, trigger, now, config, form: null }));
     const after = applyPlan(item, plan, now).item;
     expect(findTargetComment(after, APP_LOGIN)?.state?.production).toBeUndefined();
+  });
+});
+
+describe("a late labeled priority delivery, for a label that was removed meanwhile", () => {
+  it.each(["issue", "discussion"] as const)("%s: restoring the priority and the redelivery agree on who set it", (kind) => {
+    const make = kind === "issue" ? anIssue : aDiscussion;
+    // Tracked with P1 credited to the author (a label seen before its own delivery).
+    let item = make({ author: alice, labels: ["P1", "production"], body: "", labelEvents: [] });
+    item = applyPlan(item, planItem(input({ item, trigger: { type: "opened", sender: alice }, now, config, form: null })), now).item;
+    // Someone removed P1; carol's (older) labeled P1 delivery arrives only now.
+    item = { ...item, labels: item.labels.filter((l) => l !== "P1") };
+    const trigger: Trigger = { type: "labeled", label: "P1", sender: carol };
+    const first = planItem(input({ item, trigger, now: now + 3_600_000, config, form: null }));
+    const after = applyPlan(item, first, now + 3_600_000).item;
+    expect(after.labels).toContain("P1");
+    const again = planItem(input({ item: after, trigger, now: now + 3_600_000, config, form: null }));
+    expect(again.actions).toEqual([]);
   });
 });
