@@ -17,6 +17,8 @@ import { CSV_COLUMNS, renderReportCsv, renderReportMarkdown, renderReportTable }
 import type { Config } from "../config/types.js";
 import { probotFromEnv, UsageError } from "./sweep.js";
 
+const plural = (n: number, one: string, many: string): string => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
 export const REPORT_HELP = `Usage: support-triage report (--repo owner/name ... | --installation <id> | --all) [--since 30d|<date>] [--until <date>] [--format table|markdown|json|csv]
 
 Prints the SLA report of items created in a window: per priority and plan, items tracked,
@@ -198,7 +200,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       process.stdout.write(reports.map((r) => `## Support response report — ${r.repo}\n\n${renderReportMarkdown(r)}`).join("\n"));
       break;
     case "table":
-      process.stdout.write(`${reports.map((r) => renderReportTable(r)).join("\n\n")}\n\n${reports.length} repositories, ${requests} requests, ${points} GraphQL points.\n`);
+      process.stdout.write(`${reports.map((r) => renderReportTable(r)).join("\n\n")}\n\n${plural(reports.length, "repository", "repositories")}, ${plural(requests, "request", "requests")}, ${plural(points, "GraphQL point", "GraphQL points")}.\n`);
       break;
   }
   return failures > 0 ? 1 : 0;

@@ -220,7 +220,7 @@ export async function buildRepoReport(
 ): Promise<RepoReport> {
   const now = services.now();
   const config = opts.config ?? (await resolveConfig(client, repo, services.contents, now)).result.config;
-  if (!config) throw new ReportConfigError(`the configuration of ${repo.owner}/${repo.repo} has errors; run support-triage validate`);
+  if (!config) throw new ReportConfigError(`the configuration of ${repo.owner}/${repo.repo} has errors; check it with the validate Action or node bin/support-triage.js validate from a clone`);
   const at = (v: number | ((c: Config, n: number) => number) | undefined, fallback: number): number =>
     v === undefined ? fallback : typeof v === "number" ? v : v(config, now);
   const until = at(opts.until, now);

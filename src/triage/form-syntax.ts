@@ -11,6 +11,9 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import type { ConfigProblem } from "../config/types.js";
 import { codeSpan, listOr, suggestion } from "../config/text.js";
+
+/** "a" or "an" before an element type ("an input", "a textarea"). */
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? "an" : "a");
 import {
   ATTRIBUTES,
   CHOOSER_CONFIG_SCHEMA,
@@ -164,11 +167,11 @@ function explain(e: ErrorObject, root: unknown, kind: FormKind): { segments: Seg
       if (where === "element" && type) {
         const allowed = ELEMENT_KEYS[type];
         const why = type === "markdown" && (extra === "id" || extra === "validations") ? "; markdown is not submitted, so it takes no `id` or `validations`" : suggestion(extra, allowed);
-        return { segments, key: true, message: `${quoted} is not a permitted key of a ${type} element${why} (allowed: ${allowed.join(", ")}).` };
+        return { segments, key: true, message: `${quoted} is not a permitted key of ${article(type)} ${type} element${why} (allowed: ${allowed.join(", ")}).` };
       }
       if (where === "attributes" && type) {
         const allowed = ATTRIBUTES[type].allowed;
-        return { segments, key: true, message: `${quoted} is not a permitted attribute of a ${type} element${suggestion(extra, allowed)} (allowed: ${allowed.join(", ")}).` };
+        return { segments, key: true, message: `${quoted} is not a permitted attribute of ${article(type)} ${type} element${suggestion(extra, allowed)} (allowed: ${allowed.join(", ")}).` };
       }
       if (where === "validations") return { segments, key: true, message: `${quoted} is not a permitted validation (the only one is \`required\`).` };
       if (where === "checkbox") return { segments, key: true, message: `${quoted} is not a permitted key of a checkbox option (allowed: label, required).` };

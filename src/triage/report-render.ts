@@ -291,7 +291,7 @@ export function renderReportMarkdown(report: SlaReport, opts: { marker?: boolean
       ),
     );
     const hidden = report.breaches.length - Math.min(report.breaches.length, opts.maxBreaches ?? report.breaches.length);
-    if (hidden > 0) out.push("", `…and ${hidden} more (the ${report.breaches.length - hidden} latest are shown, by how late; \`support-triage report --format csv\` or \`--format json\` lists every one).`);
+    if (hidden > 0) out.push("", `…and ${hidden} more (the ${report.breaches.length - hidden} latest are shown, by how late; the report command (\`node bin/support-triage.js report --format csv\` or \`--format json\`, from a clone) lists every one).`);
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
