@@ -168,12 +168,16 @@ export function renderProductionNotice(n: ProductionNoticeInput): string {
   const value = codeSpan(config.form.production_values[0] ?? "Production", 40);
   const field = codeSpan(config.form.environment_field, 40);
   const kind = kindWord(n.item);
-  // The author cannot add labels (GitHub gives that to people with triage access): what
-  // they can do is correct the form's answer or ask; what the support team can do follows.
+  // Customers cannot add labels (GitHub gives that to people with triage access): what they
+  // can do is correct the form's answer — only where the form decides — or ask; what the
+  // support team can do follows.
   const author =
-    `**What you can do:** if this affects production, edit this ${kind}'s description and change the answer under ${field} to ${value}; ` +
-    `the priority you chose in the form is then applied again. You cannot add labels yourself: for a confirmed security incident, ` +
-    `or if the form does not fit your case, reply here and ask the support team.`;
+    n.cause.kind === "form"
+      ? `**What you can do:** if this affects production, edit this ${kind}'s description and change the answer under ${field} to ${value}; ` +
+        `the priority you chose in the form is then applied again. For a confirmed security incident, ` +
+        `or if the form does not fit your case, reply here and ask the support team (labels are theirs to set).`
+      : `**What you can do:** if this affects production, or is a confirmed security incident, reply here and ask the support team: ` +
+        `they set the labels that allow ${rejected}${n.cause.kind === "production-removed" ? ` (editing the form does not bring the ${production} label back once it was removed)` : ""}.`;
   const team =
     `**Support team:** add the ${production} label for a production issue, or the ${security} label for a confirmed security incident, ` +
     `then set the priority again.`;

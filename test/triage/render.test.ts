@@ -86,10 +86,17 @@ describe("renderProductionNotice", () => {
     expect(body).toContain(`> ${PRODUCTION_POLICY}`);
     expect(body).toContain(text);
     expect(body).toContain("The priority is now P3 (Normal).");
-    // The author cannot label: edit the form's answer, or ask.
-    expect(body).toContain(
-      "**What you can do:** if this affects production, edit this issue's description and change the answer under `Environment` to `Production`; the priority you chose in the form is then applied again. You cannot add labels yourself: for a confirmed security incident, or if the form does not fit your case, reply here and ask the support team.",
-    );
+    // Customers cannot label: where the form decides, edit its answer; else (or anyway) ask.
+    // Editing the form is offered only where it would work.
+    if (cause.kind === "form") {
+      expect(body).toContain(
+        "**What you can do:** if this affects production, edit this issue's description and change the answer under `Environment` to `Production`; the priority you chose in the form is then applied again. For a confirmed security incident, or if the form does not fit your case, reply here and ask the support team (labels are theirs to set).",
+      );
+    } else {
+      expect(body).toContain("**What you can do:** if this affects production, or is a confirmed security incident, reply here and ask the support team: they set the labels that allow P1 (Urgent)");
+      expect(body).not.toContain("edit this issue's description");
+      if (cause.kind === "production-removed") expect(body).toContain("editing the form does not bring the `production` label back once it was removed");
+    }
     expect(body).toContain("**Support team:** add the `production` label for a production issue, or the `security` label for a confirmed security incident, then set the priority again.");
     expect(body).not.toMatch(/How to fix/);
   });
