@@ -4,7 +4,8 @@
  *
  * Nothing a user wrote reaches the Markdown unneutralised: titles go through `userText`
  * (no mentions, no Markdown or HTML structure); the charts hold only priorities, plan
- * names from the configuration (plain names, config-validated) and numbers.
+ * names (plain names: a hand-edited marker's other plan is reported as "unknown", see
+ * `reportPlan` in report.ts) and numbers.
  */
 import { PRIORITY_NAMES } from "../config/types.js";
 import { userText } from "./sanitize.js";

@@ -27,6 +27,7 @@ import { elapsedShare } from "./escalation.js";
 import { findTargetComment } from "./marker.js";
 import { computeTarget, durationMs, formatInZone } from "./target.js";
 import type { Item, ItemKind, MarkerState } from "./types.js";
+import { PATTERNS } from "../config/keys.js";
 
 /** One item as the report needs it: what GitHub shows plus the marker of its target comment. */
 export interface ReportItem {
@@ -174,6 +175,14 @@ interface Facts {
   readonly openNow: keyof OpenNow | null;
 }
 
+/**
+ * A plan as the report names it. A marker's plan is the configuration's (a validated name)
+ * unless someone hand-edited the marker: a name that is not a plain plan name is reported
+ * as "unknown", so nothing but such names ever reaches the report's tables and charts.
+ */
+export const UNKNOWN_PLAN = "unknown";
+export const reportPlan = (plan: string): string => (PATTERNS.PLAN_RE.test(plan) ? plan : UNKNOWN_PLAN);
+
 function factsOf(config: Config, item: ReportItem, now: number, atRisk: number): Facts | null {
   const m = item.marker;
   if (m.untracked === true) return null;
@@ -213,7 +222,7 @@ function factsOf(config: Config, item: ReportItem, now: number, atRisk: number):
   return {
     item,
     priority: m.priority,
-    plan: m.plan,
+    plan: reportPlan(m.plan),
     coverage,
     coverageKind,
     createdMs,

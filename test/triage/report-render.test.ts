@@ -172,3 +172,15 @@ describe("JSON and table", () => {
     expect(shortDuration(ms, business)).toBe(text);
   });
 });
+
+describe("a hand-edited marker's plan", () => {
+  it("is reported as 'unknown', so its text never reaches the tables or the charts", () => {
+    const forged = { ...item({ n: 21, plan: "business", priority: "P3", opened: "2026-12-01T09:00" }) };
+    const evil = { ...forged, marker: { ...forged.marker, plan: "@everyone <b>x</b>\n| y" } };
+    const r = computeReport(DEFAULT_CONFIG, "acme/support", [...ITEMS.map((s) => item(s)), evil], WINDOW);
+    const md = renderReportMarkdown(r);
+    expect(md).not.toContain("@everyone");
+    expect(md).not.toContain("<b>");
+    expect(r.cells.some((c) => c.plan === "unknown")).toBe(true);
+  });
+});
