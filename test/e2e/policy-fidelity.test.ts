@@ -133,6 +133,24 @@ describe("bug 2: the most recent priority label wins, however the deliveries arr
     });
   }
 
+  it("issue: a lowered priority wins when both deliveries come late too (P2 then P3)", async () => {
+    const result = await simulate({
+      faults: { seed: 3, delay_webhooks: 1, until: "2026-12-01T09:30:00-08:00" },
+      steps: [
+        openIssue(1, "alice", formBody({ priority: "P4", environment: "Production" })),
+        { advance: "1m" },
+        label(1, "P2"),
+        label(1, "P3"),
+        { advance: "1m" },
+        { faults: "off" },
+        { advance: "1m" },
+      ],
+    });
+    // The latest label (P3), not the most urgent: the issue timeline orders them.
+    expect(item(result, 1).labels).toEqual(["P3", "production"]);
+    expect(marker(item(result, 1))).toMatchObject({ priority: "P3", source: "label" });
+  });
+
   it("issue: a lowered priority wins too (P2 then P3 at once)", async () => {
     const result = await simulate({
       steps: [openIssue(1, "alice", formBody({ priority: "P4", environment: "Production" })), { concurrently: [label(1, "P2"), label(1, "P3")] }],
@@ -208,5 +226,27 @@ describe("decided cases (docs/triage-rules.md)", () => {
     expect(found.labels).toEqual(["P2", "production"]);
     expect(marker(found)).toMatchObject({ priority: "P2", source: "label", setBy: "carol" });
     expect(marker(found)).not.toHaveProperty("respondedAt");
+  });
+});
+
+describe("`1d 24x7`: a day of wall-clock time", () => {
+  it("an item opened Friday 16:00 is due Saturday 16:00 and escalates just after, through the weekend", async () => {
+    const result = await simulate({
+      now: "2026-12-04T16:00:00-08:00",
+      config: 'plan: business\ntargets:\n  business:\n    P3: "1d 24x7"\n',
+      steps: [
+        openIssue(1, "alice", formBody({ priority: "P3", environment: "Staging" })),
+        { advance: "23h59m" },
+        { sweep: {} },
+        { advance: "2m" },
+        { sweep: {} },
+      ],
+    });
+    const found = item(result, 1);
+    expect(marker(found)).toMatchObject({ priority: "P3", plan: "business", dueAt: "2026-12-05T16:00:00.000-08:00" });
+    expect(found.comments[0]?.body).toContain("1 day (24 hours), 24x7");
+    expect(found.labels).toContain("escalated");
+    expect(marker(found)?.["escalatedAt"]).toBe("2026-12-05T16:01:00.000-08:00");
+    expect(result.state.errors).toEqual([]);
   });
 });
