@@ -4,7 +4,7 @@
  * is merged (and before the app opens a configuration-error issue about it).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, dirname } from "node:path";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import { DEFAULT_CONFIG_FILE, extendsTarget } from "../config/load.js";
 import { checkFormSet, checkFormTemplate, type FormCheck } from "../triage/form-check.js";
@@ -26,7 +26,7 @@ Options:
   --config <file>     configuration file (default: ${DEFAULT_CONFIG_FILE}; when it is
                       missing the built-in defaults are checked against the templates)
   --templates <dir>   directory holding ISSUE_TEMPLATE/ and DISCUSSION_TEMPLATE/
-                      (default: .github)
+                      (default: the folder of --config, else .github)
   --format <format>   text (default): file:line:col: path: message; github: each
                       problem as a GitHub Actions annotation (::error file=…,line=…::…),
                       as the Action in action.yml prints them
@@ -119,7 +119,9 @@ export async function run(args: string[]): Promise<number> {
   // Templates are checked against the file's configuration when it is valid, else the
   // defaults, so a broken config file does not hide template problems.
   const config = loaded.config ?? DEFAULT_CONFIG;
-  const dir = templatesArg ?? DEFAULT_TEMPLATES;
+  // Without --templates, the forms beside the configuration file (its `.github` folder), not
+  // those of whatever directory the command runs in.
+  const dir = templatesArg ?? (configArg !== undefined ? dirname(configArg) : DEFAULT_TEMPLATES);
   const files = await findTemplates(dir);
   const checks: FormCheck[] = [];
   for (const file of files) {

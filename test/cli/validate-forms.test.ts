@@ -125,3 +125,21 @@ describe("validate --templates: each form mistake, with file, line and key", () 
     expect(r.code).toBe(0);
   });
 });
+
+describe("validate --config without --templates", () => {
+  it("checks the forms beside the configuration file, not those of the directory it runs in", async () => {
+    const { cpSync, mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const repo = mkdtempSync(join(tmpdir(), "validate-"));
+    try {
+      cpSync(join(ROOT, TEMPLATES, "dropdwn"), join(repo, ".github"), { recursive: true });
+      writeFileSync(join(repo, ".github", "support-triage.yml"), "plan: business\n");
+      const res = await run("validate", "--config", join(repo, ".github", "support-triage.yml"));
+      expect(res.code).toBe(1);
+      expect(res.out.join("\n")).toContain(join(repo, ".github", "ISSUE_TEMPLATE"));
+      expect(res.out.join("\n")).toContain("dropdwn");
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
