@@ -71,12 +71,42 @@ describe("openOnboardingPull", () => {
         pr = p;
         return { status: 201, data: { number: 12 } };
       },
+      // Nothing of it on the default branch yet.
+      "GET /repos/{owner}/{repo}/contents/{path}": (p) => (p.ref === "trunk" ? httpError(404) : httpError(400)),
     });
     expect(await openOnboardingPull(client, repo, DEFAULT_CONFIG, { inherited: false, schemaUrl: null })).toEqual({ outcome: "opened", number: 12 });
     expect(puts).toEqual(onboardingFiles(DEFAULT_CONFIG, false, null).map((f) => `${f.path}@${ONBOARDING_BRANCH}`));
     expect(pr).toMatchObject({ head: ONBOARDING_BRANCH, base: "trunk" });
     expect(String(pr.body).startsWith(ONBOARDING_MARKER)).toBe(true);
-    expect(calls.filter((c) => c.startsWith("GET /repos/{owner}/{repo}/contents"))).toEqual([]);
+    // Each file looked up on the default branch once, none on the new branch.
+    expect(calls.filter((c) => c.startsWith("GET /repos/{owner}/{repo}/contents"))).toHaveLength(onboardingFiles(DEFAULT_CONFIG, false, null).length);
+  });
+
+  it("never replaces a file the default branch has: the pull request adds only what is missing", async () => {
+    const files = onboardingFiles(DEFAULT_CONFIG, false, null);
+    const puts: string[] = [];
+    const { client } = stub({
+      ...base,
+      "POST /repos/{owner}/{repo}/git/refs": () => ({ status: 201 }),
+      "GET /repos/{owner}/{repo}/contents/{path}": (p) =>
+        p.ref === "trunk" && p.path === files[1]?.path ? { data: { sha: "u1", content: Buffer.from("the team's own").toString("base64") } } : httpError(404),
+      "PUT /repos/{owner}/{repo}/contents/{path}": (p) => {
+        puts.push(String(p.path));
+        return { status: 201 };
+      },
+      "POST /repos/{owner}/{repo}/pulls": () => ({ status: 201, data: { number: 3 } }),
+    });
+    expect((await openOnboardingPull(client, repo, DEFAULT_CONFIG, { inherited: false, schemaUrl: null })).outcome).toBe("opened");
+    expect(puts).toEqual(files.filter((_, i) => i !== 1).map((f) => f.path));
+  });
+
+  it("opens nothing when the default branch has every file", async () => {
+    const { client, calls } = stub({
+      ...base,
+      "GET /repos/{owner}/{repo}/contents/{path}": () => ({ data: { sha: "x", content: "" } }),
+    });
+    expect(await openOnboardingPull(client, repo, DEFAULT_CONFIG, { inherited: false, schemaUrl: null })).toEqual({ outcome: "nothing-to-add", number: null });
+    expect(calls.some((c) => c.startsWith("POST") || c.startsWith("PUT"))).toBe(false);
   });
 
   it("reuses a branch an earlier attempt left: files already there are not committed again, changed ones are updated", async () => {
@@ -86,6 +116,7 @@ describe("openOnboardingPull", () => {
       ...base,
       "POST /repos/{owner}/{repo}/git/refs": () => httpError(422),
       "GET /repos/{owner}/{repo}/contents/{path}": (p) => {
+        if (p.ref !== ONBOARDING_BRANCH) return httpError(404);
         if (p.path === files[0]?.path) return { data: { sha: "s0", content: Buffer.from(files[0]!.text).toString("base64") } };
         if (p.path === files[1]?.path) return { data: { sha: "s1", content: Buffer.from("old").toString("base64") } };
         return httpError(404);
