@@ -284,6 +284,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     };
+    /** The routes' bearer token (SUPPORT_TRIAGE_SWEEP_SECRET), compared in constant time; answers 401 when it is wrong. */
+    const authorized = (req: IncomingMessage, res: ServerResponse): boolean => {
+      const auth = req.headers.authorization ?? "";
+      const presented = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+      if (secret && secretMatches(presented, secret)) return true;
+      json(res, 401, { error: "unauthorized" });
+      return false;
+    };
     /**
      * POST /support-triage/sweep: 202 at once with the run's id (a trigger while a sweep runs
      * joins it); `?wait=1` answers when it is done (200, the summary). GET …/sweep/<id>: the run.
@@ -298,12 +306,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         json(res, 405, { error: "method not allowed" }, { allow: allowed });
         return true;
       }
-      const auth = req.headers.authorization ?? "";
-      const presented = auth.startsWith("Bearer ") ? auth.slice(7) : "";
-      if (!secret || !secretMatches(presented, secret)) {
-        json(res, 401, { error: "unauthorized" });
-        return true;
-      }
+      if (!authorized(req, res)) return true;
       if (runId !== null) {
         const run = runner.get(runId);
         if (!run) json(res, 404, { error: "no such sweep run (only the last 20 are kept)" });
@@ -336,12 +339,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         json(res, 405, { error: "method not allowed" }, { allow: "GET" });
         return true;
       }
-      const auth = req.headers.authorization ?? "";
-      const presented = auth.startsWith("Bearer ") ? auth.slice(7) : "";
-      if (!secret || !secretMatches(presented, secret)) {
-        json(res, 401, { error: "unauthorized" });
-        return true;
-      }
+      if (!authorized(req, res)) return true;
       if (lifecycle.stopping) {
         json(res, 503, { error: "shutting down" });
         return true;

@@ -89,3 +89,26 @@ export class Deliverer {
     this.agent.destroy();
   }
 }
+
+/** One keep-alive pool per app (by URL origin), kept across runs as GitHub keeps its connections. */
+export class DelivererPool {
+  private readonly pools = new Map<string, Deliverer>();
+
+  constructor(private readonly maxSockets = 128) {}
+
+  /** The pool that POSTs to the app at `appUrl` (its webhook path). */
+  for(appUrl: string | URL): Deliverer {
+    const origin = new URL(appUrl).origin;
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Deliverer(origin, this.maxSockets);
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  close(): void {
+    for (const p of this.pools.values()) p.close();
+    this.pools.clear();
+  }
+}

@@ -34,7 +34,7 @@ import { BOT_LOGIN, type OutgoingWebhook, type SimItem, type SimRepo, type World
 import { GitHubSimulator } from "../simulator/server.js";
 import { MARKER_PREFIX } from "../triage/marker.js";
 import { startAppServer, WEBHOOK_PATH } from "./app-server.js";
-import { Deliverer, signDelivery, type SignedDelivery } from "./deliverer.js";
+import { DelivererPool, signDelivery, type SignedDelivery } from "./deliverer.js";
 import { percentile } from "./load.js";
 import type { FromBenchReplica, ToBenchReplica } from "./replica-process.js";
 import { BENCH_NOW, benchWorld, formBody, type DeliveryResult } from "./rig.js";
@@ -318,20 +318,14 @@ const prepare = (hook: OutgoingWebhook): Prepared => signDelivery(hook);
 
 /** POSTs prepared deliveries as GitHub does, to whichever replica is named: a keep-alive pool per replica. */
 class Poster {
-  private readonly pools = new Map<string, Deliverer>();
+  private readonly pools = new DelivererPool();
 
   post(target: URL, d: Prepared): Promise<DeliveryResult> {
-    let pool = this.pools.get(target.origin);
-    if (!pool) {
-      pool = new Deliverer(target.origin, 128);
-      this.pools.set(target.origin, pool);
-    }
-    return pool.send(d);
+    return this.pools.for(target).send(d);
   }
 
   close(): void {
-    for (const p of this.pools.values()) p.close();
-    this.pools.clear();
+    this.pools.close();
   }
 }
 

@@ -15,7 +15,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { Deliverer, type SignedDelivery } from "./deliverer.js";
+import { DelivererPool, type SignedDelivery } from "./deliverer.js";
 import { openLoop, type OpenLoopResult } from "./open-loop.js";
 
 export interface SenderRun extends OpenLoopResult {
@@ -42,21 +42,15 @@ type AnswerMessage = { readonly id: number; readonly run: SenderRun } | { readon
 
 const ROLE = "support-triage-bench-sender";
 
-/** One keep-alive pool per app, kept across runs (as GitHub keeps its connections). */
 function loop(): { run(m: Omit<RunMessage, "id">): Promise<SenderRun>; close(): void } {
-  const pools = new Map<string, Deliverer>();
+  const pools = new DelivererPool();
   return {
     async run({ appUrl, batch, rate }) {
-      let pool = pools.get(appUrl);
-      if (!pool) {
-        pool = new Deliverer(appUrl, 128);
-        pools.set(appUrl, pool);
-      }
+      const pool = pools.for(appUrl);
       const indexed = batch.map((d, i) => ({ d, i }));
       const byIndex: (number | null)[] = batch.map(() => null);
       const statusByIndex: number[] = batch.map(() => 0);
-      const sendVia = pool;
-      const result = await openLoop(indexed, rate, (x) => sendVia.send(x.d), (x, r) => {
+      const result = await openLoop(indexed, rate, (x) => pool.send(x.d), (x, r) => {
         byIndex[x.i] = r.ms;
         statusByIndex[x.i] = r.status;
       });
@@ -65,8 +59,7 @@ function loop(): { run(m: Omit<RunMessage, "id">): Promise<SenderRun>; close(): 
       return { ...result, lastAnswerAt: performance.timeOrigin + result.lastAnswerAt, byIndex, statusByIndex };
     },
     close() {
-      for (const p of pools.values()) p.close();
-      pools.clear();
+      pools.close();
     },
   };
 }

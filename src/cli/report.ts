@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import type { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../github/client.js";
+import { parseTargets } from "./targets.js";
 import { createServices } from "../handlers/services.js";
 import { buildRepoReport, ReportConfigError, type RepoReport } from "../handlers/report.js";
 import { appInstallations, installationRepositories } from "../handlers/sweep.js";
@@ -100,18 +101,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`${REPORT_HELP}\n`);
     return 0;
   }
-  const modes = [values.repo?.length ? 1 : 0, values.installation ? 1 : 0, values.all ? 1 : 0].reduce((a, b) => a + b, 0);
-  if (modes !== 1) return fail("give exactly one of --repo, --installation or --all");
-  const repos: RepoRef[] = [];
-  for (const r of values.repo ?? []) {
-    const m = /^([\w.-]+)\/([\w.-]+)$/.exec(r);
-    if (!m?.[1] || !m[2]) return fail(`--repo must be owner/name, got "${r}"`);
-    repos.push({ owner: m[1], repo: m[2] });
-  }
-  const installationId = values.installation !== undefined ? Number(values.installation) : null;
-  if (installationId !== null && !(Number.isInteger(installationId) && installationId > 0)) {
-    return fail(`--installation must be a positive integer, got "${values.installation}"`);
-  }
+  const targets = parseTargets(values);
+  if (typeof targets === "string") return fail(targets);
+  const { repos, installationId } = targets;
   const format = (values.format ?? "table") as Format;
   if (!(FORMATS as readonly string[]).includes(format)) return fail(`--format must be one of ${FORMATS.join(", ")}, got "${values.format}"`);
   const since = bound("since", values.since, false);

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Probot } from "probot";
 import type { GitHubClient, RepoRef } from "../github/client.js";
+import { parseTargets } from "./targets.js";
 import { createOctokit, Pacing, pacingFromEnv, realScheduler } from "../github/octokit.js";
 import type { Redis } from "ioredis";
 import { connectRedis, RedisClaims, RedisLeases, RedisPacingStore } from "../github/redis.js";
@@ -117,20 +118,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(`${SWEEP_HELP}\n`);
     return 0;
   }
-  const modes = [values.repo?.length ? 1 : 0, values.installation ? 1 : 0, values.all ? 1 : 0].reduce((a, b) => a + b, 0);
-  if (modes !== 1) return fail("give exactly one of --repo, --installation or --all");
-  const repos: RepoRef[] = [];
-  for (const r of values.repo ?? []) {
-    const m = /^([\w.-]+)\/([\w.-]+)$/.exec(r);
-    if (!m?.[1] || !m[2]) return fail(`--repo must be owner/name, got "${r}"`);
-    repos.push({ owner: m[1], repo: m[2] });
-  }
+  const targets = parseTargets(values);
+  if (typeof targets === "string") return fail(targets);
+  const { repos, installationId } = targets;
   const maxWrites = values["max-writes"] !== undefined ? Number(values["max-writes"]) : Number.POSITIVE_INFINITY;
   if (!(maxWrites >= 0)) return fail(`--max-writes must be a number ≥ 0, got "${values["max-writes"]}"`);
-  const installationId = values.installation !== undefined ? Number(values.installation) : null;
-  if (installationId !== null && !(Number.isInteger(installationId) && installationId > 0)) {
-    return fail(`--installation must be a positive integer, got "${values.installation}"`);
-  }
 
   // With REDIS_URL the command takes the same pacing state, claims and leases as the
   // servers, so it can run beside them (a scheduled workflow and server timers) without

@@ -9,7 +9,7 @@ import type { Config } from "../config/types.js";
 import { ONBOARDING_BRANCH, ONBOARDING_MARKER, ONBOARDING_TITLE, onboardingBody, onboardingFiles, type OnboardingFile } from "../triage/onboarding.js";
 import { errorStatus, type GitHubClient, type RepoRef } from "./client.js";
 
-export type OnboardingOutcome = "opened" | "exists" | "empty-repository" | "nothing-to-add";
+export type OnboardingOutcome = "opened" | "empty-repository" | "nothing-to-add";
 
 interface PullSummary {
   readonly number: number;

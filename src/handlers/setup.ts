@@ -50,7 +50,7 @@ export async function prepareRepository(client: GitHubClient, services: Services
         log.info({ event: "support-triage.onboarding-exists", repo: where, number: existing }, `onboarding pull request #${existing} was opened before; not proposing it again`);
       } else {
         const opened = await openOnboardingPull(client, repo, config, { inherited: loaded.source !== null, schemaUrl: options.schemaUrl ?? null });
-        const says = { opened: `opened onboarding pull request #${opened.number ?? 0}`, "empty-repository": "empty repository: no onboarding pull request", "nothing-to-add": "the repository has every file the onboarding pull request would add: none opened", exists: "" };
+        const says = { opened: `opened onboarding pull request #${opened.number ?? 0}`, "empty-repository": "empty repository: no onboarding pull request", "nothing-to-add": "the repository has every file the onboarding pull request would add: none opened" };
         log.info({ event: `support-triage.onboarding-${opened.outcome}`, repo: where, number: opened.number }, says[opened.outcome]);
       }
     } catch (err) {
