@@ -10,6 +10,7 @@ import type { ScenarioResult, SimulationItem } from "./harness.js";
 import type { Effect } from "./model.js";
 import type { Step } from "./scenario.js";
 import { renderReportTable } from "../triage/report-render.js";
+import { parseMarker } from "../triage/marker.js";
 
 export interface NarrateOptions {
   /** ANSI colours (only when writing to a terminal). */
@@ -53,28 +54,6 @@ const clip = (text: string, max: number): string => {
 };
 
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
-
-const MARKER = /<!--\s*support-triage:target\s+(\{[\s\S]*?\})\s*-->/;
-
-interface Marker {
-  readonly priority?: string;
-  readonly plan?: string;
-  readonly dueAt?: string;
-  readonly respondedAt?: string;
-  readonly escalatedAt?: string;
-}
-
-/** The target comment's machine-readable state (SPEC section 4), when a body carries one. */
-export function readMarker(body: string): Marker | null {
-  const match = MARKER.exec(body);
-  if (!match?.[1]) return null;
-  try {
-    const value: unknown = JSON.parse(match[1]);
-    return typeof value === "object" && value !== null ? (value as Marker) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Width of a comment's text in the narration (after its indent), in characters. */
 export const COMMENT_WIDTH = 96;
@@ -201,7 +180,7 @@ function sweepSummary(text: string): string {
 function itemLine(item: SimulationItem, zone: string): string {
   const labels = item.labels.length > 0 ? item.labels.join(", ") : "no labels";
   const assignees = item.assignees.length > 0 ? ` · assigned ${item.assignees.join(", ")}` : "";
-  const target = [...item.comments].reverse().map((comment) => readMarker(comment.body)).find((marker) => marker !== null);
+  const target = [...item.comments].reverse().map((comment) => parseMarker(comment.body)).find((marker) => marker !== null);
   const parts: string[] = [];
   if (target?.priority) parts.push(`${target.priority}${target.plan ? `/${target.plan}` : ""}`);
   if (target?.dueAt) parts.push(`due ${formatTime(Date.parse(target.dueAt), zone)}`);
