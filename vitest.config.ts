@@ -19,6 +19,7 @@ const UNIT = [
   "test/github/webhook.test.ts",
   "test/handlers/events.test.ts",
   "test/handlers/lock.test.ts",
+  "test/handlers/setup.test.ts",
 ];
 
 export default defineConfig({
