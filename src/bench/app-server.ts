@@ -3,8 +3,8 @@
  * checked — pointed at a simulator URL. Used in the bench's own process (the smoke test)
  * and in the child process that isolates the app for the throughput and memory figures.
  *
- * It runs the production Octokit stack (plugins and options, src/github/octokit.ts), started
- * by the same `startServer` as production. The throughput and latency figures spend its
+ * It is the simulator's app host (src/simulator/app-host.ts: the production Octokit stack,
+ * started by the same `startServer` as production) with the bench's log sink and secrets. The throughput and latency figures spend its
  * waits (pacing between writes, back-off) on the simulator's instant scheduler, so they
  * measure the app, not the pacing; the "production mode" figures pass the real scheduler
  * and measure how long GitHub's documented pacing makes triage take.
@@ -13,8 +13,7 @@ import { pino } from "pino";
 import type { ApplicationFunction } from "probot";
 import type { AppOptions } from "../app.js";
 import type { Scheduler } from "../github/octokit.js";
-import { startServer } from "../server.js";
-import { appPrivateKey as privateKey, freePort, simulatedScheduler } from "../simulator/app-host.js";
+import { appPrivateKey as privateKey, freePort, startAppServer as startSimulatedAppServer } from "../simulator/app-host.js";
 import { bareApp, floorApp, type BenchAppKind } from "./compare-apps.js";
 import { BENCH_WEBHOOK_SECRET, WEBHOOK_PATH } from "./deliverer.js";
 
@@ -86,24 +85,24 @@ function sinkLogger(errors: string[]) {
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const errors: string[] = [];
-  const log = sinkLogger(errors);
   const port = await freePort();
   // The simulator owns the installation; these must not leak in from the caller's shell.
   delete process.env["SUPPORT_TRIAGE_APP_SLUG"];
   delete process.env["SUPPORT_TRIAGE_SWEEP_SHARD"];
-  const running = await startServer({
-    host: "127.0.0.1",
+  const running = await startSimulatedAppServer({
+    simUrl: options.simUrl,
     port,
-    log,
-    webhookPath: WEBHOOK_PATH,
-    appId: 1,
     privateKey: privateKey(),
+    clock: options.clock,
+    log: sinkLogger(errors),
     secret: BENCH_WEBHOOK_SECRET,
-    baseUrl: `${options.simUrl}/api/v3`,
-    scheduler: options.scheduler ?? simulatedScheduler(options.clock),
+    sweepSecret: BENCH_SWEEP_SECRET,
+    onLogLine: () => {},
+    onOutgoingWebhook: () => {},
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
-    app: { clock: options.clock, sweepTimer: false, sweepSecret: BENCH_SWEEP_SECRET, sendWebhook: async () => {}, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     ...(options.app && options.app !== "support-triage" ? { createApp: REFERENCE_APPS[options.app] } : {}),
   });
   return {

@@ -96,7 +96,20 @@ export interface AppServerSpec {
   readonly sweepIntervalMinutes?: number;
   /** The in-server timer on the simulated clock (run by `tick` steps), when no real-time interval is given. */
   readonly timer?: SimulatedTimer;
+  /**
+   * What the bench changes (src/bench/app-server.ts), all else being the simulator's host:
+   * its own log sink (production's timestamps, errors kept), webhook and sweep secrets,
+   * the scheduler (the real one for its production-mode figures), settings from the
+   * environment, and the sweep timer off.
+   */
+  readonly log?: Logger;
+  readonly secret?: string;
+  readonly sweepSecret?: string;
+  readonly scheduler?: Scheduler;
+  readonly env?: NodeJS.ProcessEnv;
 }
+
+type Logger = ReturnType<typeof lineLogger>;
 
 /**
  * The app's in-server sweep timer on the simulated clock: nothing fires on its own; a
@@ -141,17 +154,16 @@ export class SimulatedTimer {
 
 /** A real Probot server with the app loaded, listening on 127.0.0.1. */
 export async function startAppServer(spec: AppServerSpec): Promise<RunningServer> {
-  const logger = lineLogger(spec.onLogLine);
   return startServer({
     host: "127.0.0.1",
     port: spec.port,
-    log: logger,
+    log: spec.log ?? lineLogger(spec.onLogLine),
     webhookPath: WEBHOOK_PATH,
     appId: 1,
     privateKey: spec.privateKey,
-    secret: WEBHOOK_SECRET,
+    secret: spec.secret ?? WEBHOOK_SECRET,
     baseUrl: `${spec.simUrl}/api/v3`,
-    scheduler: simulatedScheduler(spec.clock),
+    scheduler: spec.scheduler ?? simulatedScheduler(spec.clock),
     ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
     ...(spec.redisPrefix ? { redisPrefix: spec.redisPrefix } : {}),
     ...(spec.createApp ? { createApp: spec.createApp } : {}),
@@ -164,6 +176,8 @@ export async function startAppServer(spec: AppServerSpec): Promise<RunningServer
       sendWebhook: async (url, notification) => {
         spec.onOutgoingWebhook(url, notification.deliveryId, notification.body);
       },
+      ...(spec.sweepSecret ? { sweepSecret: spec.sweepSecret } : {}),
+      ...(spec.env ? { env: spec.env } : {}),
     },
   });
 }
