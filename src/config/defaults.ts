@@ -50,6 +50,7 @@ export const DEFAULT_CONFIG: Config = {
     environment_field: "Environment",
     production_values: ["Production"],
     default_priority: "P3",
+    require: "comment",
   },
   responders: { associations: ["OWNER", "MEMBER", "COLLABORATOR"], users: [], teams: [] },
   escalation: { contacts: [], assignees: [], webhooks: [], warn_at: null },

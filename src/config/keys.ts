@@ -25,7 +25,7 @@ export const CONFIG_KEYS = {
   holidays: ["country", "state", "types", "add", "remove"],
   target: ["duration", "coverage"],
   labels: ["priorities", "production", "security", "escalated", "plan_prefix"],
-  form: ["priority_field", "environment_field", "production_values", "default_priority"],
+  form: ["priority_field", "environment_field", "production_values", "default_priority", "require"],
   responders: ["associations", "users", "teams"],
   escalation: ["contacts", "assignees", "webhook", "warn_at"],
   webhook: ["name", "format", "url", "url_env", "secret_env"],
@@ -34,6 +34,9 @@ export const CONFIG_KEYS = {
 } as const;
 
 export type SectionKeys<S extends keyof typeof CONFIG_KEYS> = (typeof CONFIG_KEYS)[S][number];
+
+/** What the app does with an item opened without the support form (`form.require`). */
+export const FORM_REQUIRE = ["comment", "none"] as const;
 
 export const HOLIDAY_TYPES = ["public", "bank", "optional", "school", "observance"] as const;
 export const ASSOCIATIONS = ["OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", "NONE"] as const;

@@ -28,7 +28,7 @@ import { DateTime } from "luxon";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { businessLabel, DAY_NAMES, parseClock, parseDay } from "./hours.js";
 import { codeSpan, escapeControls, listOr, suggestion } from "./text.js";
-import { ASSOCIATIONS, CONFIG_KEYS, HOLIDAY_TYPES, PATTERNS } from "./keys.js";
+import { ASSOCIATIONS, CONFIG_KEYS, FORM_REQUIRE, HOLIDAY_TYPES, PATTERNS } from "./keys.js";
 import { allowPrivateUrls, blockedAddress, checkOutgoingUrl, isLocalhostName } from "./url-policy.js";
 import {
   PRIORITIES,
@@ -1194,7 +1194,19 @@ function readForm(w: Walker, e: Entry | undefined, base: FormConfig): FormConfig
       else w.error(dp.path, dp.value, r.message);
     }
   }
+  let require = base.require;
+  const rq = keys.get("require");
+  if (rq) {
+    const v = w.scalar(rq.value);
+    const text = typeof v === "string" ? v.trim().toLowerCase() : null;
+    if (text !== null && (FORM_REQUIRE as readonly string[]).includes(text)) require = text as FormConfig["require"];
+    else {
+      const raw = typeof v === "string" ? v : "";
+      w.error(rq.path, rq.value, `expected one of ${FORM_REQUIRE.join(", ")}, not ${w.describe(rq.value)}${raw ? suggestion(raw, FORM_REQUIRE) : ""}`);
+    }
+  }
   return {
+    require,
     priority_field: readString(w, keys, "priority_field", base.priority_field, "the label of the form's priority field, e.g. Priority"),
     environment_field: readString(w, keys, "environment_field", base.environment_field, "the label of the form's environment field, e.g. Environment"),
     production_values,

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { DAY_NAMES } from "./hours.js";
-import { ASSOCIATIONS, CONFIG_KEYS, HOLIDAY_TYPES, PATTERNS, type SectionKeys } from "./keys.js";
+import { ASSOCIATIONS, CONFIG_KEYS, FORM_REQUIRE, HOLIDAY_TYPES, PATTERNS, type SectionKeys } from "./keys.js";
 import { MAX_REPORT_WINDOW_DAYS } from "./load.js";
 import { NOTIFICATION_FORMATS, PRIORITIES, REPORT_SCHEDULES } from "./types.js";
 
@@ -97,6 +97,7 @@ const TOP: { readonly [K in SectionKeys<"top">]: Schema } = {
     environment_field: str("Label of the form field that carries the environment.", { default: f.environment_field }),
     production_values: list({ type: "string" }, "Environment answers that mean production (case-insensitive).", [...f.production_values]),
     default_priority: { enum: [...PRIORITIES], default: f.default_priority, description: "Priority of an empty priority answer." },
+    require: { enum: [...FORM_REQUIRE], default: f.require, description: "An item opened without the support form: comment (one comment saying how to give a priority) or none. It is not tracked until a priority is known." },
   }),
   responders: section("responders", "Whose comments count as a first response (never the author, never a bot).", {
     associations: list({ enum: [...ASSOCIATIONS] }, "author_association values that count.", [...r.associations]),

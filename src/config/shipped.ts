@@ -60,6 +60,7 @@ form:
   environment_field: Environment
   production_values: [Production]
   default_priority: P3
+  require: comment   # an item opened without the form: one comment saying how to give a priority (none: no comment)
 
 # Whose comments count as a first response (never the author, never a bot).
 responders:

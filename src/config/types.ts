@@ -70,6 +70,12 @@ export interface FormConfig {
   readonly production_values: readonly string[];
   /** Priority for an empty priority answer. Default "P3". */
   readonly default_priority: Priority;
+  /**
+   * An issue, or a discussion in a category whose form asks for the priority, opened
+   * without the support form: `comment` (default) posts one comment saying how to give a
+   * priority; `none` leaves it alone. Either way it is not tracked until a priority is known.
+   */
+  readonly require: "comment" | "none";
 }
 
 export interface RespondersConfig {

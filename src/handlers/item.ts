@@ -19,6 +19,7 @@ import { labelIds, toItem, type GqlDiscussion, type GqlIssue } from "../github/n
 import { READ_DISCUSSION, READ_ISSUE } from "../github/queries.js";
 import { parseFormTemplate, selectTemplate } from "../triage/form-template.js";
 import { planItem } from "../triage/planner.js";
+import { normaliseLabel } from "../triage/text.js";
 import type { FormTemplate, Item, ItemKind, Plan, Trigger } from "../triage/types.js";
 import type { Logger, Services } from "./services.js";
 
@@ -292,9 +293,12 @@ async function processOnce(
     );
     return { plan: null, skipped: "configuration invalid", writeRequests: 0, writes: 0 };
   }
-  const form = selectTemplate(parseTemplates(snapshot.templateFiles, config), snapshot.item.body);
+  const templates = parseTemplates(snapshot.templateFiles, config);
+  const form = selectTemplate(templates, snapshot.item.body);
+  const priorityKey = normaliseLabel(config.form.priority_field);
+  const supportForms = templates.filter((t) => t.fieldLabels.some((l) => normaliseLabel(l) === priorityKey)).map((t) => t.file);
   const teamMembers = await responderTeams(client, services, config, now, log);
-  const plan = planItem({ item: snapshot.item, config, now, trigger, appLogin, form, ...(teamMembers ? { teamMembers } : {}) });
+  const plan = planItem({ item: snapshot.item, config, now, trigger, appLogin, form, supportForms, ...(teamMembers ? { teamMembers } : {}) });
   // An escalation is claimed before it is posted: another replica that planned the same
   // escalation from the same state finds the claim taken and leaves it (with Redis, across
   // processes; the per-item lock already serialises one process).

@@ -16,6 +16,7 @@
 import type { Priority } from "../config/types.js";
 import { elapsedShare, escalationPayload, lateBy, shouldEscalate, shouldWarn } from "./escalation.js";
 import { readFormAnswers } from "./form.js";
+import { FORM_MISSING_NOTICE, formMissingAction, needsFormComment } from "./form-missing.js";
 import { hasLabel, presentPriorities, specFor } from "./labels.js";
 import { findTargetComment, parseMarker, pendingNotifications } from "./marker.js";
 import type { TargetCommentRef } from "./marker.js";
@@ -69,7 +70,13 @@ export function planItem(input: PlanInput): Plan {
 
   // 2. Who decides the priority.
   const resolution = resolvePriority(ctx);
-  if (resolution.kind === "none") return withSuperseded(planSecurityNote(ctx, decisions), recalled);
+  if (resolution.kind === "none") {
+    const plan = planSecurityNote(ctx, decisions);
+    if (!needsFormComment(input, ctx.form, recalled.notices)) return withSuperseded(plan, recalled);
+    decisions.push({ rule: "form-missing", message: "Opened without the support form and no priority label: one comment says how to give a priority; not tracked until then." });
+    const action = formMissingAction(input, (text) => withTag(text, { kind: "notice", key: FORM_MISSING_NOTICE }));
+    return withSuperseded({ ...plan, actions: [...plan.actions, action] }, recalled);
+  }
   if (resolution.kind === "untracked") {
     decisions.push({ rule: "untracked", message: resolution.message });
     if (prev === null) return withSuperseded(planSecurityNote(ctx, decisions), recalled);

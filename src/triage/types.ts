@@ -168,6 +168,12 @@ export interface PlanInput {
   readonly appLogin: string;
   /** The form template the item came from, when one could be read. */
   readonly form: FormTemplate | null;
+  /**
+   * Files of the forms that ask for the priority: the repository's issue forms, or the
+   * discussion's category form (none: the category is not a support category). Only for
+   * the comment on an item opened without the form (src/triage/form-missing.ts).
+   */
+  readonly supportForms?: readonly string[];
   /** Members of the configured responder teams (lower-cased logins), when known. */
   readonly teamMembers?: ReadonlySet<string>;
 }

@@ -78,7 +78,7 @@ export function optionFor(p: "P1" | "P2" | "P3" | "P4"): string {
   }[p];
 }
 
-interface ItemOptions {
+export interface ItemOptions {
   number?: number;
   title?: string;
   body?: string;
@@ -91,6 +91,7 @@ interface ItemOptions {
   comments?: readonly ItemComment[];
   labelEvents?: readonly LabelEvent[];
   categorySlug?: string | null;
+  url?: string;
 }
 
 function anItem(kind: Item["kind"], o: ItemOptions): Item {
@@ -112,6 +113,7 @@ function anItem(kind: Item["kind"], o: ItemOptions): Item {
     assignees: o.assignees ?? [],
     comments: o.comments ?? [],
     ...(o.labelEvents !== undefined ? { labelEvents: o.labelEvents } : {}),
+    ...(o.url !== undefined ? { url: o.url } : {}),
   };
 }
 
@@ -252,6 +254,7 @@ export interface RunInput {
   config?: Config;
   form?: FormTemplate | null;
   teamMembers?: ReadonlySet<string>;
+  supportForms?: readonly string[];
 }
 
 export function input(r: RunInput): PlanInput {
@@ -262,6 +265,7 @@ export function input(r: RunInput): PlanInput {
     trigger: r.trigger,
     appLogin: APP_LOGIN,
     form: r.form === undefined ? null : r.form,
+    ...(r.supportForms !== undefined ? { supportForms: r.supportForms } : {}),
     ...(r.teamMembers !== undefined ? { teamMembers: r.teamMembers } : {}),
   };
 }
